@@ -1,0 +1,55 @@
+# The two commands: `make run` (set up and serve) and `make test` (set up and test everything).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+VENDOR := webmap/static/vendor/manifest.json
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard webmap/translations/*/LC_MESSAGES/messages.po))
+
+.PHONY: run test setup setup-test lint format translations-update bench clean
+
+run: setup
+	$(BIN)/ecomap run --host $(HOST) --port $(PORT)
+
+test: setup-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+setup: $(VENV)/.installed $(VENDOR) $(CATALOGUES)
+
+setup-test: setup $(VENV)/.installed-test
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(VENDOR): package.json package-lock.json scripts/vendor_assets.py webmap/assets.py $(VENV)/.installed
+	npm ci --ignore-scripts --no-audit --no-fund
+	$(BIN)/python scripts/vendor_assets.py
+
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
+
+# Re-extract our own strings after changing them; then translate the .po files.
+translations-update: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -o webmap/translations/messages.pot .
+	$(BIN)/pybabel update -i webmap/translations/messages.pot -d webmap/translations
+
+lint: setup-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) node_modules webmap/static/vendor

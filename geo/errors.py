@@ -1,0 +1,32 @@
+"""Errors raised for bad city data, each naming the file, the feature and the problem."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in a pack: where it is and what is wrong.
+
+    >>> str(Problem("layers/park.geojson", "feature 'park-1'", "geometry is empty"))
+    "layers/park.geojson: feature 'park-1': geometry is empty"
+    """
+
+    file: str
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        parts = [self.file, self.where, self.message]
+        return ": ".join(part for part in parts if part)
+
+
+class PackError(ValueError):
+    """A city pack that cannot be used, with every problem found in it."""
+
+    def __init__(self, pack: str, problems: list[Problem]):
+        self.pack = pack
+        self.problems = problems
+        lines = "\n".join(f"  {problem}" for problem in problems)
+        super().__init__(f"city pack {pack} has {len(problems)} problem(s):\n{lines}")

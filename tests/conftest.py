@@ -1,0 +1,27 @@
+"""Fixtures shared by the tests: packs on disk, the app and its test client."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.packs import write_pack
+from webmap import create_app
+
+SYSERT_PACK = Path(__file__).resolve().parent.parent / "data" / "sysert"
+
+
+@pytest.fixture
+def good_pack(tmp_path: Path) -> Path:
+    return write_pack(tmp_path / "pack")
+
+
+@pytest.fixture
+def app(tmp_path: Path):
+    return create_app({"TESTING": True, "PACK": str(SYSERT_PACK), "TILES": "none"})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

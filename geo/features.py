@@ -49,8 +49,7 @@ def check_properties(properties: Any) -> list[str]:
     accuracy = properties.get("accuracy")
     if isinstance(accuracy, str) and accuracy.split(":")[0].strip() not in ACCURACY_LEVELS:
         messages.append(
-            f"property 'accuracy' must start with one of {', '.join(ACCURACY_LEVELS)}, "
-            f"got {accuracy!r}"
+            f"property 'accuracy' must start with one of {', '.join(ACCURACY_LEVELS)}, got {accuracy!r}"
         )
     unknown = sorted(set(properties) - set(REQUIRED_PROPERTIES) - set(OPTIONAL_PROPERTIES))
     for key in unknown:

@@ -23,7 +23,12 @@ def layer_features(layer: Layer, date: dt.date) -> dict[str, Any]:
         if "uses" in properties:
             properties["current_use"] = use_on(properties["uses"], date)
         features.append(
-            {"type": "Feature", "id": feature["id"], "properties": properties, "geometry": feature["geometry"]}
+            {
+                "type": "Feature",
+                "id": feature["id"],
+                "properties": properties,
+                "geometry": feature["geometry"],
+            }
         )
     return {"type": "FeatureCollection", "features": features}
 

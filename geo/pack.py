@@ -237,7 +237,9 @@ def _read_features(path: Path, relative: str) -> tuple[list[dict] | None, list[P
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return None, [Problem(relative, "", "missing: the manifest lists this layer but its file does not exist")]
+        return None, [
+            Problem(relative, "", "missing: the manifest lists this layer but its file does not exist")
+        ]
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         return None, [Problem(relative, "", f"unreadable JSON: {error}")]
     if not isinstance(document, dict) or document.get("type") != "FeatureCollection":

@@ -58,9 +58,7 @@ def check_uses(uses: Any) -> list[str]:
             if not isinstance(month, int) or isinstance(month, bool) or month not in MONTHS:
                 messages.append(f"{label}: month {month!r} is not a month (1-12)")
             elif month in seen_months:
-                messages.append(
-                    f"{label}: month {month} already belongs to use {seen_months[month]!r}"
-                )
+                messages.append(f"{label}: month {month} already belongs to use {seen_months[month]!r}")
             else:
                 seen_months[month] = str(use.get("id"))
     return messages

@@ -9,6 +9,8 @@ import pytest
 from tests.packs import write_pack
 from webmap import create_app
 
+pytest_plugins = ["tests.browser"]
+
 SYSERT_PACK = Path(__file__).resolve().parent.parent / "data" / "sysert"
 
 

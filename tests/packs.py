@@ -76,7 +76,12 @@ def properties(name: str, **extra: Any) -> dict[str, Any]:
 
 
 def feature(feature_id: str, geometry: dict[str, Any], **props: Any) -> dict[str, Any]:
-    return {"type": "Feature", "id": feature_id, "properties": properties(feature_id, **props), "geometry": geometry}
+    return {
+        "type": "Feature",
+        "id": feature_id,
+        "properties": properties(feature_id, **props),
+        "geometry": geometry,
+    }
 
 
 def good_layers() -> dict[str, list[dict[str, Any]]]:
@@ -94,8 +99,10 @@ def write_pack(root: Path, layers: dict[str, Any] | None = None, city_toml: str 
     (root / "layers").mkdir(parents=True, exist_ok=True)
     (root / "city.toml").write_text(city_toml, encoding="utf-8")
     for layer_id, content in (good_layers() if layers is None else layers).items():
-        text = content if isinstance(content, str) else json.dumps(
-            {"type": "FeatureCollection", "features": content}, ensure_ascii=False
+        text = (
+            content
+            if isinstance(content, str)
+            else json.dumps({"type": "FeatureCollection", "features": content}, ensure_ascii=False)
         )
         (root / "layers" / f"{layer_id}.geojson").write_text(text, encoding="utf-8")
     return root

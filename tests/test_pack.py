@@ -71,9 +71,19 @@ FEATURE_PROBLEMS = [
         _set("geometry.coordinates", [260.0, 56.4]),
         r"outside WGS84",
     ),
-    ("outside-bbox", "rink-cinema", _set("geometry.coordinates", [10.0, 50.0]), "outside the city bounding box"),
+    (
+        "outside-bbox",
+        "rink-cinema",
+        _set("geometry.coordinates", [10.0, 50.0]),
+        "outside the city bounding box",
+    ),
     ("not-a-number", "rink-cinema", _set("geometry.coordinates", ["60.8", 56.4]), r"must be \[lon, lat\]"),
-    ("self-intersection", "park", _set("geometry.coordinates", [BOWTIE]), "invalid geometry: Self-intersection"),
+    (
+        "self-intersection",
+        "park",
+        _set("geometry.coordinates", [BOWTIE]),
+        "invalid geometry: Self-intersection",
+    ),
     ("unclosed-ring", "park", _set("geometry.coordinates", [SQUARE[:-1]]), "exterior ring is not closed"),
     ("clockwise-ring", "park", _set("geometry.coordinates", [CLOCKWISE]), "winds clockwise"),
     ("short-ring", "park", _set("geometry.coordinates", [SQUARE[:3]]), "needs at least 4"),
@@ -85,7 +95,12 @@ FEATURE_PROBLEMS = [
     ),
     ("no-geometry", "park", _set("geometry", None), "geometry is missing"),
     ("no-id", "park", _delete("id"), r"'id' must be a text"),
-    ("bad-month", "rink-cinema", _set("properties.uses", [{"id": "x", "name_ru": "x", "name_en": "x", "months": [13]}]), "month 13 is not a month"),
+    (
+        "bad-month",
+        "rink-cinema",
+        _set("properties.uses", [{"id": "x", "name_ru": "x", "name_en": "x", "months": [13]}]),
+        "month 13 is not a month",
+    ),
     (
         "month-twice",
         "rink-cinema",
@@ -171,16 +186,29 @@ def test_file_without_manifest_entry(tmp_path):
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ('zoom = 13', 'zoom = "13"', "city: 'zoom' must be int, got '13'"),
-        ('zoom = 13', '', "city: 'zoom' is missing"),
-        ('zoom = 13', 'zoom = 13\nzom = 1', "city: unknown key 'zom'"),
-        ('center_lat = 56.495\ncenter_lon = 60.805', 'center_lat = 60.805\ncenter_lon = 56.495', "swapped lat/lon"),
+        ("zoom = 13", 'zoom = "13"', "city: 'zoom' must be int, got '13'"),
+        ("zoom = 13", "", "city: 'zoom' is missing"),
+        ("zoom = 13", "zoom = 13\nzom = 1", "city: unknown key 'zom'"),
+        (
+            "center_lat = 56.495\ncenter_lon = 60.805",
+            "center_lat = 60.805\ncenter_lon = 56.495",
+            "swapped lat/lon",
+        ),
         ('crs_metric = "EPSG:32641"', 'crs_metric = "EPSG:4326"', "is not a projected (metric) CRS"),
         ('group = "urban"', 'group = "parks"', "'group' 'parks' is not one of the [[groups]]"),
         ('kind = "point"', 'kind = "dot"', "'kind' 'dot' is not one of point, line, polygon"),
-        ('zoom = 13', 'zoom = [', "unreadable TOML"),
+        ("zoom = 13", "zoom = [", "unreadable TOML"),
     ],
-    ids=["zoom-type", "zoom-missing", "unknown-key", "center-swapped", "geographic-crs", "unknown-group", "bad-kind", "toml-syntax"],
+    ids=[
+        "zoom-type",
+        "zoom-missing",
+        "unknown-key",
+        "center-swapped",
+        "geographic-crs",
+        "unknown-group",
+        "bad-kind",
+        "toml-syntax",
+    ],
 )
 def test_city_toml_problems(tmp_path, old, new, message):
     assert old in CITY_TOML

@@ -1,0 +1,42 @@
+"""The ecomap web app: the Flask factory that serves the city's maps, layers and API."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from webmap.settings import read_settings
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create the app with settings from ``ECOMAP_*`` variables, overridden by ``test_config``."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(read_settings(os.environ))
+    if test_config:
+        app.config.from_mapping(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or _instance_secret(Path(app.instance_path))
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+
+    from webmap import api, assets, errors, i18n, pack_access, views
+
+    assets.use_local_assets(app.static_url_path)
+    pack_access.init_app(app)
+    errors.init_app(app)
+    i18n.init_app(app)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+    return app
+
+
+def _instance_secret(instance: Path) -> str:
+    """A random secret key kept in the instance folder, so sessions survive restarts."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()

@@ -1,0 +1,52 @@
+"""The ``ecomap`` command: Flask's CLI over the app factory, plus our own commands."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import FlaskGroup
+
+from geo.errors import PackError
+from geo.measure import summarize_layer
+from geo.pack import check_pack, load_pack
+from webmap.settings import read_settings
+
+
+def _create_app():
+    from webmap import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, load_dotenv=False)
+def cli() -> None:
+    """ecomap: eco-routes and urban projects on the city map."""
+
+
+@cli.command("check-data", with_appcontext=False)
+@click.argument("pack", required=False, type=click.Path(path_type=Path))
+def check_data(pack: Path | None) -> None:
+    """Check a city pack (default: ECOMAP_PACK) and print every problem, or a summary per layer."""
+    import os
+
+    pack = pack or Path(read_settings(os.environ)["PACK"])
+    problems = check_pack(pack)
+    if problems:
+        for problem in problems:
+            click.echo(f"{pack}/{problem}", err=True)
+        click.echo(f"{len(problems)} problem(s) in {pack}", err=True)
+        sys.exit(1)
+    city = load_pack(pack)
+    for layer in city.layers.values():
+        click.echo(summarize_layer(layer.id, layer.kind, layer.frame, city.crs_metric))
+
+
+def main() -> None:
+    """Entry point of the console script: a broken pack is a message and exit 1, not a traceback."""
+    try:
+        cli.main(prog_name="ecomap")
+    except PackError as error:
+        click.echo(f"ecomap: {error}", err=True)
+        sys.exit(1)

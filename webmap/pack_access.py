@@ -1,0 +1,43 @@
+"""The app's loaded city pack, tile setting and the request's date, for views and the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask, current_app
+
+from geo.pack import CityPack, load_pack
+from webmap.citymap import Tiles
+from webmap.errors import ApiError
+
+EXTENSION = "ecomap.pack"
+
+
+def init_app(app: Flask) -> None:
+    """Load the pack named by the PACK setting once, at start-up (PackError if it is broken)."""
+    app.extensions[EXTENSION] = load_pack(app.config["PACK"])
+
+
+def get_pack() -> CityPack:
+    return current_app.extensions[EXTENSION]
+
+
+def get_tiles() -> Tiles:
+    """The base map tiles: the pack's, none at all, or a URL from ECOMAP_TILES."""
+    setting = current_app.config["TILES"].strip()
+    pack = get_pack()
+    if setting.lower() == "none":
+        return Tiles(None)
+    if not setting:
+        return Tiles(pack.tiles_url, pack.tiles_attribution)
+    return Tiles(setting, current_app.config["TILES_ATTRIBUTION"] or pack.tiles_attribution)
+
+
+def parse_date(text: str | None, today: dt.date | None = None) -> dt.date:
+    """The ``?date=YYYY-MM-DD`` argument, today when absent; a 400 naming the bad value otherwise."""
+    if not text:
+        return today or dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ApiError(400, f"'date' must be a date as YYYY-MM-DD, got {text!r}", field="date") from None

@@ -1,0 +1,56 @@
+"""The service's settings: each read from an ``ECOMAP_`` environment variable, with its default."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PREFIX = "ECOMAP_"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its config key, default and the help text the README repeats."""
+
+    name: str
+    default: str
+    help: str
+
+    @property
+    def env(self) -> str:
+        return PREFIX + self.name
+
+
+SETTINGS = (
+    Setting("PACK", str(PROJECT_ROOT / "data" / "sysert"), "Folder of the city pack to serve."),
+    Setting(
+        "TILES",
+        "",
+        "Base map tiles: empty for the pack's tile source, `none` for a plain background with "
+        "no tile requests, or a tile URL template such as `https://tile.example.org/{z}/{x}/{y}.png`.",
+    ),
+    Setting(
+        "TILES_ATTRIBUTION",
+        "",
+        "Attribution shown for a tile URL given in ECOMAP_TILES (empty: the pack's attribution).",
+    ),
+    Setting("DEFAULT_LANGUAGE", "ru", "Interface language when neither `?lang=` nor the browser picks one."),
+    Setting(
+        "SECRET_KEY",
+        "",
+        "Key that signs session cookies; empty: a random key kept in the instance folder.",
+    ),
+)
+
+
+def read_settings(environ: Mapping[str, str]) -> dict[str, str]:
+    """Return every setting's value from ``environ``, falling back to its default.
+
+    >>> read_settings({"ECOMAP_TILES": "none"})["TILES"]
+    'none'
+    >>> read_settings({})["DEFAULT_LANGUAGE"]
+    'ru'
+    """
+    return {setting.name: environ.get(setting.env, setting.default) for setting in SETTINGS}

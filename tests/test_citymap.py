@@ -1,0 +1,82 @@
+"""The city map page as HTML: tile settings, local assets only, escaping of pack texts."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from tests.browser import screenshot
+from tests.conftest import SYSERT_PACK
+from tests.packs import good_layers, write_pack
+from webmap import create_app
+
+ASSET_REFERENCE = re.compile(r"""<(?:script|link|img)\b[^>]*?\b(?:src|href)\s*=\s*["']([^"']+)["']""", re.I)
+CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+)""")
+
+
+def _page(tiles: str, attribution: str = "", pack=SYSERT_PACK) -> str:
+    app = create_app({"TESTING": True, "PACK": str(pack), "TILES": tiles, "TILES_ATTRIBUTION": attribution})
+    response = app.test_client().get("/")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("tiles", "attribution", "present", "absent"),
+    [
+        ("none", "", [], ["tile.openstreetmap.org", "L.tileLayer("]),
+        ("", "", ["https://tile.openstreetmap.org/{z}/{x}/{y}.png", "© OpenStreetMap contributors"], []),
+        (
+            "https://tiles.example.org/{z}/{x}/{y}.png",
+            "© Example tiles",
+            ["https://tiles.example.org/{z}/{x}/{y}.png", "© Example tiles"],
+            ["tile.openstreetmap.org"],
+        ),
+    ],
+    ids=["none", "pack-default", "custom-url"],
+)
+def test_tile_setting(tiles, attribution, present, absent):
+    html = _page(tiles, attribution)
+    for text in present:
+        assert text in html or json.dumps(text)[1:-1] in html
+    for text in absent:
+        assert text not in html
+
+
+@pytest.mark.parametrize("tiles", ["none", ""], ids=["no-tiles", "pack-tiles"])
+def test_page_references_no_script_style_font_or_image_on_another_host(tiles):
+    html = _page(tiles)
+    references = ASSET_REFERENCE.findall(html) + CSS_URL.findall(html)
+    assert references, "the page should reference its assets"
+    foreign = [url for url in references if not url.startswith("/static/")]
+    assert foreign == []
+
+
+XSS = "<img src=x onerror=\"document.title='pwned'\">"
+
+
+@pytest.fixture
+def hostile_pack(tmp_path):
+    layers = good_layers()
+    layers["rink-cinema"][0]["properties"]["name_ru"] = XSS
+    layers["rink-cinema"][0]["properties"]["description_ru"] = "<script>document.title='pwned'</script>"
+    return write_pack(tmp_path / "hostile", layers)
+
+
+@pytest.mark.browser
+def test_pack_texts_show_as_text_in_popups_and_tooltips(page, serve, hostile_pack):
+    app = create_app({"TESTING": True, "PACK": str(hostile_pack), "TILES": "none"})
+    server = serve(app)
+    page.goto(server.url + "/?date=2026-01-10")
+    page.wait_for_function("() => window.L && document.querySelector('.leaflet-interactive')")
+    marker = page.locator("path.leaflet-interactive").last
+    marker.hover()
+    marker.click()
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert XSS in popup.inner_text()
+    assert page.locator(".leaflet-popup-content img, .leaflet-tooltip img").count() == 0
+    assert page.title() != "pwned"
+    screenshot(page, "escaped-popup")

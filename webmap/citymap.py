@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,8 +82,18 @@ def display_features(layer: Layer, date: dt.date, lang: str) -> dict[str, Any]:
     return collection
 
 
-def build_city_map(pack: CityPack, date: dt.date, lang: str, tiles: Tiles) -> folium.Map:
-    """The city map: base tiles (or none), layers in their groups, legend, scale, full screen."""
+Overlay = tuple[str, folium.FeatureGroup]
+OverlaySource = Callable[[CityPack, dt.date, str], list[Overlay]]
+
+
+def build_city_map(
+    pack: CityPack, date: dt.date, lang: str, tiles: Tiles, overlays: Iterable[Overlay] = ()
+) -> folium.Map:
+    """The city map: base tiles (or none), layers in their groups, legend, scale, full screen.
+
+    ``overlays`` are more ``(group title, feature group)`` pairs, such as the tracks or the
+    approved proposals, put into the layer control after the pack's own layers.
+    """
     city_map = folium.Map(
         location=latlon(pack.center_lon, pack.center_lat),
         zoom_start=pack.zoom,
@@ -102,6 +113,8 @@ def build_city_map(pack: CityPack, date: dt.date, lang: str, tiles: Tiles) -> fo
     for layer in pack.layers.values():
         feature_group = _layer_group(layer, date, lang).add_to(city_map)
         groups.setdefault(pack.groups[layer.group][lang], []).append(feature_group)
+    for group_title, feature_group in overlays:
+        groups.setdefault(group_title, []).append(feature_group.add_to(city_map))
     folium.plugins.GroupedLayerControl(groups, exclusive_groups=False, collapsed=True).add_to(city_map)
     folium.plugins.Fullscreen(title=_("Full screen"), title_cancel=_("Exit full screen")).add_to(city_map)
     entries = [(_legend_colour(layer), layer.legend[lang], layer.kind) for layer in pack.layers.values()]

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Flask, current_app, render_template, request
 
-from webmap.citymap import build_city_map
+from webmap.citymap import OverlaySource, build_city_map
 from webmap.i18n import select_language
 from webmap.pack_access import get_pack, get_tiles, parse_date
 
 bp = Blueprint("pages", __name__)
+OVERLAYS = "ecomap.citymap_overlays"
+
+
+def add_city_map_overlays(app: Flask, source: OverlaySource) -> None:
+    """Let another part of the app (tracks, proposals) add layer groups to the city map."""
+    app.extensions.setdefault(OVERLAYS, []).append(source)
 
 
 @bp.get("/")
@@ -19,7 +25,10 @@ def city_map():
     date = parse_date(request.args.get("date"))
     lang = select_language()
     pack = get_pack()
-    folium_map = build_city_map(pack, date, lang, get_tiles())
+    overlays = [
+        overlay for source in current_app.extensions.get(OVERLAYS, ()) for overlay in source(pack, date, lang)
+    ]
+    folium_map = build_city_map(pack, date, lang, get_tiles(), overlays)
     root = folium_map.get_root()
     root.render()
     return render_template(

@@ -1,0 +1,110 @@
+"""The moderation queue: pending proposals on a map and in a list, approved or rejected with a reason."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from webmap.auth import LogoutForm, current_moderator, moderator_page
+from webmap.db import get_db
+from webmap.i18n import select_language
+from webmap.models import Moderator, Proposal
+from webmap.proposals import get_sites
+from webmap.proposals_map import (
+    base_map,
+    category_labels,
+    map_parts,
+    proposals_layer,
+    site_layer,
+    union_bounds,
+)
+from webmap.proposals_store import Filters, decide, find_proposals, get_proposal, to_feature
+
+bp = Blueprint("moderation", __name__, url_prefix="/moderation")
+REASON_MAX = 500
+
+
+class ApproveForm(FlaskForm):
+    """An approve button: nothing but the CSRF token."""
+
+
+class RejectForm(FlaskForm):
+    reason = TextAreaField("reason", validators=[DataRequired(), Length(max=REASON_MAX)])
+
+
+@bp.get("")
+@moderator_page
+def queue():
+    """The pending proposals of the moderator's sites (``?site=`` narrows to one)."""
+    moderator, lang = current_moderator(), select_language()
+    sites = _sites_of(moderator, request.args.get("site"))
+    with get_db().read() as session:
+        pending = find_proposals(session, Filters(("pending",), tuple(sites)))
+    features = [to_feature(proposal, moderation=True) for proposal in pending]
+    parts = {}
+    if sites:
+        folium_map = base_map(union_bounds([site.bounds for site in sites.values()]))
+        site_layer(list(sites.values()), lang).add_to(folium_map)
+        if features:
+            proposals_layer(features, "pending").add_to(folium_map)
+        parts = map_parts(folium_map)
+    return render_template(
+        "moderation.html",
+        moderator=moderator,
+        sites=sites,
+        proposals=pending,
+        categories=category_labels(),
+        approve_form=ApproveForm(),
+        reject_form=RejectForm(),
+        logout_form=LogoutForm(),
+        reason_max=REASON_MAX,
+        **parts,
+    )
+
+
+@bp.post("/<int:proposal_id>/approve")
+@moderator_page
+def approve(proposal_id: int):
+    """Publish a proposal."""
+    if not ApproveForm().validate_on_submit():
+        abort(400, "the form's CSRF token is missing or wrong; reload the page")
+    _decide(proposal_id, "approved", None)
+    flash(_("Proposal %(id)s approved.", id=proposal_id))
+    return redirect(url_for(".queue", lang=select_language()))
+
+
+@bp.post("/<int:proposal_id>/reject")
+@moderator_page
+def reject(proposal_id: int):
+    """Reject a proposal with a reason the author sees at their private link."""
+    form = RejectForm()
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400, "the form's CSRF token is missing or wrong; reload the page")
+        abort(400, f"a reason (1 to {REASON_MAX} characters) is required to reject a proposal")
+    _decide(proposal_id, "rejected", form.reason.data.strip())
+    flash(_("Proposal %(id)s rejected.", id=proposal_id))
+    return redirect(url_for(".queue", lang=select_language()))
+
+
+def _decide(proposal_id: int, status: str, reason: str | None) -> None:
+    moderator = current_moderator()
+    with get_db().write() as session:
+        proposal: Proposal = get_proposal(session, proposal_id) or abort(404, f"no proposal {proposal_id}")
+        if not moderator.may_moderate(proposal.site):
+            abort(403, f"you do not moderate site {proposal.site!r}")
+        decide(session, proposal, status, moderator.username, reason)
+
+
+def _sites_of(moderator: Moderator, site_id: str | None) -> dict:
+    sites = {key: site for key, site in get_sites().items() if moderator.may_moderate(key)}
+    if site_id is None:
+        return sites
+    if site_id not in get_sites():
+        abort(404, f"no proposal site {site_id!r}")
+    if site_id not in sites:
+        abort(403, f"you do not moderate site {site_id!r}")
+    return {site_id: sites[site_id]}

@@ -1,0 +1,98 @@
+"""Command-line moderation: ``ecomap create-moderator`` and ``ecomap proposals list|approve|reject``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import AppGroup, with_appcontext
+from sqlalchemy.exc import IntegrityError
+
+from webmap.db import get_db
+from webmap.models import STATUSES
+from webmap.proposals import get_sites
+from webmap.proposals_store import Filters, create_moderator, decide, find_proposals, get_proposal
+
+MIN_PASSWORD = 8
+CLI_MODERATOR = "cli"
+
+
+def register(cli_group: click.Group) -> None:
+    """Add ``create-moderator`` and the ``proposals`` group to the ``ecomap`` command."""
+    cli_group.add_command(create_moderator_command)
+    cli_group.add_command(proposals_group)
+
+
+@click.command("create-moderator")
+@click.argument("username")
+@click.option(
+    "--site", "sites", multiple=True, help="A site this moderator may moderate (repeat); none: all."
+)
+@with_appcontext
+def create_moderator_command(username: str, sites: tuple[str, ...]) -> None:
+    """Create moderator USERNAME; the password comes from a prompt, or the first line of stdin."""
+    unknown = [site for site in sites if site not in get_sites()]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown site {unknown[0]!r}; sites: {', '.join(get_sites())}", param_hint="--site"
+        )
+    password = _read_password()
+    if len(password) < MIN_PASSWORD:
+        raise click.ClickException(f"the password must have at least {MIN_PASSWORD} characters")
+    try:
+        with get_db().write() as session:
+            create_moderator(session, username, password, sites)
+    except IntegrityError:
+        raise click.ClickException(f"moderator {username!r} already exists") from None
+    click.echo(f"created moderator {username!r} for {', '.join(sites) or 'every site'}")
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+proposals_group = AppGroup("proposals", help="List, approve and reject students' proposals.")
+
+
+@proposals_group.command("list")
+@click.option("--status", type=click.Choice([*STATUSES, "all"]), default="pending", show_default=True)
+@click.option("--site", default=None, help="Only this site's proposals.")
+def list_command(status: str, site: str | None) -> None:
+    """List proposals: id, status, site, category, title and author, one per line."""
+    statuses = STATUSES if status == "all" else (status,)
+    with get_db().read() as session:
+        proposals = find_proposals(session, Filters(statuses, (site,) if site else None))
+    for proposal in proposals:
+        title = proposal.title.replace("\n", " ")
+        click.echo(
+            f"{proposal.id}\t{proposal.status}\t{proposal.site}\t{proposal.category}\t{title}\t{proposal.author}"
+        )
+    click.echo(f"{len(proposals)} proposal(s)", err=True)
+
+
+@proposals_group.command("approve")
+@click.argument("proposal_id", type=int)
+def approve_command(proposal_id: int) -> None:
+    """Approve proposal PROPOSAL_ID: it becomes public."""
+    _decide(proposal_id, "approved", None)
+
+
+@proposals_group.command("reject")
+@click.argument("proposal_id", type=int)
+@click.option("--reason", required=True, help="Why; the author sees it at their private link.")
+def reject_command(proposal_id: int, reason: str) -> None:
+    """Reject proposal PROPOSAL_ID with a reason."""
+    if not reason.strip():
+        raise click.BadParameter("must not be empty", param_hint="--reason")
+    _decide(proposal_id, "rejected", reason.strip())
+
+
+def _decide(proposal_id: int, status: str, reason: str | None) -> None:
+    with get_db().write() as session:
+        proposal = get_proposal(session, proposal_id)
+        if proposal is None:
+            raise click.ClickException(f"no proposal {proposal_id}")
+        decide(session, proposal, status, CLI_MODERATOR, reason)
+    click.echo(f"proposal {proposal_id} {status}")

@@ -1,0 +1,62 @@
+"""Tactical-urbanism proposals: wire storage, sign-in, rate limits, the API and the pages into an app."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+
+from flask import Flask, current_app
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from limits import parse_many
+
+from webmap import db
+from webmap.pack_access import get_pack
+from webmap.proposals_sites import Site, load_sites
+
+SITES = "ecomap.proposal_sites"
+LIMITER = "ecomap.proposal_limiter"
+# Settings this feature reads; webmap/settings.py SETTINGS documents them (ECOMAP_<name>).
+DEFAULTS = {
+    "DATABASE_URL": "",
+    "RATE_LIMIT": "10/minute",
+    "SECURE_COOKIES": "0",
+}
+
+
+def init_app(app: Flask) -> None:
+    """Set up proposals on ``app``: settings, cookies, sites, database, limiter and blueprints."""
+    from webmap import auth, moderation, proposals_api, proposals_pages
+
+    for name, default in DEFAULTS.items():
+        app.config.setdefault(name, os.environ.get(f"ECOMAP_{name}", default))
+    _secure_cookies(app)
+    with app.app_context():
+        app.extensions[SITES] = load_sites(get_pack())
+    db.init_app(app)
+    rate = str(app.config["RATE_LIMIT"]).strip()
+    if rate != "0":
+        parse_many(rate)  # a malformed ECOMAP_RATE_LIMIT fails at start, not on the first request
+    app.extensions[LIMITER] = Limiter(get_remote_address, app=app, storage_uri="memory://")
+    for blueprint in (proposals_api.bp, proposals_pages.bp, moderation.bp, auth.bp):
+        app.register_blueprint(blueprint)
+
+
+def _secure_cookies(app: Flask) -> None:
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["SESSION_COOKIE_SECURE"] = str(app.config["SECURE_COOKIES"]).lower() in ("1", "true", "yes")
+
+
+def get_sites() -> dict[str, Site]:
+    return current_app.extensions[SITES]
+
+
+@contextmanager
+def rate_limited(scope: str) -> Iterator[None]:
+    """Count this request against the client's RATE_LIMIT in ``scope``; 429 once it is spent."""
+    rate = str(current_app.config["RATE_LIMIT"]).strip()
+    limiter: Limiter = current_app.extensions[LIMITER]
+    with nullcontext() if rate == "0" else limiter.limit(rate, scope=scope):
+        yield

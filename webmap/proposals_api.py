@@ -1,0 +1,143 @@
+"""The proposals API: sites, submitting a proposal, and listing proposals as GeoJSON or CSV."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from flask import Blueprint, Response, request, url_for
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from webmap.auth import api_moderator
+from webmap.db import get_db
+from webmap.errors import ApiError
+from webmap.i18n import select_language
+from webmap.models import STATUSES
+from webmap.proposals import get_sites, rate_limited
+from webmap.proposals_sites import sites_collection
+from webmap.proposals_store import Filters, add_proposal, find_proposals, to_collection, to_csv, to_feature
+from webmap.proposals_store import vote_counts as count_votes
+from webmap.proposals_validation import CATEGORIES, MAX_BODY_BYTES, InvalidProposal, check_feature
+
+bp = Blueprint("proposals_api", __name__, url_prefix="/api")
+GEOJSON = "application/geo+json"
+
+
+@bp.get("/sites")
+def list_sites():
+    """The sites that take proposals, as a GeoJSON FeatureCollection (feature ``id`` = site id)."""
+    return sites_collection(get_sites(), select_language()), 200, {"Content-Type": GEOJSON}
+
+
+@bp.post("/proposals")
+def create_proposal():
+    """Check and store a proposal (a GeoJSON Feature); 201 with its id and private link."""
+    with rate_limited("submit"):
+        draft = _checked(_json_body())
+        with get_db().write() as session:
+            proposal = add_proposal(session, draft)
+    link = url_for("proposals_pages.private", token=proposal.token, _external=True)
+    body = {"id": proposal.id, "status": proposal.status, "url": link}
+    return body, 201, {"Location": link}
+
+
+@bp.get("/proposals")
+def list_proposals():
+    """Approved proposals as GeoJSON by ``site``, ``category``, ``bbox``; ``status`` is for moderators."""
+    return to_collection(_features()), 200, {"Content-Type": GEOJSON}
+
+
+@bp.get("/proposals.csv")
+def list_proposals_csv():
+    """The same proposals as ``GET /api/proposals``, as CSV for spreadsheets."""
+    headers = {"Content-Disposition": "attachment; filename=proposals.csv"}
+    return Response(to_csv(_features()), mimetype="text/csv", headers=headers)
+
+
+def _features() -> list[dict[str, Any]]:
+    filters = parse_filters(request.args.to_dict(), list(get_sites()), CATEGORIES)
+    moderation = filters.statuses != ("approved",)
+    if moderation:
+        filters = _moderator_scope(filters)
+    with get_db().read() as session:
+        proposals = find_proposals(session, filters)
+        votes = count_votes(session, [proposal.id for proposal in proposals])
+    return [to_feature(proposal, votes[proposal.id], moderation) for proposal in proposals]
+
+
+def _moderator_scope(filters: Filters) -> Filters:
+    """Non-public statuses: a moderator's own sites only; 401 anonymous, 403 for another's site."""
+    moderator = api_moderator("proposals that are not approved")
+    allowed = tuple(site for site in (filters.sites or get_sites()) if moderator.may_moderate(site))
+    if filters.sites and not allowed:
+        raise ApiError(
+            403, f"moderator {moderator.username!r} does not moderate site {filters.sites[0]!r}", "site"
+        )
+    return Filters(filters.statuses, allowed, filters.category, filters.bbox)
+
+
+def parse_filters(args: dict[str, str], sites: list[str], categories: tuple[str, ...]) -> Filters:
+    """The ``site``, ``category``, ``bbox`` and ``status`` query arguments, or a 400 naming the bad one.
+
+    >>> parse_filters({"bbox": "60.8,56.4,60.9,56.5"}, ["s"], ("bench",)).bbox
+    (60.8, 56.4, 60.9, 56.5)
+    """
+    site, category = args.get("site") or None, args.get("category") or None
+    if site is not None and site not in sites:
+        raise ApiError(400, f"unknown site {site!r}; GET /api/sites lists them", field="site")
+    if category is not None and category not in categories:
+        raise ApiError(
+            400, f"unknown category {category!r}; one of: {', '.join(categories)}", field="category"
+        )
+    statuses = _statuses(args.get("status") or "approved")
+    bbox = _bbox(args["bbox"]) if args.get("bbox") else None
+    return Filters(statuses, (site,) if site else None, category, bbox)
+
+
+def _statuses(text: str) -> tuple[str, ...]:
+    statuses = tuple(dict.fromkeys(text.split(",")))
+    if "all" in statuses:
+        return STATUSES
+    unknown = [status for status in statuses if status not in STATUSES]
+    if unknown:
+        raise ApiError(
+            400, f"unknown status {unknown[0]!r}; one of: {', '.join(STATUSES)}, all", field="status"
+        )
+    return statuses
+
+
+def _bbox(text: str) -> tuple[float, float, float, float]:
+    problem = f"'bbox' must be west,south,east,north in degrees (west <= east, south <= north), got {text!r}"
+    try:
+        west, south, east, north = (float(part) for part in text.split(","))
+    except ValueError:
+        raise ApiError(400, problem, field="bbox") from None
+    values = (west, south, east, north)
+    in_range = all(math.isfinite(value) for value in values) and -180 <= west <= east <= 180
+    if not (in_range and -90 <= south <= north <= 90):
+        raise ApiError(400, problem, field="bbox")
+    return values
+
+
+def _json_body() -> Any:
+    """The request's JSON, or 413 (too big), 415 (not JSON) or 400 (malformed) in the error shape."""
+    if request.mimetype != "application/json":
+        got = request.mimetype or "none"
+        raise ApiError(415, f"the body must be JSON sent as Content-Type application/json, got {got}", "body")
+    request.max_content_length = MAX_BODY_BYTES
+    try:
+        data = request.get_data(cache=False)
+    except RequestEntityTooLarge:
+        raise ApiError(413, f"the body is over the {MAX_BODY_BYTES} byte limit", field="body") from None
+    try:
+        return json.loads(data)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ApiError(400, f"the body is not valid JSON: {error}", field="body") from None
+
+
+def _checked(body: Any):
+    try:
+        return check_feature(body, get_sites())
+    except InvalidProposal as error:
+        raise ApiError(error.status, str(error), field=error.field) from error

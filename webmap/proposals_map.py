@@ -1,0 +1,168 @@
+"""Proposals on folium maps: styled by category, with popups that show every text as text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import folium
+from flask import current_app
+from flask_babel import gettext as _
+from shapely.geometry import mapping
+
+from geo.coords import leaflet_bounds
+from webmap.pack_access import get_pack, get_tiles
+from webmap.popups import POPUP_KEY, TOOLTIP_KEY, SafePopup, SafeTooltip
+from webmap.proposals_sites import Site
+
+CATEGORY_COLOURS = {
+    "bench": "#8d6e63",
+    "planter": "#43a047",
+    "shade": "#00897b",
+    "art": "#8e24aa",
+    "play": "#fb8c00",
+    "lighting": "#fdd835",
+    "paving": "#757575",
+    "sign": "#1e88e5",
+    "other": "#e53935",
+}
+SITE_STYLE = {"color": "#d81b60", "weight": 2, "dashArray": "6 4", "fillOpacity": 0.05}
+
+
+def category_labels() -> dict[str, str]:
+    """The categories' names in the request's language, in display order."""
+    return {
+        "bench": _("Bench"),
+        "planter": _("Planter or flowerbed"),
+        "shade": _("Shade or canopy"),
+        "art": _("Art object"),
+        "play": _("Play element"),
+        "lighting": _("Lighting"),
+        "paving": _("Path or paving"),
+        "sign": _("Sign"),
+        "other": _("Other"),
+    }
+
+
+def status_labels() -> dict[str, str]:
+    return {"pending": _("Pending"), "approved": _("Approved"), "rejected": _("Rejected")}
+
+
+def with_popups(features: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Copies of proposal features with popup rows and tooltip text (shown as text by SafePopup)."""
+    categories = category_labels()
+    shown = []
+    for feature in features:
+        properties = feature["properties"]
+        rows = [
+            [_("Title"), properties["title"]],
+            [_("Category"), categories.get(properties["category"], properties["category"])],
+            [_("Materials"), properties["materials"]],
+            [_("Description"), properties["description"]],
+            [_("Author"), properties["author"]],
+            [_("Votes"), str(properties.get("votes", 0))],
+        ]
+        extra = {POPUP_KEY: rows, TOOLTIP_KEY: properties["title"]}
+        shown.append({**feature, "properties": {**properties, **extra}})
+    return shown
+
+
+def proposals_layer(features: list[dict[str, Any]], name: str) -> folium.GeoJson:
+    """Proposals as one GeoJson layer, coloured by category, points as circles."""
+
+    def style(feature: dict[str, Any]) -> dict[str, Any]:
+        colour = CATEGORY_COLOURS.get(feature["properties"]["category"], CATEGORY_COLOURS["other"])
+        return {"color": colour, "fillColor": colour, "fillOpacity": 0.45, "weight": 3}
+
+    collection = {"type": "FeatureCollection", "features": with_popups(features)}
+    marker = folium.CircleMarker(radius=7)
+    layer = folium.GeoJson(
+        collection, name=name, style_function=style, marker=marker, highlight_function=None
+    )
+    SafePopup().add_to(layer)
+    SafeTooltip().add_to(layer)
+    return layer
+
+
+def site_layer(sites: list[Site], lang: str) -> folium.GeoJson:
+    """The sites' outlines, named in ``lang``."""
+    features = [
+        {
+            "type": "Feature",
+            "id": site.id,
+            "properties": {TOOLTIP_KEY: site.title[lang]},
+            "geometry": mapping(site.mask),
+        }
+        for site in sites
+    ]
+    layer = folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=_("Proposal sites"),
+        style_function=lambda _feature: SITE_STYLE,
+        highlight_function=None,
+        interactive=True,
+    )
+    SafeTooltip().add_to(layer)
+    return layer
+
+
+def base_map(bounds: tuple[float, float, float, float]) -> folium.Map:
+    """A map fitted to ``bounds`` (west, south, east, north) with the app's tiles."""
+    pack = get_pack()
+    folium_map = folium.Map(
+        location=[pack.center_lat, pack.center_lon], zoom_start=pack.zoom, tiles=None, max_zoom=20
+    )
+    tiles = get_tiles()
+    if tiles.url:
+        folium.TileLayer(
+            tiles.url,
+            attr=tiles.attribution,
+            name=_("Base map"),
+            control=False,
+            max_zoom=20,
+            max_native_zoom=19,
+        ).add_to(folium_map)
+    folium_map.fit_bounds(leaflet_bounds(bounds), padding=(20, 20))
+    return folium_map
+
+
+def union_bounds(boxes: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
+    """The box around every box.
+
+    >>> union_bounds([(1, 2, 3, 4), (0, 3, 2, 5)])
+    (0, 2, 3, 5)
+    """
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def map_parts(folium_map: folium.Map) -> dict[str, str]:
+    """A map's header, body and script, rendered in memory for our own templates."""
+    root = folium_map.get_root()
+    root.render()
+    return {
+        "map_header": root.header.render(),
+        "map_html": root.html.render(),
+        "map_script": root.script.render(),
+    }
+
+
+def approved_proposals_group(lang: str) -> folium.FeatureGroup | None:
+    """The city map's "urban projects" layer of approved proposals; None when there are none (or no DB)."""
+    from webmap.db import EXTENSION, get_db
+    from webmap.proposals_store import Filters, find_proposals, to_feature, vote_counts
+
+    if EXTENSION not in current_app.extensions:
+        return None
+    with get_db().read() as session:
+        proposals = find_proposals(session, Filters())
+        votes = vote_counts(session, [proposal.id for proposal in proposals])
+    if not proposals:
+        return None
+    name = _("Approved student proposals")
+    group = folium.FeatureGroup(name=name, show=True)
+    proposals_layer([to_feature(proposal, votes[proposal.id]) for proposal in proposals], name).add_to(group)
+    return group

@@ -1,0 +1,161 @@
+"""Proposal pages: draw one on a site, the approved ones with votes, and an author's private link."""
+
+from __future__ import annotations
+
+import secrets
+
+import folium
+import folium.plugins
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+
+from webmap.db import get_db
+from webmap.i18n import select_language
+from webmap.proposals import get_sites, rate_limited
+from webmap.proposals_map import (
+    base_map,
+    category_labels,
+    map_parts,
+    proposals_layer,
+    site_layer,
+    status_labels,
+    union_bounds,
+)
+from webmap.proposals_store import (
+    Filters,
+    add_vote,
+    find_proposals,
+    get_by_token,
+    get_proposal,
+    to_feature,
+    voted_for,
+)
+from webmap.proposals_store import vote_counts as count_votes
+from webmap.proposals_validation import MAX_VERTICES, TEXT_LIMITS
+
+bp = Blueprint("proposals_pages", __name__)
+VOTER_COOKIE = "ecomap_voter"
+VOTER_COOKIE_AGE_S = 400 * 24 * 3600
+
+
+class VoteForm(FlaskForm):
+    """A vote button: nothing but the CSRF token."""
+
+
+@bp.get("/proposals/new")
+def new():
+    """A map zoomed to ``?site=`` with drawing tools and the proposal form; without a site, the sites."""
+    sites, lang = get_sites(), select_language()
+    site_id = request.args.get("site")
+    if not site_id:
+        return render_template("proposal_sites.html", sites=list(sites.values()))
+    site = sites.get(site_id) or abort(404, f"no proposal site {site_id!r}")
+    folium_map = base_map(site.bounds)
+    site_layer([site], lang).add_to(folium_map)
+    drawn = draw_tools(folium_map)
+    config = {"map": folium_map.get_name(), "drawn": drawn.get_name(), "site": site.id}
+    config["api"] = url_for("proposals_api.create_proposal")
+    return render_template(
+        "proposal_new.html",
+        site=site,
+        categories=category_labels(),
+        limits=TEXT_LIMITS,
+        max_vertices=MAX_VERTICES,
+        config=config,
+        **map_parts(folium_map),
+    )
+
+
+def draw_tools(folium_map: folium.Map) -> folium.FeatureGroup:
+    """Leaflet.draw's point, line and polygon tools, drawing into a feature group we can name."""
+    drawn = folium.FeatureGroup(name="drawn", control=False).add_to(folium_map)
+    shape = {"shapeOptions": {"color": "#d81b60"}}
+    folium.plugins.Draw(
+        feature_group=drawn,
+        draw_options={
+            "polyline": shape,
+            "polygon": {**shape, "allowIntersection": False, "showArea": False},
+            "rectangle": {**shape, "showArea": False},
+            "circle": False,
+            "circlemarker": False,
+            "marker": True,
+        },
+        edit_options={"edit": True, "remove": True},
+    ).add_to(folium_map)
+    return drawn
+
+
+@bp.get("/proposals")
+def approved():
+    """Every approved proposal, by site, on a map and in tables with vote counts."""
+    sites, lang = get_sites(), select_language()
+    voter = request.cookies.get(VOTER_COOKIE)
+    with get_db().read() as session:
+        proposals = find_proposals(session, Filters())
+        ids = [proposal.id for proposal in proposals]
+        votes, mine = count_votes(session, ids), voted_for(session, voter, ids)
+    features = [to_feature(proposal, votes[proposal.id]) for proposal in proposals]
+    by_site = {site_id: [f for f in features if f["properties"]["site"] == site_id] for site_id in sites}
+    parts = {}
+    if sites:
+        folium_map = base_map(union_bounds([site.bounds for site in sites.values()]))
+        site_layer(list(sites.values()), lang).add_to(folium_map)
+        if features:
+            proposals_layer(features, "proposals").add_to(folium_map)
+        parts = map_parts(folium_map)
+    return render_template(
+        "proposals.html",
+        sites=sites,
+        by_site=by_site,
+        voted=mine,
+        categories=category_labels(),
+        form=VoteForm(),
+        **parts,
+    )
+
+
+@bp.post("/proposals/<int:proposal_id>/vote")
+def vote(proposal_id: int):
+    """One vote per browser per approved proposal; the browser is known by a random cookie."""
+    if not VoteForm().validate_on_submit():
+        abort(400, "the vote form's CSRF token is missing or wrong; reload the page")
+    voter = request.cookies.get(VOTER_COOKIE) or secrets.token_urlsafe(24)
+    with rate_limited("vote"), get_db().write() as session:
+        proposal = get_proposal(session, proposal_id)
+        if proposal is None or proposal.status != "approved":
+            abort(404, f"no approved proposal {proposal_id}")
+        add_vote(session, proposal_id, voter)
+    response = redirect(url_for(".approved", lang=select_language(), _anchor=f"proposal-{proposal_id}"))
+    response.set_cookie(
+        VOTER_COOKIE,
+        voter,
+        max_age=VOTER_COOKIE_AGE_S,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    return response
+
+
+@bp.get("/proposals/p/<token>")
+def private(token: str):
+    """The author's private link: their proposal whatever its status, with the moderator's reason."""
+    with get_db().read() as session:
+        proposal = get_by_token(session, token) or abort(404, "no proposal at this link")
+        feature = to_feature(proposal, count_votes(session, [proposal.id])[proposal.id])
+    site = get_sites().get(proposal.site)
+    folium_map = base_map(
+        site.bounds if site else (proposal.min_lon, proposal.min_lat, proposal.max_lon, proposal.max_lat)
+    )
+    if site:
+        site_layer([site], select_language()).add_to(folium_map)
+    proposals_layer([feature], "proposal").add_to(folium_map)
+    html = render_template(
+        "proposal_private.html",
+        proposal=proposal,
+        site=site,
+        categories=category_labels(),
+        statuses=status_labels(),
+        **map_parts(folium_map),
+    )
+    return html, 200, {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}

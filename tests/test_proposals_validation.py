@@ -1,0 +1,272 @@
+"""Every rule a proposal must pass: a 4xx in the one error shape naming the field; nothing stored."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from tests.proposals_support import OUTSIDE_POLYGON, SCHOOL_LINE, SCHOOL_POINT, feature, make_app
+from webmap.proposals_validation import MAX_BODY_BYTES, MAX_VERTICES, TEXT_LIMITS
+
+
+def _geometry(kind: str, coordinates) -> dict:
+    return feature({"type": kind, "coordinates": coordinates})
+
+
+def _ring(count: int) -> list[list[float]]:
+    """A closed ring of ``count`` positions on a small circle inside the school yard."""
+    import math
+
+    points = [
+        [
+            60.8352 + 0.0002 * math.cos(2 * math.pi * i / (count - 1)),
+            56.4968 + 0.0001 * math.sin(2 * math.pi * i / (count - 1)),
+        ]
+        for i in range(count - 1)
+    ]
+    return [*points, points[0]]
+
+
+BOWTIE = [
+    [[60.8350, 56.4967], [60.8354, 56.4969], [60.8354, 56.4967], [60.8350, 56.4969], [60.8350, 56.4967]]
+]
+UNCLOSED = [[[60.8350, 56.4967], [60.8354, 56.4967], [60.8354, 56.4969], [60.8350, 56.4969]]]
+
+RULES = [
+    # (id, body, status, field, message fragment)
+    ("array", [], 400, "body", "must be a JSON object (a GeoJSON Feature), got array"),
+    (
+        "not-feature",
+        {**feature(), "type": "FeatureCollection"},
+        422,
+        "type",
+        "'type' must be 'Feature', got 'FeatureCollection'",
+    ),
+    (
+        "no-properties",
+        {**feature(), "properties": None},
+        422,
+        "properties",
+        "'properties' must be an object, got null",
+    ),
+    ("unknown-property", feature(email="a@b.c"), 422, "properties.email", "unknown property 'email'"),
+    ("unknown-site", feature(site="moon"), 422, "properties.site", "unknown site 'moon'"),
+    ("no-site", feature(site=None), 422, "properties.site", "'site' must be a non-empty string, got None"),
+    (
+        "unknown-category",
+        feature(category="fountain"),
+        422,
+        "properties.category",
+        "unknown category 'fountain'",
+    ),
+    ("empty-title", feature(title="   "), 422, "properties.title", "'title' must not be empty"),
+    (
+        "missing-materials",
+        feature(materials=None),
+        422,
+        "properties.materials",
+        "'materials' must be a string, got null",
+    ),
+    ("number-author", feature(author=23), 422, "properties.author", "'author' must be a string, got number"),
+    (
+        "long-title",
+        feature(title="x" * (TEXT_LIMITS["title"] + 1)),
+        422,
+        "properties.title",
+        "'title' is 121 characters long; the limit is 120",
+    ),
+    ("long-description", feature(description="x" * 2001), 422, "properties.description", "the limit is 2000"),
+    ("long-materials", feature(materials="x" * 301), 422, "properties.materials", "the limit is 300"),
+    ("long-author", feature(author="x" * 41), 422, "properties.author", "the limit is 40"),
+    (
+        "control-char",
+        feature(title="a\x07b"),
+        422,
+        "properties.title",
+        "contains a control character '\\x07'",
+    ),
+    (
+        "author-email",
+        feature(author="kid@example.org"),
+        422,
+        "properties.author",
+        "looks like an e-mail address or phone number",
+    ),
+    (
+        "author-phone",
+        feature(author="+7 912 345-67-89"),
+        422,
+        "properties.author",
+        "looks like an e-mail address or phone number",
+    ),
+    (
+        "no-geometry",
+        {**feature(), "geometry": None},
+        422,
+        "geometry",
+        "'geometry' must be an object, got null",
+    ),
+    (
+        "multipolygon",
+        _geometry("MultiPolygon", [BOWTIE]),
+        422,
+        "geometry.type",
+        "geometry type must be one of Point, LineString, Polygon, got 'MultiPolygon'",
+    ),
+    (
+        "point-strings",
+        _geometry("Point", ["60.8", "56.4"]),
+        422,
+        "geometry.coordinates",
+        "coordinates must hold two numbers, got ['60.8', '56.4']",
+    ),
+    ("point-bool", _geometry("Point", [True, 56.4]), 422, "geometry.coordinates", "must hold two numbers"),
+    (
+        "point-three",
+        _geometry("Point", [60.8, 56.4, 100]),
+        422,
+        "geometry.coordinates",
+        "must be a [lon, lat] pair",
+    ),
+    (
+        "lat-range",
+        _geometry("Point", [60.8, 95.0]),
+        422,
+        "geometry.coordinates",
+        "out of range: lon must be in [-180, 180] and lat in [-90, 90], got [60.8, 95.0]",
+    ),
+    (
+        "lon-range",
+        _geometry("LineString", [[60.8, 56.4], [200.0, 56.4]]),
+        422,
+        "geometry.coordinates",
+        "coordinates[1] is out of range",
+    ),
+    (
+        "line-one-point",
+        _geometry("LineString", [[60.8352, 56.4968]]),
+        422,
+        "geometry.coordinates",
+        "coordinates needs at least 2 positions, got 1",
+    ),
+    (
+        "polygon-not-rings",
+        _geometry("Polygon", [60.8, 56.4]),
+        422,
+        "geometry.coordinates",
+        "coordinates[0] must be an array of positions, got number",
+    ),
+    (
+        "unclosed-ring",
+        _geometry("Polygon", UNCLOSED),
+        422,
+        "geometry.coordinates",
+        "ring coordinates[0] is not closed",
+    ),
+    (
+        "self-intersection",
+        _geometry("Polygon", BOWTIE),
+        422,
+        "geometry",
+        "the Polygon is not valid: Self-intersection",
+    ),
+    (
+        "too-many-vertices",
+        _geometry("Polygon", [_ring(MAX_VERTICES + 1)]),
+        422,
+        "geometry.coordinates",
+        f"has 501 vertices; the limit is {MAX_VERTICES}",
+    ),
+    ("outside-site", feature(OUTSIDE_POLYGON), 422, "geometry", "is not wholly inside site 'school-yard-23'"),
+    (
+        "point-on-other-site",
+        feature(SCHOOL_POINT, site="rink-cinema-plot"),
+        422,
+        "geometry",
+        "the Point is not wholly inside site 'rink-cinema-plot' (it lies outside",
+    ),
+]
+
+
+@pytest.fixture
+def app(tmp_path):
+    return make_app(tmp_path)
+
+
+def _stored(app) -> int:
+    from sqlalchemy import func, select
+
+    from webmap.db import get_db
+    from webmap.models import Proposal
+
+    with app.app_context(), get_db().read() as session:
+        return session.scalar(select(func.count()).select_from(Proposal))
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "field", "message"), [rule[1:] for rule in RULES], ids=[rule[0] for rule in RULES]
+)
+def test_each_rule_answers_its_message_and_stores_nothing(app, body, status, field, message):
+    response = app.test_client().post("/api/proposals", json=body)
+
+    assert response.status_code == status
+    assert response.json["error"]["field"] == field
+    assert message in response.json["error"]["message"]
+    assert set(response.json) == {"error"} and set(response.json["error"]) == {"status", "message", "field"}
+    assert _stored(app) == 0
+
+
+def test_not_json_is_400(app):
+    response = app.test_client().post("/api/proposals", data="{not json", content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json["error"]["field"] == "body"
+    assert response.json["error"]["message"].startswith("the body is not valid JSON")
+
+
+def test_form_encoded_body_is_415(app):
+    response = app.test_client().post("/api/proposals", data={"title": "x"})
+
+    assert response.status_code == 415
+    assert (
+        "Content-Type application/json, got application/x-www-form-urlencoded"
+        in response.json["error"]["message"]
+    )
+
+
+def test_body_over_the_limit_is_413_and_stores_nothing(app):
+    body = feature(description="x" * MAX_BODY_BYTES)
+
+    response = app.test_client().post("/api/proposals", json=body)
+
+    assert response.status_code == 413
+    assert response.json["error"] == {
+        "status": 413,
+        "message": f"the body is over the {MAX_BODY_BYTES} byte limit",
+        "field": "body",
+    }
+    assert _stored(app) == 0
+
+
+@pytest.mark.parametrize("geometry", [SCHOOL_POINT, SCHOOL_LINE, None], ids=["point", "line", "polygon"])
+def test_valid_shapes_are_accepted(app, geometry):
+    response = app.test_client().post("/api/proposals", json=feature(geometry))
+
+    assert response.status_code == 201
+    assert _stored(app) == 1
+
+
+def test_a_shape_along_the_mask_edge_is_inside_within_the_tolerance(app):
+    from shapely.geometry import mapping
+
+    from webmap.proposals import get_sites
+
+    with app.app_context():
+        mask = get_sites()["school-yard-23"].mask
+    edge = copy.deepcopy(mapping(mask))  # the site's own outline is wholly inside it
+    edge["coordinates"] = [[list(position) for position in ring] for ring in edge["coordinates"]]
+
+    response = app.test_client().post("/api/proposals", json=feature(edge))
+
+    assert response.status_code == 201

@@ -28,6 +28,8 @@ DEFAULTS = {
 def init_app(app: Flask) -> None:
     """Set up proposals on ``app``: settings, cookies, sites, database, limiter and blueprints."""
     from webmap import auth, moderation, proposals_api, proposals_pages
+    from webmap.proposals_map import city_map_overlays
+    from webmap.views import add_city_map_overlays
 
     for name, default in DEFAULTS.items():
         app.config.setdefault(name, os.environ.get(f"ECOMAP_{name}", default))
@@ -41,6 +43,7 @@ def init_app(app: Flask) -> None:
     app.extensions[LIMITER] = Limiter(get_remote_address, app=app, storage_uri="memory://")
     for blueprint in (proposals_api.bp, proposals_pages.bp, moderation.bp, auth.bp):
         app.register_blueprint(blueprint)
+    add_city_map_overlays(app, city_map_overlays)
 
 
 def _secure_cookies(app: Flask) -> None:

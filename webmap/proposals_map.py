@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import folium
@@ -10,9 +11,12 @@ from flask_babel import gettext as _
 from shapely.geometry import mapping
 
 from geo.coords import leaflet_bounds
+from geo.pack import CityPack
+from webmap.db import EXTENSION, get_db
 from webmap.pack_access import get_pack, get_tiles
 from webmap.popups import POPUP_KEY, TOOLTIP_KEY, SafePopup, SafeTooltip
 from webmap.proposals_sites import Site
+from webmap.proposals_store import Filters, find_proposals, to_feature, vote_counts
 
 CATEGORY_COLOURS = {
     "bench": "#8d6e63",
@@ -152,9 +156,6 @@ def map_parts(folium_map: folium.Map) -> dict[str, str]:
 
 def approved_proposals_group(lang: str) -> folium.FeatureGroup | None:
     """The city map's "urban projects" layer of approved proposals; None when there are none (or no DB)."""
-    from webmap.db import EXTENSION, get_db
-    from webmap.proposals_store import Filters, find_proposals, to_feature, vote_counts
-
     if EXTENSION not in current_app.extensions:
         return None
     with get_db().read() as session:
@@ -166,3 +167,12 @@ def approved_proposals_group(lang: str) -> folium.FeatureGroup | None:
     group = folium.FeatureGroup(name=name, show=True)
     proposals_layer([to_feature(proposal, votes[proposal.id]) for proposal in proposals], name).add_to(group)
     return group
+
+
+def city_map_overlays(pack: CityPack, _date: dt.date, lang: str) -> list[tuple[str, folium.FeatureGroup]]:
+    """The approved proposals for the city map, under the pack's "urban" group title."""
+    group = approved_proposals_group(lang)
+    if group is None:
+        return []
+    title = pack.groups.get("urban", {}).get(lang) or _("Urban projects")
+    return [(title, group)]

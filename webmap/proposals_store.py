@@ -133,7 +133,7 @@ def vote_counts(session: Session, proposal_ids: Iterable[int]) -> dict[int, int]
         query = (
             select(Vote.proposal_id, func.count()).where(Vote.proposal_id.in_(ids)).group_by(Vote.proposal_id)
         )
-        counts.update({proposal_id: count for proposal_id, count in session.execute(query).tuples()})
+        counts.update({proposal_id: count for proposal_id, count in session.execute(query)})
     return counts
 
 

@@ -1,0 +1,214 @@
+"""Storage on SQLite and real PostgreSQL: round trips, bbox index, votes, restarts, crashes, concurrency."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import urllib.request
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+
+from tests.postgres import database_url, postgres_server_url, postgres_url  # noqa: F401 (fixtures)
+from tests.proposals_support import (
+    SCHOOL_LINE,
+    SCHOOL_POINT,
+    SCHOOL_POLYGON,
+    dispose,
+    feature,
+    make_app,
+    submit,
+)
+from webmap.db import get_db
+from webmap.proposals_store import Filters, add_vote, find_proposals, get_proposal, to_feature, vote_counts
+from webmap.proposals_validation import check_feature
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def app(tmp_path, database_url):  # noqa: F811
+    app = make_app(tmp_path, database_url)
+    yield app
+    dispose(app)
+
+
+def _draft(app, geometry, **properties):
+    from webmap.proposals import get_sites
+
+    with app.app_context():
+        return check_feature(feature(geometry, **properties), get_sites())
+
+
+def test_migrations_create_the_schema_and_bbox_index(app):
+    with app.app_context():
+        engine = get_db().engine
+        tables = set(inspect(engine).get_table_names())
+        with engine.connect() as connection:
+            version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            if engine.dialect.name == "sqlite":
+                index = connection.execute(
+                    text("SELECT name FROM sqlite_master WHERE name = 'proposals_rtree'")
+                )
+            else:
+                index = connection.execute(
+                    text("SELECT indexname FROM pg_indexes WHERE indexname = 'ix_proposals_bbox'")
+                )
+            assert index.scalar() is not None
+    assert {"proposals", "votes", "moderators"} <= tables
+    assert version == "0001"
+
+
+def test_sqlite_runs_in_wal_with_foreign_keys_and_a_busy_timeout(tmp_path):
+    app = make_app(tmp_path)
+    with app.app_context(), get_db().read() as session:
+        pragmas = {
+            name: session.execute(text(f"PRAGMA {name}")).scalar()
+            for name in ("journal_mode", "foreign_keys", "busy_timeout")
+        }
+    dispose(app)
+    assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 30000}
+    assert (tmp_path / "ecomap.sqlite3").exists()
+
+
+def test_default_database_is_created_in_the_instance_folder(tmp_path):
+    from flask import Flask
+
+    from webmap import db
+
+    bare = Flask("bare", instance_path=str(tmp_path / "instance"))
+    bare.config["DATABASE_URL"] = ""
+    db.init_app(bare)
+    bare.extensions[db.EXTENSION].dispose()
+
+    assert (tmp_path / "instance" / "ecomap.sqlite3").exists()
+
+
+@pytest.mark.parametrize(
+    "geometry", [SCHOOL_POINT, SCHOOL_LINE, SCHOOL_POLYGON], ids=["point", "line", "polygon"]
+)
+def test_round_trip_keeps_every_field(app, geometry):
+    draft = _draft(app, geometry, title="Скамейка «Лиса» <b>", description="строка 1\nстрока 2")
+    with app.app_context():
+        with get_db().write() as session:
+            proposal_id = add_proposal_id(session, draft)
+        with get_db().read() as session:
+            stored = to_feature(get_proposal(session, proposal_id))
+    assert stored["geometry"] == geometry
+    assert stored["properties"]["title"] == "Скамейка «Лиса» <b>"
+    assert stored["properties"]["description"] == "строка 1\nстрока 2"
+    assert stored["properties"]["status"] == "pending"
+
+
+def add_proposal_id(session, draft) -> int:
+    from webmap.proposals_store import add_proposal
+
+    return add_proposal(session, draft).id
+
+
+def test_bbox_query_finds_overlapping_boxes_only(app):
+    drafts = [_draft(app, geometry) for geometry in (SCHOOL_POINT, SCHOOL_LINE, SCHOOL_POLYGON)]
+    with app.app_context():
+        with get_db().write() as session:
+            point, line, polygon = (add_proposal_id(session, draft) for draft in drafts)
+        with get_db().read() as session:
+
+            def ids(bbox):
+                return [p.id for p in find_proposals(session, Filters(("pending",), bbox=bbox))]
+
+            assert ids((60.83515, 56.49675, 60.83525, 56.49685)) == [point, line, polygon]
+            assert ids((60.8355, 56.4967, 60.8357, 56.49675)) == [line]
+            assert ids((60.8340, 56.4960, 60.8345, 56.4962)) == []
+
+
+def test_one_vote_per_voter_per_proposal(app):
+    draft = _draft(app, SCHOOL_POINT)
+    with app.app_context():
+        with get_db().write() as session:
+            proposal_id = add_proposal_id(session, draft)
+        with get_db().write() as session:
+            results = [add_vote(session, proposal_id, voter) for voter in ("a", "a", "b")]
+        with get_db().read() as session:
+            counts = vote_counts(session, [proposal_id])
+    assert results == [True, False, True]
+    assert counts == {proposal_id: 2}
+
+
+def test_a_new_app_on_the_same_database_sees_what_was_acknowledged(tmp_path, database_url):  # noqa: F811
+    first = make_app(tmp_path / "one", database_url)
+    created = submit(first.test_client()).json
+    dispose(first)
+
+    second = make_app(tmp_path / "two", database_url)
+    with second.app_context(), get_db().read() as session:
+        stored = get_proposal(session, created["id"])
+    dispose(second)
+    assert stored is not None and stored.title == "Bench from pallets"
+
+
+CRASHING_WORKER = """
+import json, os, sys
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from tests.proposals_support import make_app, submit
+app = make_app(Path({tmp!r}), {url!r})
+response = submit(app.test_client())
+print(json.dumps({{"status": response.status_code, "id": response.json["id"]}}), flush=True)
+os._exit(9)  # die at once: no clean shutdown, no pool disposal, no atexit
+"""
+
+
+def test_an_acknowledged_proposal_survives_a_worker_crash(tmp_path, database_url):  # noqa: F811
+    script = CRASHING_WORKER.format(root=str(ROOT), tmp=str(tmp_path / "worker"), url=database_url)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 9, done.stderr
+    acknowledged = json.loads(done.stdout.strip().splitlines()[-1])
+    assert acknowledged["status"] == 201
+
+    app = make_app(tmp_path / "after", database_url)
+    with app.app_context(), get_db().read() as session:
+        stored = get_proposal(session, acknowledged["id"])
+    dispose(app)
+    assert stored is not None and stored.status == "pending"
+
+
+THREADS = 12
+PER_THREAD = 8
+
+
+def test_concurrent_submissions_are_all_stored_once(app, serve):
+    server = serve(app)
+    results: list[tuple[int, int, str]] = []
+    lock = threading.Lock()
+
+    def worker(number: int) -> None:
+        for item in range(PER_THREAD):
+            title = f"t{number}-{item}"
+            body = json.dumps(feature(SCHOOL_POINT, title=title)).encode()
+            request = urllib.request.Request(
+                f"{server.url}/api/proposals", data=body, headers={"Content-Type": "application/json"}
+            )
+            with urllib.request.urlopen(request, timeout=60) as response:
+                answer = json.load(response)
+                with lock:
+                    results.append((response.status, answer["id"], title))
+
+    threads = [threading.Thread(target=worker, args=(number,)) for number in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    with app.app_context(), get_db().read() as session:
+        stored = find_proposals(session, Filters(("pending",)))
+    expected = {f"t{n}-{i}" for n in range(THREADS) for i in range(PER_THREAD)}
+    assert len(results) == THREADS * PER_THREAD
+    assert {status for status, _, _ in results} == {201}
+    assert len({proposal_id for _, proposal_id, _ in results}) == THREADS * PER_THREAD
+    assert sorted(p.title for p in stored) == sorted(expected)  # none lost, none duplicated
+    assert {p.id: p.title for p in stored} == {proposal_id: title for _, proposal_id, title in results}

@@ -1,0 +1,107 @@
+"""Audiences of the health tracks (children, adults, seniors, limited mobility), read from the pack."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from geo.errors import Problem
+
+AUDIENCES_FILE = "tracks/audiences.toml"
+AUDIENCE_KEYS = {
+    "id": str,
+    "name_ru": str,
+    "name_en": str,
+    "step_length_m": float,
+    "cadence_spm": float,
+    "daily_step_goal": int,
+    "max_gradient_pct": float,
+    "surfaces": list,
+    "source": str,
+}
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who walks a track: step length, flat-ground cadence, daily goal, steepest slope, usable surfaces."""
+
+    id: str
+    name: dict[str, str]
+    step_length_m: float
+    cadence_spm: float
+    daily_step_goal: int
+    max_gradient_pct: float
+    surfaces: tuple[str, ...]
+    source: str
+
+    @property
+    def flat_speed_kmh(self) -> float:
+        """Walking speed on the flat: step length x cadence.
+
+        >>> adult = Audience("adults", {}, 0.72, 115, 10_000, 15, (), "")
+        >>> round(adult.flat_speed_kmh, 2)
+        4.97
+        """
+        return self.step_length_m * self.cadence_spm * 60 / 1000
+
+
+def load_audiences(pack_path: str | Path) -> tuple[dict[str, Audience], list[Problem]]:
+    """Read ``tracks/audiences.toml`` of a pack: the audiences by id, and every problem found."""
+    path = Path(pack_path) / AUDIENCES_FILE
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}, [Problem(AUDIENCES_FILE, "", "missing: tracks need their audiences")]
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        return {}, [Problem(AUDIENCES_FILE, "", f"unreadable TOML: {error}")]
+    entries = document.get("audiences")
+    if not isinstance(entries, list) or not entries:
+        return {}, [Problem(AUDIENCES_FILE, "", "needs a non-empty [[audiences]] list")]
+    audiences: dict[str, Audience] = {}
+    problems = []
+    for index, entry in enumerate(entries):
+        where = f"audience {entry.get('id')!r}" if isinstance(entry, dict) else f"audience #{index}"
+        messages = check_audience(entry)
+        if not messages and entry["id"] in audiences:
+            messages = ["listed twice"]
+        problems.extend(Problem(AUDIENCES_FILE, where, message) for message in messages)
+        if not messages:
+            audiences[entry["id"]] = _audience(entry)
+    return audiences, problems
+
+
+def check_audience(entry: Any) -> list[str]:
+    """Return what is wrong with one ``[[audiences]]`` table (empty when it is fine).
+
+    >>> check_audience({"id": "kids"})[0]
+    "'name_ru' is missing"
+    """
+    if not isinstance(entry, dict):
+        return [f"must be a table, got {entry!r}"]
+    messages = []
+    for key, kind in AUDIENCE_KEYS.items():
+        value = entry.get(key)
+        accepted = (int, float) if kind is float else kind
+        if value is None:
+            messages.append(f"'{key}' is missing")
+        elif not isinstance(value, accepted) or isinstance(value, bool):
+            messages.append(f"'{key}' must be {kind.__name__}, got {value!r}")
+        elif kind in (int, float) and value <= 0:
+            messages.append(f"'{key}' must be positive, got {value!r}")
+    messages.extend(f"unknown key '{key}'" for key in sorted(set(entry) - set(AUDIENCE_KEYS)))
+    return messages
+
+
+def _audience(entry: dict[str, Any]) -> Audience:
+    return Audience(
+        id=entry["id"],
+        name={"ru": entry["name_ru"], "en": entry["name_en"]},
+        step_length_m=float(entry["step_length_m"]),
+        cadence_spm=float(entry["cadence_spm"]),
+        daily_step_goal=int(entry["daily_step_goal"]),
+        max_gradient_pct=float(entry["max_gradient_pct"]),
+        surfaces=tuple(entry["surfaces"]),
+        source=entry["source"],
+    )

@@ -1,0 +1,107 @@
+"""``ecomap check-data`` for tracks: every problem named by file, track and what is wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from geo.errors import PackError, Problem
+from geo.pack import CityPack, load_pack
+from routes.audiences import Audience, load_audiences
+from routes.figures import measure_track
+from routes.passes import track_passages, water_crossings
+from routes.tracks import Track, read_tracks
+
+STOP_MAX_OFFSET_M = 50.0  # a stop further than this from its line is misplaced
+WATER_TOLERANCE_M = 10.0  # a hand-drawn line may graze the water's hand-drawn edge
+# A climb steeper than 100 % (45°) between two known heights on a walking or ski track is a typo.
+ELEVATION_JUMP_MAX_SLOPE = 1.0
+
+
+def check_tracks(pack_path: str | Path) -> list[Problem]:
+    """Return every problem of the pack's tracks and audiences (an empty list when they are fine)."""
+    audiences, problems = load_audiences(pack_path)
+    tracks, track_problems = read_tracks(pack_path)
+    problems.extend(track_problems)
+    try:
+        pack: CityPack | None = load_pack(pack_path)
+    except PackError:
+        pack = None  # check-data reports the pack's own problems
+    stop_ids: dict[str, str] = {}
+    for track in tracks.values():
+        where = f"track {track.id!r}"
+        problems.extend(Problem(track.file, where, m) for m in check_track(track, audiences, pack))
+        for stop in track.stops:
+            if stop.id in stop_ids:
+                problems.append(
+                    Problem(track.file, where, f"stop id {stop.id!r} already used in {stop_ids[stop.id]}")
+                )
+            stop_ids.setdefault(stop.id, track.file)
+    return problems
+
+
+def check_track(track: Track, audiences: dict[str, Audience], pack: CityPack | None) -> list[str]:
+    """Return what is wrong with one well-formed track, against the audiences and the pack."""
+    messages = [
+        f"unknown audience {name!r}; audiences.toml has {', '.join(sorted(audiences))}"
+        for name in track.audiences
+        if name not in audiences
+    ]
+    if pack is not None:
+        messages.extend(_outside_bbox(track, pack))
+        if messages:
+            return messages
+    measure = measure_track(track, pack.crs_metric if pack else None)
+    for stop in track.stops:
+        offset = measure.stop_offsets_m[stop.id]
+        if offset > STOP_MAX_OFFSET_M:
+            messages.append(
+                f"stop {stop.id!r} is {offset:.0f} m from its track (more than {STOP_MAX_OFFSET_M:.0f} m)"
+            )
+    messages.extend(_elevation_jumps(track, measure.lengths_m))
+    for name in track.audiences:
+        audience = audiences.get(name)
+        if audience is None:
+            continue
+        limit = audience.max_gradient_pct
+        if measure.max_gradient_pct is not None and measure.max_gradient_pct > limit:
+            messages.append(
+                f"gradient of {measure.max_gradient_pct} % is over the {limit:g} % limit of audience {name!r}"
+            )
+        if audience.surfaces and track.surface not in audience.surfaces:
+            messages.append(
+                f"surface {track.surface!r} does not suit audience {name!r} ({', '.join(audience.surfaces)})"
+            )
+    if pack is not None:
+        for passage in water_crossings(track_passages(track.lons, track.lats, pack)):
+            if passage.length_m and passage.length_m > WATER_TOLERANCE_M:
+                messages.append(f"runs {passage.length_m:.0f} m over the water of {passage.feature_id!r}")
+    return messages
+
+
+def _outside_bbox(track: Track, pack: CityPack) -> list[str]:
+    west, south, east, north = pack.bbox
+    for index, (lon, lat) in enumerate(zip(track.lons, track.lats, strict=True)):
+        if not (west <= lon <= east and south <= lat <= north):
+            swapped = " (swapped lat/lon?)" if west <= lat <= east and south <= lon <= north else ""
+            return [f"position {index} [{lon}, {lat}] is outside the city bounding box{swapped}"]
+    return [
+        f"stop {stop.id!r} [{stop.lon}, {stop.lat}] is outside the city bounding box"
+        for stop in track.stops
+        if not (west <= stop.lon <= east and south <= stop.lat <= north)
+    ]
+
+
+def _elevation_jumps(track: Track, lengths_m: tuple[float, ...]) -> list[str]:
+    """Known heights of neighbouring vertices that differ more than the line could climb."""
+    heights = track.elevations_m
+    messages = []
+    for index, length in enumerate(lengths_m):
+        start, end = heights[index], heights[index + 1]
+        if (
+            start is not None
+            and end is not None
+            and abs(end - start) > ELEVATION_JUMP_MAX_SLOPE * max(length, 1)
+        ):
+            jump = f"elevation jumps from {start:g} m to {end:g} m over {length:.0f} m"
+            messages.append(f"{jump} at position {index + 1}: a typo?")
+    return messages

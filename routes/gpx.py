@@ -1,0 +1,187 @@
+"""GPX 1.1 for tracks, only through gpxpy's model: a track with its stops out, a recorded walk in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import gpxpy
+import gpxpy.gpx
+
+from routes.tracks import Track
+
+MAX_GPX_BYTES = 10 * 1024 * 1024  # a 10,000-point recording is about 1 MB
+CREATOR = "ecomap"
+# Garmin's waypoint symbol names, which most GPS apps draw.
+STOP_SYMBOLS = {
+    "start": "Flag, Green",
+    "finish": "Flag, Red",
+    "bench": "Picnic Area",
+    "tea": "Restaurant",
+    "view": "Scenic Area",
+    "info": "Information",
+}
+
+
+class GpxImportError(ValueError):
+    """A file that cannot become a track draft, with the reason."""
+
+
+@dataclass(frozen=True)
+class GpxText:
+    """What a GPX file says about its track in one language: description, author, link text, keywords."""
+
+    description: str
+    author: str
+    link_text: str
+    keywords: str
+
+
+def build_gpx(track: Track, lang: str, text: GpxText, page_url: str) -> str:
+    """The track as GPX 1.1 XML: metadata, a waypoint for every stop and the line with known heights."""
+    document = gpxpy.gpx.GPX()
+    document.creator = CREATOR
+    document.name = track.name[lang]
+    document.description = text.description
+    document.author_name = text.author
+    document.link = page_url
+    document.link_text = text.link_text
+    document.time = dt.datetime.combine(track.updated, dt.time(), tzinfo=dt.UTC)
+    document.keywords = text.keywords
+    lats = [*track.lats, *(stop.lat for stop in track.stops)]
+    lons = [*track.lons, *(stop.lon for stop in track.stops)]
+    document.bounds = gpxpy.gpx.GPXBounds(min(lats), max(lats), min(lons), max(lons))
+    for stop in track.stops:
+        document.waypoints.append(
+            gpxpy.gpx.GPXWaypoint(
+                stop.lat,
+                stop.lon,
+                name=stop.name[lang],
+                description=stop.text[lang],
+                symbol=STOP_SYMBOLS[stop.kind],
+                type=stop.kind,
+            )
+        )
+    gpx_track = gpxpy.gpx.GPXTrack(name=track.name[lang], description=track.description[lang])
+    gpx_track.type = track.mode
+    segment = gpxpy.gpx.GPXTrackSegment()
+    segment.points = [
+        gpxpy.gpx.GPXTrackPoint(lat, lon, elevation=ele)
+        for lon, lat, ele in zip(track.lons, track.lats, track.elevations_m, strict=True)
+    ]
+    gpx_track.segments.append(segment)
+    document.tracks.append(gpx_track)
+    return document.to_xml(version="1.1")
+
+
+def parse_gpx(data: bytes, name: str) -> gpxpy.gpx.GPX:
+    """Parse GPX bytes, refusing big files, entity declarations, malformed XML and non-GPX files."""
+    if len(data) > MAX_GPX_BYTES:
+        raise GpxImportError(
+            f"{name}: {len(data) / 1e6:.1f} MB is over the {MAX_GPX_BYTES / 1e6:.1f} MB limit"
+        )
+    head = data.lstrip()[:400].lower()
+    if b"<!entity" in data[:4096].lower() or b"<!doctype" in head:
+        raise GpxImportError(f"{name}: DTDs and entity declarations are not allowed in GPX")
+    if not head.startswith(b"<") or b"<gpx" not in data[:4096]:
+        raise GpxImportError(f"{name}: not a GPX file (no <gpx> element at the start)")
+    try:
+        return gpxpy.parse(data.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise GpxImportError(f"{name}: not UTF-8 text: {error}") from error
+    except gpxpy.gpx.GPXException as error:
+        raise GpxImportError(f"{name}: malformed GPX: {error}") from error
+
+
+def recorded_points(document: gpxpy.gpx.GPX) -> list[tuple[float, float, float | None]]:
+    """Every (lon, lat, elevation or None) of the tracks, or of the routes when there is no track."""
+    points = [p for track in document.tracks for segment in track.segments for p in segment.points]
+    points = points or [p for route in document.routes for p in route.points]
+    positions: list[tuple[float, float, float | None]] = []
+    for point in points:
+        ele = None if point.elevation is None else round(point.elevation, 1)
+        position = (round(point.longitude, 6), round(point.latitude, 6), ele)
+        if not positions or positions[-1][:2] != position[:2]:
+            positions.append(position)
+    return positions
+
+
+def import_gpx(data: bytes, name: str, updated: dt.date) -> dict:
+    """A track definition draft (a GeoJSON FeatureCollection in the pack's format) from a recorded GPX."""
+    document = parse_gpx(data, name)
+    positions = recorded_points(document)
+    if len(positions) < 2:
+        raise GpxImportError(
+            f"{name}: the GPX has {len(positions)} distinct point(s); a track needs 2 or more"
+        )
+    track_id = slug(document.name or (document.tracks[0].name if document.tracks else None) or name)
+    title = document.name or (document.tracks[0].name if document.tracks else None) or track_id
+    has_ele = any(ele is not None for _, _, ele in positions)
+    properties = {
+        "name_ru": title,
+        "name_en": title,
+        "description_ru": f"Черновик из записи {name}: опишите маршрут.",
+        "description_en": f"Draft from the recording {name}: describe the track.",
+        "mode": "walk",
+        "months": list(range(1, 13)),
+        "audiences": ["adults"],
+        "surface": "unknown",
+        "source": f"GPS recording {name}",
+        "accuracy": "approximate: a phone GPS recording, typically within 5-15 m",
+        "elevation": "approximate: GPS heights of the recording"
+        if has_ele
+        else "approximate: the recording has no heights; every height is unknown",
+        "updated": updated.isoformat(),
+    }
+    line = [[lon, lat] if ele is None else [lon, lat, ele] for lon, lat, ele in positions]
+    features = [{"type": "Feature", "id": track_id, "properties": properties, "geometry": _line(line)}]
+    for index, waypoint in enumerate(document.waypoints, start=1):
+        features.append(_stop_feature(track_id, index, waypoint))
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _line(coordinates: list) -> dict:
+    return {"type": "LineString", "coordinates": coordinates}
+
+
+def _stop_feature(track_id: str, index: int, waypoint: gpxpy.gpx.GPXWaypoint) -> dict:
+    kind = waypoint.type if waypoint.type in STOP_SYMBOLS else "info"
+    label = waypoint.name or f"Stop {index}"
+    text = waypoint.description or waypoint.comment or label
+    return {
+        "type": "Feature",
+        "id": f"{track_id}-stop-{index}",
+        "properties": {"kind": kind, "name_ru": label, "name_en": label, "text_ru": text, "text_en": text},
+        "geometry": {
+            "type": "Point",
+            "coordinates": [round(waypoint.longitude, 6), round(waypoint.latitude, 6)],
+        },
+    }
+
+
+def slug(text: str) -> str:
+    """A track id ``[a-z0-9-]+`` from a name; Cyrillic is transliterated.
+
+    >>> slug("Прогулка у пруда 2"), slug("Morning walk.gpx"), slug("!!!")
+    ('progulka-u-pruda-2', 'morning-walk', 'track')
+    """
+    text = re.sub(r"\.gpx$", "", text.strip().lower())
+    text = "".join(TRANSLIT.get(char, char) for char in text)
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60] or "track"
+
+
+# Russian to Latin letters for ids (a simplified BGN/PCGN romanisation); ъ and ь are dropped.
+TRANSLIT = {
+    **dict(zip("абвгдеёзийклмнопрстуфыэ", "abvgdeeziyklmnoprstufye", strict=True)),
+    "х": "kh",
+    "ж": "zh",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "shch",
+    "ю": "yu",
+    "я": "ya",
+    "ъ": "",
+    "ь": "",
+}

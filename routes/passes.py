@@ -1,0 +1,67 @@
+"""What a track passes: the pack's places it runs through or beside, with the metres in each."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import shapely
+from pyproj import Transformer
+
+from geo.pack import CityPack
+
+BESIDE_M = 100.0  # "beside" a place: within 100 m of its edge (the issue's reservoir shore band)
+WATER_LAYERS = ("reservoir",)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A place a track passes: inside a polygon or beside its edge (metres), or near a point."""
+
+    layer_id: str
+    feature_id: str
+    name: dict[str, str]
+    relation: str
+    length_m: float | None = None
+    distance_m: float | None = None
+
+
+def metric_line(lons: Sequence[float], lats: Sequence[float], crs_metric: str) -> shapely.LineString:
+    """The line in ``crs_metric`` (metres), from WGS84 lon/lat."""
+    transformer = Transformer.from_crs("EPSG:4326", crs_metric, always_xy=True)
+    xs, ys = transformer.transform(list(lons), list(lats))
+    return shapely.LineString(list(zip(xs, ys, strict=True)))
+
+
+def track_passages(lons: Sequence[float], lats: Sequence[float], pack: CityPack) -> list[Passage]:
+    """Every place of the pack the track runs inside, beside (within 100 m of the edge) or near."""
+    line = metric_line(lons, lats, pack.crs_metric)
+    passages = []
+    for layer in pack.layers.values():
+        frame = layer.frame.to_crs(pack.crs_metric)
+        for feature_id, geometry in frame.geometry.items():
+            name = {"ru": frame.at[feature_id, "name_ru"], "en": frame.at[feature_id, "name_en"]}
+            passages.extend(_passages(line, geometry, layer.id, str(feature_id), name))
+    return passages
+
+
+def _passages(line, geometry, layer_id: str, feature_id: str, name: dict[str, str]) -> list[Passage]:
+    if geometry.geom_type in ("Point", "MultiPoint"):
+        distance = line.distance(geometry)
+        if distance > BESIDE_M:
+            return []
+        return [Passage(layer_id, feature_id, name, "near", distance_m=round(distance, 1))]
+    found = []
+    inside = line.intersection(geometry).length if geometry.area else 0.0
+    if inside >= 1.0:
+        found.append(Passage(layer_id, feature_id, name, "inside", length_m=round(inside, 1)))
+    band = geometry.boundary.buffer(BESIDE_M) if geometry.area else geometry.buffer(BESIDE_M)
+    beside = line.intersection(band.difference(geometry) if geometry.area else band).length
+    if beside >= 1.0:
+        found.append(Passage(layer_id, feature_id, name, "beside", length_m=round(beside, 1)))
+    return found
+
+
+def water_crossings(passages: Sequence[Passage], water_layers: Sequence[str] = WATER_LAYERS) -> list[Passage]:
+    """The passages that run over water (inside a feature of a water layer)."""
+    return [p for p in passages if p.layer_id in water_layers and p.relation == "inside"]

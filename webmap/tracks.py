@@ -1,0 +1,172 @@
+"""Health tracks for residents: the list, a track's page, its GPX file and the tracks API."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, abort, current_app, render_template, request, url_for
+from flask_babel import gettext as _
+
+from routes.catalog import MODES, SEASONS, Catalog, load_catalog, select_tracks, track_feature, track_summary
+from routes.gpx import build_gpx
+from routes.metrics import DEFAULT_MASS_KG
+from routes.tracks import Track
+from webmap import trackmap
+from webmap.errors import ApiError
+from webmap.i18n import select_language
+from webmap.pack_access import get_pack, get_tiles
+
+EXTENSION = "ecomap.tracks"
+MASS_RANGE_KG = (20.0, 250.0)
+GPX_MAX_AGE_S = 3600
+
+bp = Blueprint("tracks", __name__)
+
+
+def init_app(app: Flask) -> None:
+    """Load and measure the pack's tracks once (TrackError if they are broken); serve the blueprint."""
+    with app.app_context():
+        app.extensions[EXTENSION] = load_catalog(get_pack())
+    if "tracks" not in app.blueprints:
+        app.register_blueprint(bp)
+
+
+def get_catalog() -> Catalog:
+    """The app's measured tracks."""
+    return current_app.extensions[EXTENSION]
+
+
+@bp.get("/api/tracks")
+def api_tracks():
+    """Every track with its metrics, filtered by ``audience``, ``mode`` and ``season``."""
+    catalog = get_catalog()
+    mass_kg = _mass_kg()
+    tracks = select_tracks(catalog, **_filters(catalog))
+    return {"tracks": [_with_links(track_summary(catalog, track, mass_kg)) for track in tracks]}
+
+
+@bp.get("/api/tracks/<track_id>")
+def api_track(track_id: str):
+    """One track as a GeoJSON Feature with its metrics and stops."""
+    catalog = get_catalog()
+    track = catalog.tracks.get(track_id)
+    if track is None:
+        raise ApiError(404, f"no track {track_id!r}; GET /api/tracks lists them", field="track_id")
+    feature = track_feature(catalog, track, _mass_kg())
+    _with_links(feature["properties"])
+    return feature, 200, {"Content-Type": "application/geo+json"}
+
+
+@bp.get("/tracks")
+def track_list():
+    """The residents' list of tracks with their key figures, filtered like the API."""
+    catalog = get_catalog()
+    try:
+        filters = _filters(catalog)
+    except ApiError as error:
+        abort(400, error.message)
+    lang = select_language()
+    tracks = select_tracks(catalog, **filters)
+    cards = [trackmap.track_card(catalog, track, filters["audience"], lang) for track in tracks]
+    return render_template(
+        "tracks.html", cards=cards, filters=filters, catalog=catalog, modes=MODES, seasons=list(SEASONS)
+    )
+
+
+@bp.get("/tracks/<track_id>")
+def track_page(track_id: str):
+    """A track on its map, with the chosen audience's figures, profile, stops, GPX and QR code."""
+    catalog = get_catalog()
+    track = _page_track(catalog, track_id)
+    audience_id = _audience_of(track)
+    lang = select_language()
+    gpx_url = url_for("tracks.track_gpx", track_id=track.id, lang=lang, audience=audience_id, _external=True)
+    root = trackmap.build_track_map(get_pack(), catalog, track, lang, get_tiles()).get_root()
+    root.render()
+    return render_template(
+        "track.html",
+        track=track,
+        card=trackmap.track_card(catalog, track, audience_id, lang),
+        audiences=[catalog.audiences[name] for name in track.audiences],
+        audience_id=audience_id,
+        stops=trackmap.stop_rows(catalog, track, lang),
+        passes=trackmap.passage_rows(catalog, track, lang),
+        profile=trackmap.track_profile(catalog, track, lang),
+        gpx_url=gpx_url,
+        qr_svg=trackmap.qr_svg(gpx_url),
+        map_header=root.header.render(),
+        map_html=root.html.render(),
+        map_script=root.script.render(),
+    )
+
+
+@bp.get("/tracks/<track_id>.gpx")
+def track_gpx(track_id: str):
+    """The track as a GPX 1.1 attachment in the request's language, with ETag and caching headers."""
+    catalog = get_catalog()
+    track = _page_track(catalog, track_id)
+    document = gpx_document(catalog, track, _audience_of(track), select_language())
+    response = current_app.response_class(document, mimetype="application/gpx+xml")
+    response.headers["Content-Disposition"] = f'attachment; filename="{track.id}.gpx"'
+    response.headers["Cache-Control"] = f"public, max-age={GPX_MAX_AGE_S}"
+    response.vary.add("Accept-Language")
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+def gpx_document(catalog: Catalog, track: Track, audience_id: str, lang: str) -> str:
+    """The GPX text of a track for an audience, linking to its page (needs a request context)."""
+    page_url = url_for("tracks.track_page", track_id=track.id, lang=lang, _external=True)
+    return build_gpx(track, lang, trackmap.gpx_text(get_pack(), catalog, track, audience_id, lang), page_url)
+
+
+def _audience_of(track: Track) -> str:
+    """The ``audience`` argument, one of the track's (its first by default); 400 otherwise."""
+    audience_id = request.args.get("audience") or track.audiences[0]
+    if audience_id not in track.audiences:
+        abort(400, _("This track is not meant for the audience %(audience)s.", audience=audience_id))
+    return audience_id
+
+
+def _page_track(catalog: Catalog, track_id: str) -> Track:
+    track = catalog.tracks.get(track_id)
+    if track is None:
+        abort(404, _("There is no track %(track)s.", track=track_id))
+    return track
+
+
+def _filters(catalog: Catalog) -> dict[str, str | None]:
+    """The ``audience``, ``mode`` and ``season`` arguments, each checked; ApiError 400 names a bad one."""
+    allowed = {"audience": sorted(catalog.audiences), "mode": list(MODES), "season": list(SEASONS)}
+    filters = {}
+    for name, values in allowed.items():
+        value = request.args.get(name) or None
+        if value is not None and value not in values:
+            raise ApiError(400, f"'{name}' must be one of {', '.join(values)}, got {value!r}", field=name)
+        filters[name] = value
+    return filters
+
+
+def _mass_kg() -> float:
+    """The ``mass_kg`` argument (default 70 kg), a number within MASS_RANGE_KG."""
+    text = request.args.get("mass_kg")
+    if not text:
+        return DEFAULT_MASS_KG
+    try:
+        mass_kg = float(text)
+    except ValueError:
+        mass_kg = float("nan")
+    if not MASS_RANGE_KG[0] <= mass_kg <= MASS_RANGE_KG[1]:
+        low, high = MASS_RANGE_KG
+        raise ApiError(
+            400, f"'mass_kg' must be a number from {low:g} to {high:g}, got {text!r}", field="mass_kg"
+        )
+    return mass_kg
+
+
+def _with_links(summary: dict) -> dict:
+    track_id = summary["id"]
+    summary["links"] = {
+        "page": url_for("tracks.track_page", track_id=track_id),
+        "gpx": url_for("tracks.track_gpx", track_id=track_id),
+        "api": url_for("tracks.api_track", track_id=track_id),
+    }
+    return summary

@@ -1,0 +1,139 @@
+"""The proposal pages: drawing form, approved proposals with votes, and the city map's layer."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.proposals_support import (
+    RINK,
+    RINK_POINT,
+    SCHOOL,
+    XSS,
+    csrf_token,
+    feature,
+    make_app,
+    set_status,
+    submit,
+)
+
+
+@pytest.fixture
+def app(tmp_path):
+    return make_app(tmp_path)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def _approved(app, client, geometry=None, **properties) -> int:
+    proposal_id = submit(client, feature(geometry, **properties)).json["id"]
+    set_status(app, proposal_id, "approved")
+    return proposal_id
+
+
+def test_new_without_a_site_lists_the_sites(client):
+    page = client.get("/proposals/new?lang=en").get_data(as_text=True)
+
+    assert f"/proposals/new?site={SCHOOL}" in page and f"/proposals/new?site={RINK}" in page
+
+
+def test_new_shows_the_drawing_tools_and_form(client):
+    response = client.get(f"/proposals/new?site={SCHOOL}&lang=en")
+    page = response.get_data(as_text=True)
+
+    assert response.status_code == 200
+    assert "L.Control.Draw" in page and "/static/vendor/leaflet-draw/dist/leaflet.draw.js" in page
+    for name in ("title", "category", "materials", "description", "author"):
+        assert f'name="{name}"' in page
+    assert "e-mail" in page  # the hint not to give personal data
+    assert "fitBounds" in page
+
+
+def test_new_pages_load_nothing_from_other_hosts(client):
+    page = client.get(f"/proposals/new?site={SCHOOL}").get_data(as_text=True)
+
+    assert "cdn.jsdelivr" not in page and "cdnjs" not in page and "code.jquery" not in page
+
+
+def test_new_for_an_unknown_site_is_404(client):
+    assert client.get("/proposals/new?site=moon").status_code == 404
+
+
+def test_pages_are_in_russian_by_default(client):
+    page = client.get(f"/proposals/new?site={SCHOOL}").get_data(as_text=True)
+
+    assert 'lang="ru"' in page
+
+
+def test_approved_page_lists_by_site_escaped(app, client):
+    _approved(app, client, title=XSS)
+    submit(client, feature(title="Still pending"))
+
+    page = client.get("/proposals?lang=en").get_data(as_text=True)
+
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert XSS not in page.split("<script>")[0]
+    assert "Still pending" not in page
+
+
+def test_one_vote_per_browser_per_proposal(app, client):
+    proposal_id = _approved(app, client, title="Planter")
+    other_browser = app.test_client()
+
+    def vote(browser):
+        token = csrf_token(browser.get("/proposals").get_data(as_text=True))
+        return browser.post(f"/proposals/{proposal_id}/vote", data={"csrf_token": token})
+
+    first = vote(client)
+    page = client.get("/proposals?lang=en").get_data(as_text=True)
+    again = client.post(f"/proposals/{proposal_id}/vote", data={"csrf_token": _session_token(client)})
+    vote(other_browser)
+
+    assert first.status_code == 302 and again.status_code == 302
+    assert "HttpOnly" in first.headers["Set-Cookie"] and "ecomap_voter=" in first.headers["Set-Cookie"]
+    assert "You voted" in page
+    assert client.get("/api/proposals").json["features"][0]["properties"]["votes"] == 2
+
+
+def test_vote_needs_the_csrf_token(app, client):
+    proposal_id = _approved(app, client)
+
+    response = client.post(f"/proposals/{proposal_id}/vote")
+
+    assert response.status_code == 400
+    assert client.get("/api/proposals").json["features"][0]["properties"]["votes"] == 0
+
+
+def test_votes_for_pending_proposals_are_404(client):
+    proposal_id = submit(client).json["id"]
+    token = _session_token(client)
+
+    assert client.post(f"/proposals/{proposal_id}/vote", data={"csrf_token": token}).status_code == 404
+
+
+def _session_token(client) -> str:
+    """This session's CSRF token, from the sign-in form (pages without a vote button have none)."""
+    return csrf_token(client.get("/login").get_data(as_text=True))
+
+
+def test_city_map_shows_approved_proposals_in_the_urban_group(app, client):
+    _approved(app, client, title="Shade sail", category="shade")
+    submit(client, feature(title="Not yet approved"))
+
+    page = client.get("/?lang=en").get_data(as_text=True)
+
+    assert "Approved student proposals" in page
+    assert "Shade sail" in page and "Not yet approved" not in page
+    assert "Urban projects" in page
+
+
+def test_city_map_without_approved_proposals_has_no_proposals_layer(client):
+    assert "Approved student proposals" not in client.get("/?lang=en").get_data(as_text=True)
+
+
+def test_city_map_point_proposals_render(app, client):
+    _approved(app, client, geometry=RINK_POINT, site=RINK, title="Rink sign", category="sign")
+
+    assert "Rink sign" in client.get("/?lang=en").get_data(as_text=True)

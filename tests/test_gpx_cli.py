@@ -1,0 +1,143 @@
+"""``ecomap export-gpx`` writes what the site serves; ``ecomap import-gpx`` drafts a track or says why not."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import gpxpy.gpx
+import pytest
+
+from routes.check import check_track
+from routes.gpx import MAX_GPX_BYTES
+from routes.tracks import parse_track
+from webmap import track_cli, tracks
+
+
+@pytest.fixture
+def app(app):
+    if "tracks" not in app.blueprints:
+        tracks.init_app(app)
+    return app
+
+
+@pytest.fixture
+def cli() -> click.Group:
+    """A command group holding only our commands, as webmap.cli will after register()."""
+    group = click.Group("ecomap")
+    track_cli.register(group)
+    return group
+
+
+@pytest.fixture
+def run(app, cli):
+    runner = app.test_cli_runner()
+    return lambda *args: runner.invoke(cli, list(args))
+
+
+def test_export_writes_what_the_site_serves(run, app, client, tmp_path: Path):
+    result = run("export-gpx", "--out", str(tmp_path), "--lang", "en", "--base-url", "http://localhost")
+    assert result.exit_code == 0, result.output
+    files = sorted(path.name for path in tmp_path.iterdir())
+    assert files == sorted(f"{track_id}.gpx" for track_id in app.extensions[tracks.EXTENSION].tracks)
+    served = client.get("/tracks/ski-talkov-kamen.gpx?lang=en").get_data(as_text=True)
+    assert (tmp_path / "ski-talkov-kamen.gpx").read_text(encoding="utf-8") == served
+
+
+def test_export_one_track(run, tmp_path: Path):
+    result = run("export-gpx", "--track", "terrenkur-embankment", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert [path.name for path in tmp_path.iterdir()] == ["terrenkur-embankment.gpx"]
+
+
+def test_export_unknown_track_is_a_message(run, tmp_path: Path):
+    result = run("export-gpx", "--track", "nope", "--out", str(tmp_path))
+    assert result.exit_code == 1
+    assert "no track 'nope'" in result.output
+    assert isinstance(result.exception, SystemExit)
+
+
+def recording(points: int = 50, with_ele: bool = True) -> str:
+    document = gpxpy.gpx.GPX()
+    document.name = "Прогулка гида"
+    track = gpxpy.gpx.GPXTrack()
+    segment = gpxpy.gpx.GPXTrackSegment()
+    for index in range(points):
+        ele = 236.0 + index * 0.02 if with_ele else None
+        segment.points.append(
+            gpxpy.gpx.GPXTrackPoint(56.4950 + index * 0.00002, 60.8050 + index * 0.00003, elevation=ele)
+        )
+    track.segments.append(segment)
+    document.tracks.append(track)
+    document.waypoints.append(
+        gpxpy.gpx.GPXWaypoint(56.4955, 60.80575, name="Скамейка", description="Отдых", type="bench")
+    )
+    return document.to_xml()
+
+
+def test_import_makes_a_draft_that_passes_the_checks(run, app, tmp_path: Path):
+    source = tmp_path / "guide.gpx"
+    source.write_text(recording(), encoding="utf-8")
+    out = tmp_path / "draft.geojson"
+    result = run("import-gpx", str(source), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    draft = json.loads(out.read_text(encoding="utf-8"))
+    track, problems = parse_track(draft, "tracks/progulka-gida.geojson", "progulka-gida")
+    assert problems == []
+    assert len(track.lons) == 50 and track.elevations_m[0] == 236.0
+    assert track.stops[0].kind == "bench"
+    catalog = app.extensions[tracks.EXTENSION]
+    assert check_track(track, catalog.audiences, None) == []
+
+
+def test_import_without_heights_leaves_them_unknown(run, tmp_path: Path):
+    source = tmp_path / "flat.gpx"
+    source.write_text(recording(with_ele=False), encoding="utf-8")
+    result = run("import-gpx", str(source))
+    assert result.exit_code == 0, result.output
+    draft = json.loads(result.output)
+    assert all(len(position) == 2 for position in draft["features"][0]["geometry"]["coordinates"])
+    assert "unknown" in draft["features"][0]["properties"]["elevation"]
+
+
+NO_POINTS = (
+    '<?xml version="1.0"?><gpx version="1.1" creator="x" xmlns="http://www.topografix.com/GPX/1/1"></gpx>'
+)
+LAUGHS = '<?xml version="1.0"?><!DOCTYPE gpx [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><gpx>&b;</gpx>'
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('<?xml version="1.0"?><gpx version="1.1"><trk><trkseg><trkpt lat="56.5"', "malformed GPX"),
+        (NO_POINTS, "has 0 distinct point(s)"),
+        ('{"type": "FeatureCollection", "features": []}', "not a GPX file"),
+        ('<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"></kml>', "not a GPX file"),
+        (LAUGHS, "entity declarations are not allowed"),
+        (b'<?xml version="1.0"?><gpx>\xff\xfe</gpx>', "not UTF-8"),
+    ],
+    ids=["malformed", "no-points", "json", "kml", "entities", "binary"],
+)
+def test_import_errors_are_messages_not_tracebacks(run, tmp_path: Path, content: str | bytes, message: str):
+    source = tmp_path / "bad.gpx"
+    source.write_bytes(content if isinstance(content, bytes) else content.encode())
+    result = run("import-gpx", str(source))
+    assert result.exit_code == 1
+    assert message in result.output
+    assert isinstance(result.exception, SystemExit)
+
+
+def test_import_refuses_a_file_over_the_limit(run, tmp_path: Path):
+    source = tmp_path / "huge.gpx"
+    with source.open("wb") as file:
+        file.truncate(MAX_GPX_BYTES + 1)
+    result = run("import-gpx", str(source))
+    assert result.exit_code == 1
+    assert "over the" in result.output and "MB limit" in result.output
+
+
+def test_import_of_a_missing_file(run, tmp_path: Path):
+    result = run("import-gpx", str(tmp_path / "nowhere.gpx"))
+    assert result.exit_code == 2
+    assert "does not exist" in result.output

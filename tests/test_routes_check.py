@@ -1,0 +1,175 @@
+"""``check_tracks``: the Sysert tracks pass; each kind of broken track is named by file, track and problem."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from routes import check_tracks, load_tracks
+from routes.tracks import TrackError
+from tests.conftest import SYSERT_PACK
+
+GOOD_ID = "terrenkur-embankment"
+
+
+@pytest.fixture
+def pack(tmp_path: Path) -> Path:
+    """A copy of the Sysert pack that a test may break."""
+    return Path(shutil.copytree(SYSERT_PACK, tmp_path / "sysert"))
+
+
+def good_track() -> dict:
+    return json.loads((SYSERT_PACK / "tracks" / f"{GOOD_ID}.geojson").read_text(encoding="utf-8"))
+
+
+def write(pack: Path, document: dict | str, name: str = GOOD_ID) -> None:
+    text = document if isinstance(document, str) else json.dumps(document, ensure_ascii=False)
+    (pack / "tracks" / f"{name}.geojson").write_text(text, encoding="utf-8")
+
+
+def test_sysert_tracks_have_no_problems():
+    assert check_tracks(SYSERT_PACK) == []
+
+
+def _route(document: dict) -> dict:
+    return document["features"][0]
+
+
+def far_stop(document: dict) -> None:
+    document["features"][1]["geometry"]["coordinates"] = [60.80, 56.50]
+
+
+def unknown_audience(document: dict) -> None:
+    _route(document)["properties"]["audiences"] = ["seniors", "astronauts"]
+
+
+def steep(document: dict) -> None:
+    coordinates = _route(document)["geometry"]["coordinates"]
+    coordinates[1] = [*coordinates[1][:2], coordinates[0][2] + 20]
+
+
+def empty_line(document: dict) -> None:
+    _route(document)["geometry"]["coordinates"] = []
+
+
+def single_point(document: dict) -> None:
+    first = _route(document)["geometry"]["coordinates"][0]
+    _route(document)["geometry"]["coordinates"] = [first, first]
+
+
+def text_elevation(document: dict) -> None:
+    coordinates = _route(document)["geometry"]["coordinates"]
+    coordinates[2] = [*coordinates[2][:2], "240"]
+
+
+def impossible_elevation(document: dict) -> None:
+    coordinates = _route(document)["geometry"]["coordinates"]
+    coordinates[2] = [*coordinates[2][:2], 24000.0]
+
+
+def jumping_elevation(document: dict) -> None:
+    coordinates = _route(document)["geometry"]["coordinates"]
+    coordinates[2] = [*coordinates[2][:2], coordinates[1][2] + 400]
+
+
+def over_water(document: dict) -> None:
+    coordinates = _route(document)["geometry"]["coordinates"]
+    coordinates.insert(2, [60.7980, 56.4880, 236.0])  # the middle of the town pond
+
+
+def bad_mode(document: dict) -> None:
+    _route(document)["properties"]["mode"] = "swim"
+
+
+def missing_name(document: dict) -> None:
+    del _route(document)["properties"]["name_en"]
+
+
+def gravel_for_wheelchairs(document: dict) -> None:
+    _route(document)["properties"]["audiences"] = ["limited-mobility"]
+    _route(document)["properties"]["surface"] = "gravel"
+
+
+def bad_stop_kind(document: dict) -> None:
+    document["features"][1]["properties"]["kind"] = "kiosk"
+
+
+def swapped(document: dict) -> None:
+    coordinates = _route(document)["geometry"]["coordinates"]
+    coordinates[0] = [coordinates[0][1], coordinates[0][0], *coordinates[0][2:]]
+
+
+BREAKAGES: list[tuple[Callable[[dict], None], str]] = [
+    (far_stop, r"stop 'terrenkur-embankment-start' is \d+ m from its track"),
+    (unknown_audience, r"unknown audience 'astronauts'"),
+    (steep, r"gradient of [\d.]+ % is over the 5 % limit of audience 'seniors'"),
+    (empty_line, r"the line needs at least 2 positions"),
+    (single_point, r"the line has a single distinct point"),
+    (text_elevation, r"position 2 .* must be \[lon, lat\] or \[lon, lat, elevation\]"),
+    (impossible_elevation, r"position 2: elevation 24000.0 m is not a height on Earth"),
+    (jumping_elevation, r"elevation jumps from .* at position 2: a typo\?"),
+    (over_water, r"runs \d+ m over the water of 'reservoir-sysert'"),
+    (bad_mode, r"'mode' must be one of walk, ski, got 'swim'"),
+    (missing_name, r"property 'name_en' is missing"),
+    (gravel_for_wheelchairs, r"surface 'gravel' does not suit audience 'limited-mobility'"),
+    (bad_stop_kind, r"'kind' must be one of .* got 'kiosk'"),
+    (swapped, r"outside the city bounding box \(swapped lat/lon\?\)"),
+]
+
+
+@pytest.mark.parametrize(("breakage", "pattern"), BREAKAGES, ids=[b.__name__ for b, _ in BREAKAGES])
+def test_each_problem_names_file_track_and_problem(pack: Path, breakage, pattern: str):
+    document = copy.deepcopy(good_track())
+    breakage(document)
+    write(pack, document)
+    problems = check_tracks(pack)
+    assert problems, f"{breakage.__name__} was not caught"
+    text = "\n".join(map(str, problems))
+    assert all(p.file == f"tracks/{GOOD_ID}.geojson" for p in problems), text
+    assert all(GOOD_ID in p.where for p in problems), text
+    assert any(re.search(pattern, p.message) for p in problems), text
+
+
+@pytest.mark.parametrize(
+    ("content", "pattern"),
+    [
+        ("{not json", r"unreadable JSON"),
+        ('{"type": "Feature"}', r"must be a GeoJSON FeatureCollection"),
+        ('{"type": "FeatureCollection", "features": []}', r"needs exactly one LineString feature, found 0"),
+    ],
+    ids=["bad-json", "not-a-collection", "no-line"],
+)
+def test_unreadable_track_files(pack: Path, content: str, pattern: str):
+    write(pack, content, name="broken")
+    problems = check_tracks(pack)
+    assert [p.file for p in problems] == ["tracks/broken.geojson"]
+    with pytest.raises(TrackError, match=pattern):
+        load_tracks(pack)
+
+
+def test_audience_problems_are_named(pack: Path):
+    path = pack / "tracks" / "audiences.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "step_length_m = 0.62\ncadence_spm = 90", "step_length_m = -1\ncadence_spm = 90", 1
+        ),
+        encoding="utf-8",
+    )
+    problems = check_tracks(pack)
+    expected = "tracks/audiences.toml: audience 'seniors': 'step_length_m' must be positive, got -1"
+    assert str(problems[0]) == expected
+    assert any("unknown audience 'seniors'" in p.message for p in problems[1:])
+
+
+def test_file_name_must_match_the_line_id(pack: Path):
+    write(pack, good_track(), name="another-name")
+    problems = check_tracks(pack)
+    assert any(
+        p.file == "tracks/another-name.geojson" and "must be the file name" in p.message for p in problems
+    )

@@ -1,0 +1,195 @@
+"""Health metrics against hand-computed cases: length, steps, time, energy, climb, terrenkur class."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import pytest
+
+from routes import elevation, metrics, terrenkur
+from routes.audiences import Audience
+from routes.figures import audience_figures, measure_track
+from routes.tracks import parse_track
+
+# One kilometre due north near Sysert: 1 km / 111.3 km per degree of latitude at 56.5° N.
+NORTH_1KM_DEG = 1000 / 111_336.4
+ADULT = Audience("adults", {"ru": "Взрослые", "en": "Adults"}, 0.72, 115, 10_000, 15, (), "test")
+SENIOR = Audience("seniors", {"ru": "Пожилые", "en": "Seniors"}, 0.62, 90, 7_000, 5, (), "test")
+CHILD = Audience("children", {"ru": "Дети", "en": "Children"}, 0.55, 110, 12_000, 10, (), "test")
+
+
+def straight_track(elevations: list[float | None], mode: str = "walk", stops: list | None = None):
+    """A track due north from (60.8, 56.5), its vertices spread evenly over 1 km."""
+    count = len(elevations)
+    coordinates = [
+        [60.8, 56.5 + NORTH_1KM_DEG * i / (count - 1)] + ([] if ele is None else [ele])
+        for i, ele in enumerate(elevations)
+    ]
+    properties = {
+        "name_ru": "Прямая",
+        "name_en": "Straight",
+        "description_ru": "Километр на север",
+        "description_en": "A kilometre north",
+        "mode": mode,
+        "months": [1],
+        "audiences": ["adults"],
+        "surface": "asphalt",
+        "source": "test",
+        "accuracy": "approximate: test",
+        "elevation": "approximate: test",
+        "updated": "2026-01-24",
+    }
+    features = [
+        {
+            "type": "Feature",
+            "id": "straight",
+            "properties": properties,
+            "geometry": {"type": "LineString", "coordinates": coordinates},
+        }
+    ]
+    features += stops or []
+    track, problems = parse_track(
+        {"type": "FeatureCollection", "features": features}, "tracks/straight.geojson", "straight"
+    )
+    assert not problems, problems
+    return track
+
+
+def test_straight_kilometre_is_1000_m_on_the_ellipsoid():
+    measure = measure_track(straight_track([240.0, 240.0]))
+    assert measure.length_m == pytest.approx(1000, abs=1)
+
+
+@pytest.mark.parametrize(
+    ("audience", "expected_steps", "expected_minutes"),
+    [(ADULT, 1389, 60 / 4.968), (SENIOR, 1613, 60 / 3.348), (CHILD, 1818, 60 / 3.63)],
+    ids=["adults", "seniors", "children"],
+)
+def test_steps_and_time_on_a_flat_kilometre(audience, expected_steps, expected_minutes):
+    track = straight_track([240.0, 240.0])
+    figures = audience_figures(track, measure_track(track), audience)
+    assert figures.steps == pytest.approx(expected_steps, abs=1)
+    assert figures.duration_s / 60 == pytest.approx(expected_minutes, rel=0.005)
+
+
+def test_known_slope_of_ten_percent():
+    # 100 m of climb over 1 km (vertices every 250 m): Tobler gives 6·e^(-3.5·0.15) km/h uphill.
+    track = straight_track([200.0, 225.0, 250.0, 275.0, 300.0])
+    measure = measure_track(track)
+    assert measure.climb == elevation.Climb(
+        ascent_m=pytest.approx(100, abs=0.5), descent_m=0.0, known_fraction=1.0
+    )
+    assert measure.max_gradient_pct == pytest.approx(10.0, abs=0.1)
+    assert measure.mean_gradient_pct == pytest.approx(10.0, abs=0.1)
+    uphill_kmh = 6 * math.exp(-3.5 * 0.15) * ADULT.flat_speed_kmh / metrics.tobler_speed_kmh(0)
+    figures = audience_figures(track, measure, ADULT)
+    assert figures.duration_s == pytest.approx(3600 / uphill_kmh, rel=0.01)
+    # Compendium 17211, walking uphill 6-15 %: 8.0 MET for 70 kg.
+    assert figures.energy_kcal == pytest.approx(8.0 * 70 * figures.duration_s / 3600, abs=1)
+    assert figures.gradient_ok is True
+    assert audience_figures(track, measure, SENIOR).gradient_ok is False
+
+
+def test_missing_elevation_is_unknown_not_zero():
+    track = straight_track([240.0, None, None, 260.0, 270.0])
+    measure = measure_track(track)
+    # Only the last quarter (260 → 270 m) has both heights known.
+    assert measure.climb.ascent_m == pytest.approx(10, abs=0.5)
+    assert measure.climb.known_fraction == pytest.approx(0.25, abs=0.001)
+    assert not measure.climb.complete
+    assert measure.slopes[:3] == (None, None, None)
+
+
+def test_no_elevation_at_all_gives_no_climb():
+    measure = measure_track(straight_track([None, None, None]))
+    assert (measure.climb.ascent_m, measure.climb.descent_m, measure.climb.known_fraction) == (
+        None,
+        None,
+        0.0,
+    )
+    assert measure.max_gradient_pct is None
+
+
+def test_smoothing_removes_gps_noise():
+    # A flat 1 km line whose heights jitter ±2 m every 10 m: the raw gain is 200 m.
+    count = 101
+    jitter = [240.0 + (2.0 if i % 2 else -2.0) for i in range(count)]
+    raw_gain_m = sum(max(0.0, b - a) for a, b in itertools.pairwise(jitter))
+    assert raw_gain_m == 200
+    measure = measure_track(straight_track(jitter))
+    assert measure.climb.ascent_m < 0.15 * raw_gain_m
+
+
+def test_ski_model():
+    # 1 km flat at 6 km/h is 10 min for the model's skier; an adult's pace scales it.
+    track = straight_track([240.0, 240.0], mode="ski")
+    figures = audience_figures(track, measure_track(track), ADULT)
+    factor = ADULT.flat_speed_kmh / metrics.tobler_speed_kmh(0)
+    assert figures.duration_s == pytest.approx(600 / factor, abs=1)
+    assert figures.steps is None
+
+
+@pytest.mark.parametrize(
+    ("length_m", "angle_deg", "expected"),
+    [
+        (999.9, 3.0, 1),
+        (1000.0, 3.0, 2),
+        (2999.9, 0.0, 2),
+        (3000.0, 0.0, 3),
+        (500.0, 3.01, 2),
+        (500.0, 10.0, 2),
+        (500.0, 10.01, 3),
+        (500.0, None, 1),
+    ],
+    ids=[
+        "below-1km",
+        "at-1km",
+        "below-3km",
+        "at-3km",
+        "over-3deg",
+        "at-10deg",
+        "over-10deg",
+        "unknown-angle",
+    ],
+)
+def test_terrenkur_class_boundaries(length_m, angle_deg, expected):
+    assert terrenkur.terrenkur_class(length_m, angle_deg) == expected
+
+
+def stop(stop_id: str, kind: str, fraction: float) -> dict:
+    lat = 56.5 + NORTH_1KM_DEG * fraction
+    properties = {"kind": kind, "name_ru": stop_id, "name_en": stop_id, "text_ru": "т", "text_en": "t"}
+    return {
+        "type": "Feature",
+        "id": stop_id,
+        "properties": properties,
+        "geometry": {"type": "Point", "coordinates": [60.8, lat]},
+    }
+
+
+def test_longest_gap_between_benches():
+    stops = [stop("b1", "bench", 0.2), stop("t1", "tea", 0.5), stop("v1", "view", 0.9)]
+    measure = measure_track(straight_track([240.0, 240.0], stops=stops))
+    # Rest points: start 0, bench 200, tea 500, finish 1000 (a view is not a rest).
+    assert measure.longest_rest_gap_m == pytest.approx(500, abs=2)
+    assert measure.stop_positions_m["b1"] == pytest.approx(200, abs=1)
+    assert measure.terrenkur_class == 2
+    assert measure.rest_gap_norm_m == 500
+
+
+@pytest.mark.parametrize(
+    ("speed_kmh", "slope", "met"),
+    [(3.0, 0.0, 2.0), (3.5, 0.0, 2.8), (4.3, 0.0, 3.0), (5.0, 0.0, 3.5), (6.0, 0.0, 4.3), (6.5, 0.0, 5.0)],
+    ids=["<2mph", "2.0mph", "2.5mph", "3mph", "3.5mph", "4mph"],
+)
+def test_walking_met_by_speed(speed_kmh, slope, met):
+    assert metrics.walking_met(speed_kmh, slope) == met
+
+
+def test_energy_scales_with_body_mass():
+    track = straight_track([240.0, 240.0])
+    measure = measure_track(track)
+    light = audience_figures(track, measure, ADULT, mass_kg=50)
+    heavy = audience_figures(track, measure, ADULT, mass_kg=100)
+    assert heavy.energy_kcal == pytest.approx(2 * light.energy_kcal, abs=1)

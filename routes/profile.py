@@ -81,7 +81,10 @@ def height_at(distances_m, elevations_m, distance: float) -> float | None:
 
     >>> height_at([0, 100, 200], [200, 210, None], 50), height_at([0, 100, 200], [200, 210, None], 150)
     (205.0, None)
+    >>> height_at([0, 100], [200, 210], 100.04)
+    210.0
     """
+    distance = min(max(distance, distances_m[0]), distances_m[-1])  # positions are rounded to 0.1 m
     for index in range(len(distances_m) - 1):
         start, end = distances_m[index], distances_m[index + 1]
         if start <= distance <= end:

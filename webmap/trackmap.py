@@ -7,7 +7,8 @@ from typing import Any
 
 import folium
 import segno
-from flask_babel import format_decimal
+from babel.dates import get_month_names
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 
 from geo.coords import latlon
@@ -131,14 +132,11 @@ def track_card(catalog: Catalog, track: Track, audience_id: str | None, lang: st
 
 
 def month_range_text(months: tuple[int, ...]) -> str:
-    """The months a track runs, e.g. ``all year`` or ``12, 1, 2, 3``, as month names."""
+    """The months a track runs as month names in the request's language (Babel's CLDR data), or all year."""
     if len(set(months)) == 12:
         return _("all year")
-    names = [
-        _("January"), _("February"), _("March"), _("April"), _("May"), _("June"),
-        _("July"), _("August"), _("September"), _("October"), _("November"), _("December"),
-    ]  # fmt: skip
-    return ", ".join(names[month - 1] for month in months)
+    names = get_month_names("wide", context="stand-alone", locale=get_locale())
+    return ", ".join(names[month] for month in months)
 
 
 def stop_rows(catalog: Catalog, track: Track, lang: str) -> list[dict[str, str]]:
@@ -290,7 +288,9 @@ def _stops_layer(catalog: Catalog, track: Track, lang: str) -> folium.GeoJson:
     stops = folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name=_("Stops"),
-        marker=folium.CircleMarker(radius=8, fill=True, fill_opacity=0.9, weight=2, color="#fff"),
+        marker=folium.CircleMarker(
+            radius=8, fill=True, fill_opacity=0.9, weight=2, color="#fff", className="ecomap-track-stop"
+        ),
         style_function=lambda feature: {
             "fillColor": STOP_COLOURS[feature["properties"]["kind"]],
             "color": "#fff",

@@ -10,7 +10,7 @@ from geo.pack import CityPack
 from routes.audiences import Audience, load_audiences
 from routes.figures import TrackMeasure, audience_figures, measure_track
 from routes.passes import Passage, track_passages
-from routes.tracks import Track, TrackError, load_tracks
+from routes.tracks import TRACKS_DIR, Track, TrackError, load_tracks
 
 SEASONS = {"winter": (12, 1, 2), "spring": (3, 4, 5), "summer": (6, 7, 8), "autumn": (9, 10, 11)}
 MODES = ("walk", "ski")
@@ -27,7 +27,12 @@ class Catalog:
 
 
 def load_catalog(pack: CityPack) -> Catalog:
-    """Load and measure the pack's tracks; TrackError if the tracks or audiences are malformed."""
+    """Load and measure the pack's tracks; TrackError if the tracks or audiences are malformed.
+
+    A pack without a ``tracks/`` folder has an empty catalogue.
+    """
+    if not (pack.path / TRACKS_DIR).is_dir():
+        return Catalog({}, {}, {}, {})
     audiences, problems = load_audiences(pack.path)
     if problems:
         raise TrackError(str(pack.path), problems)

@@ -9,7 +9,7 @@ from geo.pack import CityPack, load_pack
 from routes.audiences import Audience, load_audiences
 from routes.figures import measure_track
 from routes.passes import track_passages, water_crossings
-from routes.tracks import Track, read_tracks
+from routes.tracks import TRACKS_DIR, Track, read_tracks
 
 STOP_MAX_OFFSET_M = 50.0  # a stop further than this from its line is misplaced
 WATER_TOLERANCE_M = 10.0  # a hand-drawn line may graze the water's hand-drawn edge
@@ -18,7 +18,12 @@ ELEVATION_JUMP_MAX_SLOPE = 1.0
 
 
 def check_tracks(pack_path: str | Path) -> list[Problem]:
-    """Return every problem of the pack's tracks and audiences (an empty list when they are fine)."""
+    """Return every problem of the pack's tracks and audiences (an empty list when they are fine).
+
+    A pack without a ``tracks/`` folder has no tracks, and no problem.
+    """
+    if not (Path(pack_path) / TRACKS_DIR).is_dir():
+        return []
     audiences, problems = load_audiences(pack_path)
     tracks, track_problems = read_tracks(pack_path)
     problems.extend(track_problems)

@@ -173,3 +173,13 @@ def test_file_name_must_match_the_line_id(pack: Path):
     assert any(
         p.file == "tracks/another-name.geojson" and "must be the file name" in p.message for p in problems
     )
+
+
+def test_a_pack_without_tracks_has_no_track_problems(good_pack: Path):
+    assert check_tracks(good_pack) == []
+
+
+def test_a_tracks_folder_without_audiences_is_a_problem(pack: Path):
+    (pack / "tracks" / "audiences.toml").unlink()
+    problems = check_tracks(pack)
+    assert str(problems[0]) == "tracks/audiences.toml: missing: tracks need their audiences"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from webmap import tracks
+from webmap import create_app, tracks
 
 
 @pytest.fixture
@@ -97,3 +97,12 @@ def test_bad_requests_use_the_error_shape(client, url: str, status: int, field: 
     assert error["status"] == status
     assert error["field"] == field
     assert field in error["message"] or "track" in error["message"]
+
+
+def test_a_pack_without_tracks_serves_an_empty_list(good_pack):
+    app = create_app({"TESTING": True, "PACK": str(good_pack), "TILES": "none"})
+    if "tracks" not in app.blueprints:
+        tracks.init_app(app)
+    client = app.test_client()
+    assert client.get("/api/tracks").get_json() == {"tracks": []}
+    assert client.get("/tracks").status_code == 200

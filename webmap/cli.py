@@ -11,6 +11,8 @@ from flask.cli import FlaskGroup
 from geo.errors import PackError
 from geo.measure import summarize_layer
 from geo.pack import check_pack, load_pack
+from routes import check_tracks
+from webmap import track_cli
 from webmap.settings import read_settings
 
 
@@ -32,7 +34,7 @@ def check_data(pack: Path | None) -> None:
     import os
 
     pack = pack or Path(read_settings(os.environ)["PACK"])
-    problems = check_pack(pack)
+    problems = check_pack(pack) + check_tracks(pack)
     if problems:
         for problem in problems:
             click.echo(f"{pack}/{problem}", err=True)
@@ -41,6 +43,9 @@ def check_data(pack: Path | None) -> None:
     city = load_pack(pack)
     for layer in city.layers.values():
         click.echo(summarize_layer(layer.id, layer.kind, layer.frame, city.crs_metric))
+
+
+track_cli.register(cli)
 
 
 def main() -> None:

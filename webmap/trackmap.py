@@ -303,13 +303,10 @@ def _stops_layer(catalog: Catalog, track: Track, lang: str) -> folium.GeoJson:
     return stops
 
 
-def add_track_layers(
-    city_map: folium.Map, pack: CityPack, catalog: Catalog, date: dt.date, lang: str, show_all: bool = False
+def track_layers(
+    catalog: Catalog, date: dt.date, lang: str, show_all: bool = False
 ) -> list[folium.FeatureGroup]:
-    """Add every track to the city map as its own feature group; out of season tracks start hidden.
-
-    Returns the groups for the city map's grouped layer control ("Tracks").
-    """
+    """Every track as its own feature group for the city map; out of season tracks start hidden."""
     groups = []
     for track in catalog.tracks.values():
         in_season = track.runs_in(date.month)
@@ -319,6 +316,5 @@ def add_track_layers(
         rows = [[label, value] for label, value in card["rows"][:4]]
         rows.append([_("Track page"), f"/tracks/{track.id}?lang={lang}"])
         _track_line(track, lang, rows).add_to(group)
-        group.add_to(city_map)
         groups.append(group)
     return groups

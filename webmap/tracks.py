@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, Flask, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
+from folium import FeatureGroup
 
+from geo.pack import CityPack
 from routes.catalog import MODES, SEASONS, Catalog, load_catalog, select_tracks, track_feature, track_summary
 from routes.gpx import build_gpx
 from routes.metrics import DEFAULT_MASS_KG
@@ -13,6 +17,7 @@ from webmap import trackmap
 from webmap.errors import ApiError
 from webmap.i18n import select_language
 from webmap.pack_access import get_pack, get_tiles
+from webmap.views import add_city_map_overlays
 
 EXTENSION = "ecomap.tracks"
 MASS_RANGE_KG = (20.0, 250.0)
@@ -27,6 +32,13 @@ def init_app(app: Flask) -> None:
         app.extensions[EXTENSION] = load_catalog(get_pack())
     if "tracks" not in app.blueprints:
         app.register_blueprint(bp)
+        add_city_map_overlays(app, city_map_overlays)
+
+
+def city_map_overlays(pack: CityPack, date: dt.date, lang: str) -> list[tuple[str, FeatureGroup]]:
+    """The tracks for the city map's "Tracks" group; ``?tracks=all`` shows those out of season too."""
+    show_all = request.args.get("tracks") == "all"
+    return [(_("Tracks"), group) for group in trackmap.track_layers(get_catalog(), date, lang, show_all)]
 
 
 def get_catalog() -> Catalog:

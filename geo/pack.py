@@ -14,6 +14,7 @@ import pyproj
 
 from geo.errors import PackError, Problem
 from geo.features import GEOMETRY_TYPES, BBox, check_geometry, check_properties
+from geo.tables import check_keys
 
 WGS84 = "EPSG:4326"
 CITY_FILE = "city.toml"
@@ -142,7 +143,7 @@ def _read_city(root: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
 
 
 def _check_city(city: dict[str, Any]) -> list[str]:
-    messages = _check_keys(city, CITY_KEYS, "city")
+    messages = check_keys(city, CITY_KEYS, "city")
     if messages:
         return messages
     if not ID_PATTERN.match(city["id"]):
@@ -163,23 +164,7 @@ def _check_city(city: dict[str, Any]) -> list[str]:
         if not isinstance(city["tiles"].get(key), str):
             messages.append(f"'tiles.{key}' is missing or not a text")
     for index, group in enumerate(city["groups"]):
-        messages.extend(_check_keys(group, {"id": str, "title_ru": str, "title_en": str}, f"groups[{index}]"))
-    return messages
-
-
-def _check_keys(table: Any, keys: dict[str, type], label: str) -> list[str]:
-    """Check that a TOML table has exactly ``keys`` with values of their types."""
-    if not isinstance(table, dict):
-        return [f"{label} must be a table, got {table!r}"]
-    messages = []
-    for key, kind in keys.items():
-        value = table.get(key)
-        accepted = (int, float) if kind is float else kind
-        if value is None:
-            messages.append(f"{label}: '{key}' is missing")
-        elif not isinstance(value, accepted) or isinstance(value, bool):
-            messages.append(f"{label}: '{key}' must be {kind.__name__}, got {value!r}")
-    messages.extend(f"{label}: unknown key '{key}'" for key in sorted(set(table) - set(keys)))
+        messages.extend(check_keys(group, {"id": str, "title_ru": str, "title_en": str}, f"groups[{index}]"))
     return messages
 
 
@@ -189,7 +174,7 @@ def _read_layer(
     """Check one manifest entry and its GeoJSON file; build the layer when both are good."""
     layer_id = entry.get("id") if isinstance(entry, dict) else None
     label = f"layer {layer_id!r}"
-    messages = _check_keys(entry, LAYER_KEYS, label)
+    messages = check_keys(entry, LAYER_KEYS, label)
     if messages:
         return None, [Problem(CITY_FILE, "", message) for message in messages]
     messages = _check_manifest_values(entry, groups)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from geo.errors import Problem
+from geo.tables import check_keys
 
 AUDIENCES_FILE = "tracks/audiences.toml"
 AUDIENCE_KEYS = {
@@ -78,19 +79,16 @@ def check_audience(entry: Any) -> list[str]:
     >>> check_audience({"id": "kids"})[0]
     "'name_ru' is missing"
     """
-    if not isinstance(entry, dict):
-        return [f"must be a table, got {entry!r}"]
-    messages = []
+    messages = check_keys(entry, AUDIENCE_KEYS)
     for key, kind in AUDIENCE_KEYS.items():
-        value = entry.get(key)
-        accepted = (int, float) if kind is float else kind
-        if value is None:
-            messages.append(f"'{key}' is missing")
-        elif not isinstance(value, accepted) or isinstance(value, bool):
-            messages.append(f"'{key}' must be {kind.__name__}, got {value!r}")
-        elif kind in (int, float) and value <= 0:
+        value = entry.get(key) if isinstance(entry, dict) else None
+        if (
+            kind in (int, float)
+            and isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and value <= 0
+        ):
             messages.append(f"'{key}' must be positive, got {value!r}")
-    messages.extend(f"unknown key '{key}'" for key in sorted(set(entry) - set(AUDIENCE_KEYS)))
     return messages
 
 

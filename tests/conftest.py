@@ -9,7 +9,7 @@ import pytest
 from tests.packs import write_pack
 from webmap import create_app
 
-pytest_plugins = ["tests.browser"]
+pytest_plugins = ["tests.browser", "tests.postgres"]
 
 SYSERT_PACK = Path(__file__).resolve().parent.parent / "data" / "sysert"
 
@@ -19,8 +19,15 @@ def good_pack(tmp_path: Path) -> Path:
     return write_pack(tmp_path / "pack")
 
 
+@pytest.fixture(autouse=True)
+def _database_outside_the_source_tree(tmp_path_factory, monkeypatch):
+    """Apps that tests create get a throwaway SQLite database, never instance/ecomap.sqlite3."""
+    database = tmp_path_factory.mktemp("db") / "ecomap.sqlite3"
+    monkeypatch.setenv("ECOMAP_DATABASE_URL", f"sqlite:///{database}")
+
+
 @pytest.fixture
-def app(tmp_path: Path):
+def app():
     return create_app({"TESTING": True, "PACK": str(SYSERT_PACK), "TILES": "none"})
 
 

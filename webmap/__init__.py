@@ -22,7 +22,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or _instance_secret(Path(app.instance_path))
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
-    from webmap import api, assets, errors, i18n, pack_access, tracks, views
+    from webmap import api, assets, errors, i18n, pack_access, proposals, tracks, views
 
     assets.use_local_assets(app.static_url_path)
     pack_access.init_app(app)
@@ -31,6 +31,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     tracks.init_app(app)
+    proposals.init_app(app)
     return app
 
 

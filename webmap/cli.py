@@ -12,7 +12,7 @@ from geo.errors import PackError
 from geo.measure import summarize_layer
 from geo.pack import check_pack, load_pack
 from routes import check_tracks
-from webmap import track_cli
+from webmap import proposal_cli, track_cli
 from webmap.settings import read_settings
 
 
@@ -46,6 +46,7 @@ def check_data(pack: Path | None) -> None:
 
 
 track_cli.register(cli)
+proposal_cli.register(cli)
 
 
 def main() -> None:

@@ -38,6 +38,19 @@ SETTINGS = (
     ),
     Setting("DEFAULT_LANGUAGE", "ru", "Interface language when neither `?lang=` nor the browser picks one."),
     Setting(
+        "DATABASE_URL",
+        "",
+        "SQLAlchemy URL of the proposals database, such as "
+        "`postgresql+psycopg://user:password@host/db`; empty: SQLite in the instance folder.",
+    ),
+    Setting(
+        "RATE_LIMIT",
+        "10/minute",
+        "Proposal submissions, votes and sign-in attempts per client (Flask-Limiter syntax); "
+        "`0` turns it off.",
+    ),
+    Setting("SECURE_COOKIES", "0", "`1` marks the session and voter cookies Secure (HTTPS only)."),
+    Setting(
         "SECRET_KEY",
         "",
         "Key that signs session cookies; empty: a random key kept in the instance folder.",

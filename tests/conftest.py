@@ -21,9 +21,10 @@ def good_pack(tmp_path: Path) -> Path:
 
 @pytest.fixture(autouse=True)
 def _database_outside_the_source_tree(tmp_path_factory, monkeypatch):
-    """Apps that tests create get a throwaway SQLite database, never instance/ecomap.sqlite3."""
+    """Apps that tests create keep nothing in instance/: a throwaway database, a fixed key."""
     database = tmp_path_factory.mktemp("db") / "ecomap.sqlite3"
     monkeypatch.setenv("ECOMAP_DATABASE_URL", f"sqlite:///{database}")
+    monkeypatch.setenv("ECOMAP_SECRET_KEY", "test-only-secret")
 
 
 @pytest.fixture

@@ -1,0 +1,38 @@
+"""One JSON error shape for every API endpoint's errors (datasette's rule, enforced here)."""
+
+from __future__ import annotations
+
+import pytest
+
+CASES = [
+    ("GET", "/api/layers/nope", None, 404),
+    ("GET", "/api/layers/park?date=2026-02-30", None, 400),
+    ("GET", "/api/tracks/nope", None, 404),
+    ("GET", "/api/tracks?audience=martians", None, 400),
+    ("GET", "/api/tracks?mode=swim", None, 400),
+    ("GET", "/api/proposals?bbox=1,2,3", None, 400),
+    ("GET", "/api/proposals?category=castle", None, 400),
+    ("POST", "/api/proposals", "not json", 400),
+    ("POST", "/api/proposals", {"type": "Point"}, 422),
+    ("DELETE", "/api/layers", None, 405),
+    ("GET", "/api/no-such-endpoint", None, 404),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status"),
+    CASES,
+    ids=[f"{method} {path}" for method, path, _body, _status in CASES],
+)
+def test_api_errors_share_one_shape(client, method, path, body, status):
+    if isinstance(body, str):
+        response = client.open(path, method=method, data=body, content_type="application/json")
+    else:
+        response = client.open(path, method=method, json=body)
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.is_json
+    assert set(response.json) == {"error"}
+    error = response.json["error"]
+    assert set(error) == {"status", "message", "field"}
+    assert error["status"] == status
+    assert isinstance(error["message"], str) and error["message"]

@@ -18,7 +18,8 @@ def test_check_data_on_the_sysert_pack_prints_a_line_per_layer():
     result = CliRunner().invoke(cli, ["check-data", str(SYSERT_PACK)])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert [line.split(":")[0] for line in lines] == [
+    layer_lines = [line for line in lines if not line.startswith("track ")]
+    assert [line.split(":")[0] for line in layer_lines] == [
         "park",
         "forest",
         "reservoir",
@@ -27,6 +28,7 @@ def test_check_data_on_the_sysert_pack_prints_a_line_per_layer():
         "learning-places",
     ]
     assert "reservoir: 2 feature(s), 14.68 km²" in lines
+    assert "track walk-10000-steps: walk, 7.31 km, 10 stop(s)" in lines
 
 
 def test_check_data_reports_every_problem_and_exits_1(tmp_path):

@@ -12,6 +12,7 @@ from geo.errors import PackError
 from geo.measure import summarize_layer
 from geo.pack import check_pack, load_pack
 from routes import check_tracks
+from routes.catalog import load_catalog
 from webmap import proposal_cli, track_cli
 from webmap.settings import read_settings
 
@@ -43,6 +44,10 @@ def check_data(pack: Path | None) -> None:
     city = load_pack(pack)
     for layer in city.layers.values():
         click.echo(summarize_layer(layer.id, layer.kind, layer.frame, city.crs_metric))
+    catalog = load_catalog(city)
+    for track in catalog.tracks.values():
+        length_km = catalog.measures[track.id].length_m / 1e3
+        click.echo(f"track {track.id}: {track.mode}, {length_km:,.2f} km, {len(track.stops)} stop(s)")
 
 
 track_cli.register(cli)

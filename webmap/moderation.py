@@ -14,12 +14,8 @@ from webmap.i18n import select_language
 from webmap.models import Moderator, Proposal
 from webmap.proposals import get_sites
 from webmap.proposals_map import (
-    base_map,
     category_labels,
-    map_parts,
-    proposals_layer,
-    site_layer,
-    union_bounds,
+    sites_map_parts,
 )
 from webmap.proposals_store import Filters, decide, find_proposals, get_proposal, to_feature
 
@@ -44,13 +40,7 @@ def queue():
     with get_db().read() as session:
         pending = find_proposals(session, Filters(("pending",), tuple(sites)))
     features = [to_feature(proposal, moderation=True) for proposal in pending]
-    parts = {}
-    if sites:
-        folium_map = base_map(union_bounds([site.bounds for site in sites.values()]))
-        site_layer(list(sites.values()), lang).add_to(folium_map)
-        if features:
-            proposals_layer(features, "pending").add_to(folium_map)
-        parts = map_parts(folium_map)
+    parts = sites_map_parts(list(sites.values()), features, "pending", lang)
     return render_template(
         "moderation.html",
         moderator=moderator,

@@ -154,6 +154,22 @@ def map_parts(folium_map: folium.Map) -> dict[str, str]:
     }
 
 
+def sites_map_parts(
+    sites: list[Site], features: list[dict[str, Any]], name: str, lang: str
+) -> dict[str, str]:
+    """The header, body and script of a map of ``sites`` with the proposals ``features`` on them.
+
+    No sites, no map: an empty dict, so a template can leave the map out.
+    """
+    if not sites:
+        return {}
+    folium_map = base_map(union_bounds([site.bounds for site in sites]))
+    site_layer(sites, lang).add_to(folium_map)
+    if features:
+        proposals_layer(features, name).add_to(folium_map)
+    return map_parts(folium_map)
+
+
 def approved_proposals_group(lang: str) -> folium.FeatureGroup | None:
     """The city map's "urban projects" layer of approved proposals; None when there are none (or no DB)."""
     if EXTENSION not in current_app.extensions:

@@ -18,8 +18,8 @@ from webmap.proposals_map import (
     map_parts,
     proposals_layer,
     site_layer,
+    sites_map_parts,
     status_labels,
-    union_bounds,
 )
 from webmap.proposals_store import (
     Filters,
@@ -96,13 +96,7 @@ def approved():
         votes, mine = count_votes(session, ids), voted_for(session, voter, ids)
     features = [to_feature(proposal, votes[proposal.id]) for proposal in proposals]
     by_site = {site_id: [f for f in features if f["properties"]["site"] == site_id] for site_id in sites}
-    parts = {}
-    if sites:
-        folium_map = base_map(union_bounds([site.bounds for site in sites.values()]))
-        site_layer(list(sites.values()), lang).add_to(folium_map)
-        if features:
-            proposals_layer(features, "proposals").add_to(folium_map)
-        parts = map_parts(folium_map)
+    parts = sites_map_parts(list(sites.values()), features, "proposals", lang)
     return render_template(
         "proposals.html",
         sites=sites,

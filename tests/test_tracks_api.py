@@ -37,10 +37,11 @@ def test_every_track_has_its_metrics(client):
         ("audience=limited-mobility", {"accessible-dam-centre"}),
         ("mode=ski", {"ski-talkov-kamen"}),
         ("season=winter", {"ski-talkov-kamen", "children-factory-tales"}),
+        ("season=spring&mode=ski", set()),
         ("season=summer&mode=walk&audience=children", {"children-factory-tales"}),
         ("season=winter&mode=walk&audience=seniors", set()),
     ],
-    ids=["seniors", "limited-mobility", "ski", "winter", "summer-walk-children", "none"],
+    ids=["seniors", "limited-mobility", "ski", "winter", "no-ski-in-spring", "summer-walk-children", "none"],
 )
 def test_filters(client, query: str, expected: set[str]):
     body = client.get(f"/api/tracks?{query}").get_json()

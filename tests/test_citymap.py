@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 
+import folium
 import pytest
 
 from tests.browser import screenshot
 from tests.conftest import SYSERT_PACK
-from tests.packs import good_layers, write_pack
+from tests.packs import CITY_TOML, good_layers, write_pack
 from webmap import create_app
+from webmap.views import add_city_map_overlays
 
 
 def _page(tiles: str, attribution: str = "", pack=SYSERT_PACK) -> str:
@@ -67,3 +69,25 @@ def test_pack_texts_show_as_text_in_popups_and_tooltips(page, serve, hostile_pac
     assert page.locator(".leaflet-popup-content img, .leaflet-tooltip img").count() == 0
     assert page.title() != "pwned"
     screenshot(page, "escaped-popup")
+
+
+@pytest.mark.browser
+def test_layer_and_group_names_show_as_text_in_the_layer_control(page, serve, tmp_path):
+    """Leaflet puts layer names into innerHTML: pack titles and overlays (tracks) are escaped."""
+    city = CITY_TOML.replace('title_ru = "Парк"', f"title_ru = {json.dumps(XSS)}").replace(
+        'title_ru = "Природа"', "title_ru = '<b onmouseover=alert(1)>Природа</b>'"
+    )
+    pack = write_pack(tmp_path / "p", city_toml=city)
+    app = create_app({"TESTING": True, "PACK": str(pack), "TILES": "none"})
+    add_city_map_overlays(app, lambda pack, date, lang: [(XSS, folium.FeatureGroup(name=f"{XSS} track"))])
+    server = serve(app)
+    page.goto(server.url + "/?lang=ru")
+    page.wait_for_function("() => window.L && document.querySelector('.leaflet-interactive')")
+    control = page.locator(".leaflet-control-layers")
+    control.hover()
+    text = control.inner_text()
+    assert XSS in text
+    assert f"{XSS} track" in text
+    assert "<b onmouseover=alert(1)>Природа</b>" in text
+    assert control.locator("img, b").count() == 0
+    assert page.title() != "pwned"

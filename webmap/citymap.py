@@ -15,7 +15,7 @@ from geo.coords import latlon
 from geo.layers import layer_features
 from geo.pack import CityPack, Layer
 from webmap.controls import Legend, MetricScale
-from webmap.popups import POPUP_KEY, TOOLTIP_KEY, SafePopup, SafeTooltip
+from webmap.popups import POPUP_KEY, TOOLTIP_KEY, SafePopup, SafeTooltip, layer_name
 
 LOCALIZED_FIELDS = ("name", "description", "hours", "amenities")
 
@@ -112,9 +112,10 @@ def build_city_map(
     groups: dict[str, list[folium.FeatureGroup]] = {}
     for layer in pack.layers.values():
         feature_group = _layer_group(layer, date, lang).add_to(city_map)
-        groups.setdefault(pack.groups[layer.group][lang], []).append(feature_group)
+        groups.setdefault(layer_name(pack.groups[layer.group][lang]), []).append(feature_group)
     for group_title, feature_group in overlays:
-        groups.setdefault(group_title, []).append(feature_group.add_to(city_map))
+        feature_group.layer_name = layer_name(feature_group.layer_name)
+        groups.setdefault(layer_name(group_title), []).append(feature_group.add_to(city_map))
     folium.plugins.GroupedLayerControl(groups, exclusive_groups=False, collapsed=True).add_to(city_map)
     folium.plugins.Fullscreen(title=_("Full screen"), title_cancel=_("Exit full screen")).add_to(city_map)
     entries = [(_legend_colour(layer), layer.legend[lang], layer.kind) for layer in pack.layers.values()]
@@ -125,13 +126,13 @@ def build_city_map(
 
 def _layer_group(layer: Layer, date: dt.date, lang: str) -> folium.FeatureGroup:
     """One layer as a named feature group holding a GeoJson with safe popups and tooltips."""
-    group = folium.FeatureGroup(name=layer.title[lang], show=True)
+    group = folium.FeatureGroup(name=layer_name(layer.title[lang]), show=True)
     style = _leaflet_style(layer.style)
     options: dict[str, Any] = {"style_function": lambda _feature: style, "highlight_function": None}
     if layer.kind == "point":
         marker_style = {"fill": True, "fill_opacity": 0.85, "fill_color": style.get("color"), **style}
         options["marker"] = folium.CircleMarker(radius=layer.style.get("radius", 8), **marker_style)
-    geojson = folium.GeoJson(display_features(layer, date, lang), name=layer.title[lang], **options)
+    geojson = folium.GeoJson(display_features(layer, date, lang), control=False, **options)
     SafePopup().add_to(geojson)
     SafeTooltip().add_to(geojson)
     geojson.add_to(group)

@@ -1,6 +1,8 @@
-"""Popups and tooltips for GeoJson layers that show every value as text, never as HTML."""
+"""Text in maps shown as text, never as HTML: GeoJson popups, tooltips and layer names."""
 
 from __future__ import annotations
+
+import html
 
 from branca.element import MacroElement
 from jinja2 import Template
@@ -12,13 +14,16 @@ TOOLTIP_KEY = "_tooltip"
 class SafePopup(MacroElement):
     """Bind a popup that lists a feature's ``_popup`` rows ([label, value]) as escaped text.
 
+    A value may be a link to a page of ours, ``{"href": "/path", "text": "..."}``: only
+    same-site paths become links, and their text is text too.
+
     folium's GeoJsonPopup puts property values into ``innerHTML``, so a value such
     as ``<img src=x onerror=...>`` would run; this one builds the table with
     ``textContent``.
     """
 
     _template = Template(
-        """
+        r"""
 {% macro script(this, kwargs) %}
 {{ this._parent.get_name() }}.bindPopup(function (layer) {
     const table = document.createElement("table");
@@ -29,7 +34,15 @@ class SafePopup(MacroElement):
         const th = document.createElement("th");
         th.textContent = label;
         row.appendChild(th);
-        row.insertCell().textContent = value;
+        const cell = row.insertCell();
+        if (value && typeof value === "object" && /^\/(?!\/)/.test(value.href || "")) {
+            const link = document.createElement("a");
+            link.href = value.href;
+            link.textContent = value.text;
+            cell.appendChild(link);
+        } else {
+            cell.textContent = value;
+        }
     }
     return table;
 }, {{ this.options | tojson }});
@@ -64,3 +77,12 @@ class SafeTooltip(MacroElement):
         self._name = "SafeTooltip"
         self.key = TOOLTIP_KEY
         self.options = {"sticky": sticky}
+
+
+def layer_name(text: str) -> str:
+    """A layer or group name for Leaflet's layer controls, which put names into ``innerHTML``.
+
+    >>> layer_name("<img src=x onerror=alert(1)> & co")
+    '&lt;img src=x onerror=alert(1)&gt; &amp; co'
+    """
+    return html.escape(text, quote=False)

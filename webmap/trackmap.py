@@ -8,6 +8,7 @@ from typing import Any
 import folium
 import segno
 from babel.dates import get_month_names
+from flask import url_for
 from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 
@@ -19,7 +20,7 @@ from routes.gpx import GpxText
 from routes.profile import Profile, profile
 from routes.tracks import Track
 from webmap.citymap import Tiles, display_features
-from webmap.popups import POPUP_KEY, TOOLTIP_KEY, SafePopup, SafeTooltip
+from webmap.popups import POPUP_KEY, TOOLTIP_KEY, SafePopup, SafeTooltip, layer_name
 
 MODE_COLOURS = {"walk": "#c2185b", "ski": "#1565c0"}
 STOP_COLOURS = {
@@ -234,7 +235,7 @@ def build_track_map(pack: CityPack, catalog: Catalog, track: Track, lang: str, t
         }
         if layer.kind == "point":
             options["marker"] = folium.CircleMarker(radius=6, **style)
-        geojson = folium.GeoJson(collection, name=layer.title[lang], **options)
+        geojson = folium.GeoJson(collection, name=layer_name(layer.title[lang]), **options)
         SafeTooltip().add_to(geojson)
         geojson.add_to(track_map)
     _track_line(track, lang).add_to(track_map)
@@ -262,7 +263,7 @@ def _track_line(track: Track, lang: str, popup_rows: list[list[str]] | None = No
     if track.mode == "ski":
         style["dashArray"] = "8 6"
     line = folium.GeoJson(
-        feature, name=track.name[lang], style_function=lambda _f: style, highlight_function=None
+        feature, name=layer_name(track.name[lang]), style_function=lambda _f: style, highlight_function=None
     )
     line.options["className"] = "ecomap-track-line"
     SafePopup().add_to(line)
@@ -314,7 +315,8 @@ def track_layers(
         group = folium.FeatureGroup(name=name, show=in_season or show_all)
         card = track_card(catalog, track, None, lang)
         rows = [[label, value] for label, value in card["rows"][:4]]
-        rows.append([_("Track page"), f"/tracks/{track.id}?lang={lang}"])
+        page_url = url_for("tracks.track_page", track_id=track.id, lang=lang)
+        rows.append([_("Track page"), {"href": page_url, "text": track.name[lang]}])
         _track_line(track, lang, rows).add_to(group)
         groups.append(group)
     return groups

@@ -11,6 +11,7 @@ from tests.browser import screenshot
 from tests.conftest import SYSERT_PACK
 from tests.packs import CITY_TOML, good_layers, write_pack
 from webmap import create_app
+from webmap.popups import POPUP_KEY, SafePopup
 from webmap.views import add_city_map_overlays
 
 
@@ -91,3 +92,32 @@ def test_layer_and_group_names_show_as_text_in_the_layer_control(page, serve, tm
     assert "<b onmouseover=alert(1)>Природа</b>" in text
     assert control.locator("img, b").count() == 0
     assert page.title() != "pwned"
+
+
+def _linked_overlay(pack, date, lang):
+    rows = [
+        ["bad", {"href": "javascript:alert(1)", "text": "bad link"}],
+        ["good", {"href": "/tracks", "text": "ok"}],
+    ]
+    point = {"type": "Point", "coordinates": [60.805, 56.495]}
+    feature = {"type": "Feature", "id": "f", "properties": {POPUP_KEY: rows}, "geometry": point}
+    group = folium.FeatureGroup(name="links")
+    geojson = folium.GeoJson({"type": "FeatureCollection", "features": [feature]}, control=False)
+    SafePopup().add_to(geojson)
+    geojson.add_to(group)
+    return [("links", group)]
+
+
+@pytest.mark.browser
+def test_popup_links_only_to_our_own_pages(page, serve, good_pack):
+    app = create_app({"TESTING": True, "PACK": str(good_pack), "TILES": "none"})
+    add_city_map_overlays(app, _linked_overlay)
+    server = serve(app)
+    page.goto(server.url + "/")
+    page.wait_for_function("() => window.L && document.querySelector('.leaflet-marker-icon')")
+    page.locator(".leaflet-marker-icon").click()
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert popup.locator("a").count() == 1
+    assert popup.locator("a").get_attribute("href") == "/tracks"
+    assert "bad link" in popup.inner_text()

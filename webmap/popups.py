@@ -35,11 +35,11 @@ class SafePopup(MacroElement):
         th.textContent = label;
         row.appendChild(th);
         const cell = row.insertCell();
-        if (value && typeof value === "object" && /^\/(?!\/)/.test(value.href || "")) {
-            const link = document.createElement("a");
-            link.href = value.href;
-            link.textContent = value.text;
-            cell.appendChild(link);
+        if (value && typeof value === "object") {
+            const sameSite = /^\/(?!\/)/.test(value.href || "");
+            const node = cell.appendChild(document.createElement(sameSite ? "a" : "span"));
+            if (sameSite) node.href = value.href;
+            node.textContent = value.text;
         } else {
             cell.textContent = value;
         }

@@ -45,18 +45,27 @@ def check_tracks(pack_path: str | Path) -> list[Problem]:
 
 
 def check_track(track: Track, audiences: dict[str, Audience], pack: CityPack | None) -> list[str]:
-    """Return what is wrong with one well-formed track, against the audiences and the pack."""
+    """Return every problem of one well-formed track, against the audiences and the pack.
+
+    Only a line that cannot be measured (a position off the city's bounding box, or
+    off the Earth when the pack cannot be read) stops the check early; otherwise an
+    unknown audience, a misplaced stop, a steep gradient and the rest are all reported
+    together.
+    """
     messages = [
         f"unknown audience {name!r}; audiences.toml has {', '.join(sorted(audiences))}"
         for name in track.audiences
         if name not in audiences
     ]
-    if pack is not None:
-        messages.extend(_outside_bbox(track, pack))
-        if messages:
-            return messages
+    unmeasurable = _line_outside_bbox(track, pack) if pack is not None else _line_off_the_earth(track)
+    if unmeasurable:
+        return [*messages, *unmeasurable]
+    stops_outside = _stops_outside_bbox(track, pack) if pack is not None else {}
+    messages.extend(stops_outside.values())
     measure = measure_track(track, pack.crs_metric if pack else None)
     for stop in track.stops:
+        if stop.id in stops_outside:
+            continue
         offset = measure.stop_offsets_m[stop.id]
         if offset > STOP_MAX_OFFSET_M:
             messages.append(
@@ -83,17 +92,32 @@ def check_track(track: Track, audiences: dict[str, Audience], pack: CityPack | N
     return messages
 
 
-def _outside_bbox(track: Track, pack: CityPack) -> list[str]:
+def _line_outside_bbox(track: Track, pack: CityPack) -> list[str]:
+    """The first position of the line outside the city's bounding box: the line cannot be measured."""
     west, south, east, north = pack.bbox
     for index, (lon, lat) in enumerate(zip(track.lons, track.lats, strict=True)):
         if not (west <= lon <= east and south <= lat <= north):
             swapped = " (swapped lat/lon?)" if west <= lat <= east and south <= lon <= north else ""
             return [f"position {index} [{lon}, {lat}] is outside the city bounding box{swapped}"]
-    return [
-        f"stop {stop.id!r} [{stop.lon}, {stop.lat}] is outside the city bounding box"
+    return []
+
+
+def _line_off_the_earth(track: Track) -> list[str]:
+    """The first position that is no longitude and latitude (checked when the pack gives no bounding box)."""
+    for index, (lon, lat) in enumerate(zip(track.lons, track.lats, strict=True)):
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            return [f"position {index} [{lon}, {lat}] is not a longitude and latitude"]
+    return []
+
+
+def _stops_outside_bbox(track: Track, pack: CityPack) -> dict[str, str]:
+    """A message for each stop outside the city's bounding box, by stop id."""
+    west, south, east, north = pack.bbox
+    return {
+        stop.id: f"stop {stop.id!r} [{stop.lon}, {stop.lat}] is outside the city bounding box"
         for stop in track.stops
         if not (west <= stop.lon <= east and south <= stop.lat <= north)
-    ]
+    }
 
 
 def _elevation_jumps(track: Track, lengths_m: tuple[float, ...]) -> list[str]:

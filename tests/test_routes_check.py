@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from routes import check_tracks, load_tracks
-from routes.tracks import TrackError
+from routes.tracks import TrackError, parse_track
 from tests.conftest import SYSERT_PACK
 
 GOOD_ID = "terrenkur-embankment"
@@ -134,6 +134,61 @@ def test_each_problem_names_file_track_and_problem(pack: Path, breakage, pattern
     assert all(p.file == f"tracks/{GOOD_ID}.geojson" for p in problems), text
     assert all(GOOD_ID in p.where for p in problems), text
     assert any(re.search(pattern, p.message) for p in problems), text
+
+
+def stop_outside_bbox(document: dict) -> None:
+    document["features"][2]["geometry"]["coordinates"] = [61.5, 57.0]
+
+
+COMBINED: list[tuple[Callable[[dict], None], ...]] = [
+    (unknown_audience, far_stop),
+    (unknown_audience, steep),
+    (unknown_audience, jumping_elevation),
+    (unknown_audience, over_water),
+    (unknown_audience, far_stop, steep),
+    (stop_outside_bbox, far_stop, unknown_audience),
+]
+PATTERNS = {breakage: pattern for breakage, pattern in BREAKAGES} | {
+    stop_outside_bbox: r"stop '[a-z0-9-]+' \[61.5, 57.0\] is outside the city bounding box"
+}
+
+
+@pytest.mark.parametrize(
+    "breakages", COMBINED, ids=["+".join(b.__name__ for b in breakages) for breakages in COMBINED]
+)
+def test_every_problem_of_a_track_is_reported_at_once(pack: Path, breakages):
+    # An unknown audience used to hide the rest: a stop 1 km off its line went unreported.
+    document = copy.deepcopy(good_track())
+    for breakage in breakages:
+        breakage(document)
+    write(pack, document)
+    text = "\n".join(str(p) for p in check_tracks(pack))
+    for breakage in breakages:
+        assert re.search(PATTERNS[breakage], text), f"{breakage.__name__} not reported in:\n{text}"
+
+
+def test_a_line_outside_the_city_stops_the_check_early(pack: Path):
+    document = copy.deepcopy(good_track())
+    swapped(document)
+    unknown_audience(document)
+    far_stop(document)
+    write(pack, document)
+    messages = [p.message for p in check_tracks(pack)]
+    assert len(messages) == 2, messages
+    assert "unknown audience 'astronauts'" in messages[0]
+    assert "outside the city bounding box (swapped lat/lon?)" in messages[1]
+
+
+def test_without_a_pack_a_position_off_the_earth_is_reported():
+    from routes.check import check_track
+
+    document = copy.deepcopy(good_track())
+    _route(document)["geometry"]["coordinates"][1][1] = 95.0
+    track, problems = parse_track(document, f"tracks/{GOOD_ID}.geojson", GOOD_ID)
+    assert problems == []
+    assert check_track(track, {}, None)[-1] == (
+        f"position 1 [{track.lons[1]}, 95.0] is not a longitude and latitude"
+    )
 
 
 @pytest.mark.parametrize(

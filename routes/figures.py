@@ -30,6 +30,23 @@ class TrackMeasure:
     longest_rest_gap_m: float
     rest_gap_norm_m: float | None
 
+    @property
+    def duration_complete(self) -> bool:
+        """Whether every segment's slope is known, so that time and energy count every climb.
+
+        Where heights are unknown, walking time and energy take the segment as flat
+        and the ski model adds no climbing time: the figures are then estimates that
+        leave out the unknown climbs (for skiing, a lower bound).
+        """
+        return all(slope is not None for slope in self.slopes)
+
+    @property
+    def rest_gap_over_norm(self) -> bool | None:
+        """Whether the longest stretch without a rest is over its terrenkur class's norm; None if no class."""
+        if self.rest_gap_norm_m is None:
+            return None
+        return self.longest_rest_gap_m > self.rest_gap_norm_m
+
 
 @dataclass(frozen=True)
 class AudienceFigures:
@@ -101,7 +118,11 @@ def _stop_positions(track: Track, length_m: float, crs_metric: str) -> tuple[dic
 def audience_figures(
     track: Track, measure: TrackMeasure, audience: Audience, mass_kg: float = metrics.DEFAULT_MASS_KG
 ) -> AudienceFigures:
-    """Steps, time and energy of the track for ``audience`` at body mass ``mass_kg``."""
+    """Steps, time and energy of the track for ``audience`` at body mass ``mass_kg``.
+
+    Where heights are unknown the time and energy take the stretch as flat (walking)
+    or as having no climb (skiing): ``measure.duration_complete`` says whether they do.
+    """
     if track.mode == "ski":
         factor = audience.flat_speed_kmh / metrics.tobler_speed_kmh(0.0)
         duration = metrics.ski_duration_s(measure.length_m, measure.climb.ascent_m or 0.0, factor)

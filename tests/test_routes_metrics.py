@@ -111,6 +111,32 @@ def test_no_elevation_at_all_gives_no_climb():
     assert measure.max_gradient_pct is None
 
 
+@pytest.mark.parametrize(
+    ("elevations", "mode", "complete"),
+    [
+        ([240.0, 250.0, 260.0], "walk", True),
+        ([240.0, None, 260.0], "walk", False),
+        ([None, None], "walk", False),
+        ([240.0, 290.0], "ski", True),
+        ([240.0, None, 290.0], "ski", False),
+    ],
+    ids=["walk-known", "walk-partial", "walk-none", "ski-known", "ski-partial"],
+)
+def test_duration_says_whether_it_counts_every_climb(elevations, mode, complete):
+    # Unknown heights count as flat (walking) or as no climb (skiing): the measure says so.
+    measure = measure_track(straight_track(elevations, mode=mode))
+    assert measure.duration_complete is complete
+
+
+def test_ski_time_over_unknown_heights_is_a_lower_bound():
+    known = straight_track([240.0, 265.0, 290.0], mode="ski")
+    partial = straight_track([240.0, None, 290.0], mode="ski")
+    known_s = audience_figures(known, measure_track(known), ADULT).duration_s
+    partial_s = audience_figures(partial, measure_track(partial), ADULT).duration_s
+    assert partial_s < known_s
+    assert not measure_track(partial).duration_complete
+
+
 def test_smoothing_removes_gps_noise():
     # A flat 1 km line whose heights jitter ±2 m every 10 m: the raw gain is 200 m.
     count = 101
@@ -176,6 +202,22 @@ def test_longest_gap_between_benches():
     assert measure.stop_positions_m["b1"] == pytest.approx(200, abs=1)
     assert measure.terrenkur_class == 2
     assert measure.rest_gap_norm_m == 500
+
+
+@pytest.mark.parametrize(
+    ("stops", "mode", "gap_m", "over"),
+    [
+        ([stop("b1", "bench", 0.2), stop("t1", "tea", 0.5)], "walk", 500, False),  # at the norm
+        ([stop("b1", "bench", 0.15)], "walk", 850, True),  # 850 m > 500 m
+        ([stop("b1", "bench", 0.2), stop("t1", "tea", 0.49)], "walk", 510, True),
+        ([], "ski", 1000, None),  # no terrenkur class for skiing: no norm
+    ],
+    ids=["at-norm", "over-norm", "just-over", "ski-no-norm"],
+)
+def test_rest_gap_over_the_class_norm(stops, mode, gap_m, over):
+    measure = measure_track(straight_track([240.0, 240.0], mode=mode, stops=stops))
+    assert measure.longest_rest_gap_m == pytest.approx(gap_m, abs=2)
+    assert measure.rest_gap_over_norm is over
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ def app(app):
 METRIC_KEYS = {
     "id", "name", "mode", "seasons", "audiences", "length_m", "steps", "duration_s", "energy_kcal",
     "ascent_m", "descent_m", "terrenkur_class", "elevation_known_fraction", "max_gradient_pct", "passes",
+    "duration_complete", "longest_rest_gap_m", "rest_gap_norm_m", "rest_gap_over_norm",
 }  # fmt: skip
 
 
@@ -75,6 +76,29 @@ def test_unknown_elevation_is_reported_not_zeroed(client):
     assert any(len(position) == 2 for position in coordinates)
     assert all(len(position) == 2 or position[2] > 200 for position in coordinates)
     assert 0 < walk["properties"]["elevation_known_fraction"] < 1
+
+
+@pytest.mark.parametrize(
+    ("track_id", "duration_complete", "rest_gap_over_norm"),
+    [
+        ("terrenkur-embankment", True, False),
+        ("accessible-dam-centre", True, True),
+        ("walk-10000-steps", False, True),
+        ("ski-talkov-kamen", False, None),
+    ],
+)
+def test_summary_flags_partial_times_and_long_rest_gaps(
+    client, track_id: str, duration_complete: bool, rest_gap_over_norm: bool | None
+):
+    listed = {t["id"]: t for t in client.get("/api/tracks").get_json()["tracks"]}[track_id]
+    one = client.get(f"/api/tracks/{track_id}").get_json()["properties"]
+    for summary in (listed, one):
+        assert summary["duration_complete"] is duration_complete
+        assert summary["duration_complete"] is (summary["elevation_known_fraction"] == 1)
+        assert summary["rest_gap_over_norm"] is rest_gap_over_norm
+        if rest_gap_over_norm is not None:
+            over = summary["longest_rest_gap_m"] > summary["rest_gap_norm_m"]
+            assert summary["rest_gap_over_norm"] is over
 
 
 @pytest.mark.parametrize(

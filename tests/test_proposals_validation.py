@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import copy
+import io
+import json
 
 import pytest
 
+from tests.browser import serve  # noqa: F401 (fixture)
 from tests.proposals_support import OUTSIDE_POLYGON, SCHOOL_LINE, SCHOOL_POINT, feature, make_app
-from webmap.proposals_validation import MAX_BODY_BYTES, MAX_VERTICES, TEXT_LIMITS
+from webmap.proposals_validation import MAX_BODY_BYTES, MAX_DEPTH, MAX_VERTICES, TEXT_LIMITS
 
 
 def _geometry(kind: str, coordinates) -> dict:
@@ -48,11 +51,19 @@ RULES = [
         {**feature(), "properties": None},
         422,
         "properties",
-        "'properties' must be an object, got null",
+        "'properties' is missing; it must be an object",
     ),
+    ("no-type", {**feature(), "type": None}, 422, "type", "'type' is missing; it must be 'Feature'"),
     ("unknown-property", feature(email="a@b.c"), 422, "properties.email", "unknown property 'email'"),
     ("unknown-site", feature(site="moon"), 422, "properties.site", "unknown site 'moon'"),
-    ("no-site", feature(site=None), 422, "properties.site", "'site' must be a non-empty string, got None"),
+    (
+        "no-site",
+        feature(site=None),
+        422,
+        "properties.site",
+        "'site' is missing; it must be a non-empty string",
+    ),
+    ("no-category", feature(category=None), 422, "properties.category", "'category' is missing"),
     (
         "unknown-category",
         feature(category="fountain"),
@@ -62,11 +73,25 @@ RULES = [
     ),
     ("empty-title", feature(title="   "), 422, "properties.title", "'title' must not be empty"),
     (
+        "missing-title",
+        feature(title=None),
+        422,
+        "properties.title",
+        "'title' is missing; it must be a string",
+    ),
+    (
         "missing-materials",
         feature(materials=None),
         422,
         "properties.materials",
-        "'materials' must be a string, got null",
+        "'materials' is missing; it must be a string",
+    ),
+    (
+        "null-author",
+        {**feature(), "properties": {**feature()["properties"], "author": None}},
+        422,
+        "properties.author",
+        "'author' is missing; it must be a string",
     ),
     ("number-author", feature(author=23), 422, "properties.author", "'author' must be a string, got number"),
     (
@@ -84,7 +109,49 @@ RULES = [
         feature(title="a\x07b"),
         422,
         "properties.title",
-        "contains a control character '\\x07'",
+        "'title' contains a control character U+0007",
+    ),
+    (
+        "zero-width-space-title",
+        feature(title="\u200b"),
+        422,
+        "properties.title",
+        "'title' contains an invisible or text-direction character U+200B (ZERO WIDTH SPACE)",
+    ),
+    (
+        "bidi-override",
+        feature(title="abc\u202edef"),
+        422,
+        "properties.title",
+        "'title' contains an invisible or text-direction character U+202E (RIGHT-TO-LEFT OVERRIDE)",
+    ),
+    (
+        "bidi-isolate-author",
+        feature(author="fox\u2066"),
+        422,
+        "properties.author",
+        "'author' contains an invisible or text-direction character U+2066 (LEFT-TO-RIGHT ISOLATE)",
+    ),
+    (
+        "soft-hyphen-description",
+        feature(description="bench\u00adline"),
+        422,
+        "properties.description",
+        "U+00AD (SOFT HYPHEN)",
+    ),
+    (
+        "byte-order-mark-materials",
+        feature(materials="\ufeffwood"),
+        422,
+        "properties.materials",
+        "U+FEFF (ZERO WIDTH NO-BREAK SPACE)",
+    ),
+    (
+        "joiners-only-title",
+        feature(title="\u200d \u200c"),
+        422,
+        "properties.title",
+        "'title' must not be empty",
     ),
     (
         "author-email",
@@ -105,7 +172,28 @@ RULES = [
         {**feature(), "geometry": None},
         422,
         "geometry",
-        "'geometry' must be an object, got null",
+        "'geometry' is missing; it must be an object",
+    ),
+    (
+        "missing-geometry",
+        {key: value for key, value in feature().items() if key != "geometry"},
+        422,
+        "geometry",
+        "'geometry' is missing; it must be an object",
+    ),
+    (
+        "missing-geometry-type",
+        feature({"coordinates": [60.8352, 56.4968]}),
+        422,
+        "geometry.type",
+        "geometry type is missing; it must be one of Point, LineString, Polygon",
+    ),
+    (
+        "missing-coordinates",
+        feature({"type": "Polygon"}),
+        422,
+        "geometry.coordinates",
+        "the Polygon's coordinates are missing",
     ),
     (
         "multipolygon",
@@ -247,6 +335,108 @@ def test_body_over_the_limit_is_413_and_stores_nothing(app):
         "field": "body",
     }
     assert _stored(app) == 0
+
+
+TOO_DEEP = f"the body nests too deeply: over {MAX_DEPTH} levels of arrays or objects"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 30000,
+        "[" * 30000 + "]" * 30000,
+        '{"a":' * 5000 + "1" + "}" * 5000,
+        "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1),
+        json.dumps({**feature(), "properties": {"title": [[[[[[[[[[[[[[[[[[[[[["x"]]]]]]]]]]]]]]]]]]]]]]}}),
+    ],
+    ids=["unclosed-30000", "closed-30000", "objects-5000", "just-over-the-limit", "deep-title"],
+)
+def test_deeply_nested_json_is_400_and_stores_nothing(app, body):
+    response = app.test_client().post("/api/proposals", data=body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json == {"error": {"status": 400, "message": TOO_DEEP, "field": "body"}}
+    assert _stored(app) == 0
+
+
+def _over_the_limit() -> dict[str, bytes]:
+    valid = json.dumps(feature()).encode()
+    return {
+        "200-kb-string": json.dumps(feature(description="x" * 200_000)).encode(),
+        "valid-json-then-100-kb-of-spaces": valid + b" " * 100_000,
+        "one-byte-over": valid + b" " * (MAX_BODY_BYTES + 1 - len(valid)),
+    }
+
+
+def _post_chunked(app, data: bytes):
+    """A chunked request as werkzeug's server hands it on: de-chunked, no Content-Length, input terminated."""
+    return app.test_client().post(
+        "/api/proposals",
+        input_stream=io.BytesIO(data),
+        content_type="application/json",
+        headers={"Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+
+
+TOO_BIG = {
+    "error": {"status": 413, "message": f"the body is over the {MAX_BODY_BYTES} byte limit", "field": "body"}
+}
+
+
+@pytest.mark.parametrize("name", list(_over_the_limit()))
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
+def test_every_body_over_the_limit_is_413_chunked_or_not(app, name, chunked):
+    data = _over_the_limit()[name]
+
+    if chunked:
+        response = _post_chunked(app, data)
+    else:
+        response = app.test_client().post("/api/proposals", data=data, content_type="application/json")
+
+    assert response.status_code == 413
+    assert response.json == TOO_BIG
+    assert _stored(app) == 0
+
+
+def test_a_chunked_body_at_the_limit_is_read_whole(app):
+    valid = json.dumps(feature()).encode()
+
+    response = _post_chunked(app, valid + b" " * (MAX_BODY_BYTES - len(valid)))
+
+    assert response.status_code == 201
+    assert _stored(app) == 1
+
+
+def test_chunked_bodies_over_the_limit_are_413_from_a_real_server(app, serve):  # noqa: F811
+    import http.client
+    from urllib.parse import urlsplit
+
+    address = urlsplit(serve(app).url)
+    answers = []
+    for data in (*_over_the_limit().values(), json.dumps(feature()).encode()):
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+        pieces = (data[start : start + 8192] for start in range(0, len(data), 8192))
+        headers = {"Content-Type": "application/json"}
+        connection.request("POST", "/api/proposals", body=pieces, headers=headers, encode_chunked=True)
+        response = connection.getresponse()
+        answers.append((response.status, json.loads(response.read())))
+        connection.close()
+
+    assert answers[:3] == [(413, TOO_BIG)] * 3
+    assert answers[3][0] == 201
+    assert _stored(app) == 1
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["\U0001f469\u200d\U0001f52c lab", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "Скамейка"],
+    ids=["zwj-emoji", "zwnj-persian", "cyrillic"],
+)
+def test_joiners_inside_text_are_kept(app, title):
+    response = app.test_client().post("/api/proposals", json=feature(title=title))
+
+    assert response.status_code == 201
 
 
 @pytest.mark.parametrize("geometry", [SCHOOL_POINT, SCHOOL_LINE, None], ids=["point", "line", "polygon"])

@@ -7,7 +7,6 @@ import math
 from typing import Any
 
 from flask import Blueprint, Response, request, url_for
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from webmap.auth import api_moderator
 from webmap.db import get_db
@@ -18,7 +17,14 @@ from webmap.proposals import get_sites, rate_limited
 from webmap.proposals_sites import sites_collection
 from webmap.proposals_store import Filters, add_proposal, find_proposals, to_collection, to_csv, to_feature
 from webmap.proposals_store import vote_counts as count_votes
-from webmap.proposals_validation import CATEGORIES, MAX_BODY_BYTES, InvalidProposal, check_feature
+from webmap.proposals_validation import (
+    CATEGORIES,
+    MAX_BODY_BYTES,
+    MAX_DEPTH,
+    InvalidProposal,
+    check_depth,
+    check_feature,
+)
 
 bp = Blueprint("proposals_api", __name__, url_prefix="/api")
 GEOJSON = "application/geo+json"
@@ -121,19 +127,46 @@ def _bbox(text: str) -> tuple[float, float, float, float]:
 
 
 def _json_body() -> Any:
-    """The request's JSON, or 413 (too big), 415 (not JSON) or 400 (malformed) in the error shape."""
+    """The request's JSON, or 413 (too big), 415 (not JSON) or 400 (malformed, too deep) as ApiError."""
     if request.mimetype != "application/json":
         got = request.mimetype or "none"
         raise ApiError(415, f"the body must be JSON sent as Content-Type application/json, got {got}", "body")
-    request.max_content_length = MAX_BODY_BYTES
+    data = read_body(MAX_BODY_BYTES)
     try:
-        data = request.get_data(cache=False)
-    except RequestEntityTooLarge:
-        raise ApiError(413, f"the body is over the {MAX_BODY_BYTES} byte limit", field="body") from None
-    try:
-        return json.loads(data)
+        body = json.loads(data)
+    except RecursionError:
+        message = f"the body nests too deeply: over {MAX_DEPTH} levels of arrays or objects"
+        raise ApiError(400, message, field="body") from None
     except (ValueError, UnicodeDecodeError) as error:
         raise ApiError(400, f"the body is not valid JSON: {error}", field="body") from None
+    try:
+        check_depth(body)
+    except InvalidProposal as error:
+        raise ApiError(error.status, str(error), field=error.field) from None
+    return body
+
+
+def read_body(limit: int) -> bytes:
+    """The raw body, or 413 if it is over ``limit`` bytes, whether its length was declared or it came chunked.
+
+    Werkzeug's own limit on a chunked stream stops reading at the limit without an error, so the
+    stream is read here up to ``limit + 1`` bytes: getting that many means the body is too big.
+    """
+    too_big = ApiError(413, f"the body is over the {limit} byte limit", field="body")
+    declared = request.content_length
+    if declared is not None and declared > limit:
+        raise too_big
+    request.max_content_length = None  # enforced below, chunked bodies included
+    stream, chunks, size = request.stream, [], 0
+    while size <= limit:
+        chunk = stream.read(limit + 1 - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > limit:
+        raise too_big
+    return b"".join(chunks)
 
 
 def _checked(body: Any):

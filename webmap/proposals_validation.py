@@ -24,6 +24,8 @@ GEOMETRY_TYPES = ("Point", "LineString", "Polygon")
 CATEGORIES = ("bench", "planter", "shade", "art", "play", "lighting", "paving", "sign", "other")
 TEXT_LIMITS = {"title": 120, "materials": 300, "description": 2000, "author": 40}
 MULTILINE = ("materials", "description")
+MAX_DEPTH = 20  # arrays and objects inside each other; a Polygon Feature needs 5
+JOINERS = "\u200c\u200d"  # ZWNJ and ZWJ: format characters that scripts and emoji need
 PROPERTIES = ("site", "category", *TEXT_LIMITS)
 _CONTACT = re.compile(r"@|\d[\d\s()+-]{5,}\d")
 
@@ -63,9 +65,13 @@ def check_feature(body: Any, sites: dict[str, Site]) -> Draft:
         raise InvalidProposal(
             "body", f"the body must be a JSON object (a GeoJSON Feature), got {_kind(body)}", 400
         )
+    if body.get("type") is None:
+        raise InvalidProposal("type", "'type' is missing; it must be 'Feature'")
     if body.get("type") != "Feature":
         raise InvalidProposal("type", f"'type' must be 'Feature', got {_show(body.get('type'))}")
     properties = body.get("properties")
+    if properties is None:
+        raise InvalidProposal("properties", "'properties' is missing; it must be an object")
     if not isinstance(properties, dict):
         raise InvalidProposal("properties", f"'properties' must be an object, got {_kind(properties)}")
     texts = check_properties(properties, sites)
@@ -99,8 +105,33 @@ def check_properties(properties: dict[str, Any], sites: dict[str, Site]) -> dict
     return {"site": site, "category": category, **texts}
 
 
+def check_depth(body: Any, limit: int = MAX_DEPTH) -> None:
+    """Refuse a body with arrays and objects nested over ``limit`` deep (checked without recursion).
+
+    >>> check_depth([[[]]], 2)
+    Traceback (most recent call last):
+    ...
+    webmap.proposals_validation.InvalidProposal: the body nests too deeply: over 2 levels of arrays or objects
+    """
+    stack = [(body, 1)]
+    while stack:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            raise InvalidProposal(
+                "body", f"the body nests too deeply: over {limit} levels of arrays or objects", 400
+            )
+        stack.extend((child, depth + 1) for child in children)
+
+
 def check_text(name: str, value: Any) -> str:
-    """One text property: a non-empty string within its length limit, without control characters.
+    """One text property: a non-empty string within its length limit, without control or invisible characters.
+
+    Format characters (Unicode category Cf: zero-width spaces, bidirectional overrides, ...) are refused,
+    except the joiners ZWNJ and ZWJ, which some scripts and emoji need; a text of nothing but joiners and
+    spaces is empty.
 
     >>> check_text("title", "  Bench  ")
     'Bench'
@@ -110,20 +141,37 @@ def check_text(name: str, value: Any) -> str:
     webmap.proposals_validation.InvalidProposal: 'title' is 121 characters long; the limit is 120
     """
     field = f"properties.{name}"
+    if value is None:
+        raise InvalidProposal(field, f"{name!r} is missing; it must be a string")
     if not isinstance(value, str):
         raise InvalidProposal(field, f"{name!r} must be a string, got {_kind(value)}")
     text = unicodedata.normalize("NFC", value).strip()
-    if not text:
+    allowed = "\n\t" if name in MULTILINE else ""
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Cc" and char not in allowed:
+            raise InvalidProposal(field, f"{name!r} contains a control character {_code_point(char)}")
+        if category == "Cf" and char not in JOINERS:
+            raise InvalidProposal(
+                field, f"{name!r} contains an invisible or text-direction character {_code_point(char)}"
+            )
+    if not text.translate(dict.fromkeys(map(ord, JOINERS))).strip():
         raise InvalidProposal(field, f"{name!r} must not be empty")
     if len(text) > TEXT_LIMITS[name]:
         raise InvalidProposal(
             field, f"{name!r} is {len(text)} characters long; the limit is {TEXT_LIMITS[name]}"
         )
-    allowed = "\n\t" if name in MULTILINE else ""
-    bad = [char for char in text if unicodedata.category(char) == "Cc" and char not in allowed]
-    if bad:
-        raise InvalidProposal(field, f"{name!r} contains a control character {bad[0]!r}")
     return text
+
+
+def _code_point(char: str) -> str:
+    """A character as its code point and name.
+
+    >>> _code_point("\\u202e")
+    'U+202E (RIGHT-TO-LEFT OVERRIDE)'
+    """
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X} ({name})" if name else f"U+{ord(char):04X}"
 
 
 def check_geometry(geometry: Any) -> dict[str, Any]:
@@ -132,13 +180,21 @@ def check_geometry(geometry: Any) -> dict[str, Any]:
     >>> check_geometry({"type": "Point", "coordinates": [60.8, 56.5]})
     {'type': 'Point', 'coordinates': [60.8, 56.5]}
     """
+    if geometry is None:
+        raise InvalidProposal("geometry", "'geometry' is missing; it must be an object")
     if not isinstance(geometry, dict):
         raise InvalidProposal("geometry", f"'geometry' must be an object, got {_kind(geometry)}")
     kind = geometry.get("type")
+    if kind is None:
+        raise InvalidProposal(
+            "geometry.type", f"geometry type is missing; it must be one of {', '.join(GEOMETRY_TYPES)}"
+        )
     if kind not in GEOMETRY_TYPES:
         raise InvalidProposal(
             "geometry.type", f"geometry type must be one of {', '.join(GEOMETRY_TYPES)}, got {_show(kind)}"
         )
+    if geometry.get("coordinates") is None:
+        raise InvalidProposal("geometry.coordinates", f"the {kind}'s coordinates are missing")
     coordinates = _COORDINATES[kind](geometry.get("coordinates"))
     vertices = _count(coordinates)
     if vertices > MAX_VERTICES:
@@ -242,6 +298,8 @@ def _is_number(value: Any) -> bool:
 
 def _string(properties: dict[str, Any], name: str) -> str:
     value = properties.get(name)
+    if value is None:
+        raise InvalidProposal(f"properties.{name}", f"{name!r} is missing; it must be a non-empty string")
     if not isinstance(value, str) or not value:
         raise InvalidProposal(
             f"properties.{name}", f"{name!r} must be a non-empty string, got {_show(value)}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 
@@ -94,12 +95,18 @@ def parse_gpx(data: bytes, name: str) -> gpxpy.gpx.GPX:
         raise GpxImportError(f"{name}: malformed GPX: {error}") from error
 
 
-def recorded_points(document: gpxpy.gpx.GPX) -> list[tuple[float, float, float | None]]:
-    """Every (lon, lat, elevation or None) of the tracks, or of the routes when there is no track."""
+def recorded_points(document: gpxpy.gpx.GPX, name: str) -> list[tuple[float, float, float | None]]:
+    """Every (lon, lat, elevation or None) of the tracks, or of the routes when there is no track.
+
+    A latitude outside ±90°, a longitude outside ±180° or a height that is not a
+    finite number is refused, naming the file ``name``, the point's index (from 0,
+    in the file's order) and the value.
+    """
     points = [p for track in document.tracks for segment in track.segments for p in segment.points]
     points = points or [p for route in document.routes for p in route.points]
     positions: list[tuple[float, float, float | None]] = []
-    for point in points:
+    for index, point in enumerate(points):
+        _check_point(point, index, name)
         ele = None if point.elevation is None else round(point.elevation, 1)
         position = (round(point.longitude, 6), round(point.latitude, 6), ele)
         if not positions or positions[-1][:2] != position[:2]:
@@ -107,10 +114,20 @@ def recorded_points(document: gpxpy.gpx.GPX) -> list[tuple[float, float, float |
     return positions
 
 
+def _check_point(point: gpxpy.gpx.GPXTrackPoint | gpxpy.gpx.GPXRoutePoint, index: int, name: str) -> None:
+    """Raise GpxImportError for a position off the Earth or a height that is not a finite number."""
+    if not -90 <= point.latitude <= 90:  # NaN fails every comparison
+        raise GpxImportError(f"{name}: point {index}: latitude {point.latitude} is outside -90..90")
+    if not -180 <= point.longitude <= 180:
+        raise GpxImportError(f"{name}: point {index}: longitude {point.longitude} is outside -180..180")
+    if point.elevation is not None and not math.isfinite(point.elevation):
+        raise GpxImportError(f"{name}: point {index}: elevation {point.elevation} is not a finite number")
+
+
 def import_gpx(data: bytes, name: str, updated: dt.date) -> dict:
     """A track definition draft (a GeoJSON FeatureCollection in the pack's format) from a recorded GPX."""
     document = parse_gpx(data, name)
-    positions = recorded_points(document)
+    positions = recorded_points(document, name)
     if len(positions) < 2:
         raise GpxImportError(
             f"{name}: the GPX has {len(positions)} distinct point(s); a track needs 2 or more"

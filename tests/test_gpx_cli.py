@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import gpxpy.gpx
 import pytest
 
 from routes.check import check_track
-from routes.gpx import MAX_GPX_BYTES
+from routes.gpx import MAX_GPX_BYTES, GpxImportError, import_gpx
 from routes.tracks import parse_track
 from webmap import track_cli, tracks
 
@@ -126,6 +127,65 @@ def test_import_errors_are_messages_not_tracebacks(run, tmp_path: Path, content:
     assert result.exit_code == 1
     assert message in result.output
     assert isinstance(result.exception, SystemExit)
+
+
+def points_gpx(*points: str) -> bytes:
+    """A GPX 1.1 file whose one track segment holds the ``<trkpt>`` elements given."""
+    body = "".join(points)
+    return (
+        '<?xml version="1.0"?><gpx version="1.1" creator="x" xmlns="http://www.topografix.com/GPX/1/1">'
+        f"<trk><trkseg>{body}</trkseg></trk></gpx>"
+    ).encode()
+
+
+GOOD_POINT = '<trkpt lat="56.495" lon="60.805"><ele>236</ele></trkpt>'
+
+
+@pytest.mark.parametrize(
+    ("bad_point", "pattern"),
+    [
+        ('<trkpt lat="95.0" lon="60.8"/>', r"^walk\.gpx: point 1: latitude 95\.0 is outside -90\.\.90$"),
+        ('<trkpt lat="-90.5" lon="60.8"/>', r"^walk\.gpx: point 1: latitude -90\.5 is outside -90\.\.90$"),
+        ('<trkpt lat="NaN" lon="60.8"/>', r"^walk\.gpx: point 1: latitude nan is outside -90\.\.90$"),
+        ('<trkpt lat="56.5" lon="200"/>', r"^walk\.gpx: point 1: longitude 200\.0 is outside -180\.\.180$"),
+        ('<trkpt lat="56.5" lon="-180.1"/>', r"point 1: longitude -180\.1 is outside -180\.\.180$"),
+        ('<trkpt lat="56.5" lon="60.8"><ele>NaN</ele></trkpt>', r"point 1: elevation nan is not a finite"),
+        ('<trkpt lat="56.5" lon="60.8"><ele>inf</ele></trkpt>', r"point 1: elevation inf is not a finite"),
+        ('<trkpt lat="56.5" lon="60.8"><ele>-Infinity</ele></trkpt>', r"point 1: elevation -inf is not"),
+    ],
+    ids=[
+        "lat-over-90",
+        "lat-under-90",
+        "lat-nan",
+        "lon-over-180",
+        "lon-under-180",
+        "ele-nan",
+        "ele-inf",
+        "ele-minf",
+    ],
+)
+def test_import_refuses_points_off_the_earth_and_non_finite_heights(bad_point: str, pattern: str):
+    data = points_gpx(GOOD_POINT, bad_point, GOOD_POINT)
+    with pytest.raises(GpxImportError, match=pattern):
+        import_gpx(data, "walk.gpx", dt.date(2026, 11, 28))
+
+
+@pytest.mark.parametrize(
+    "edge", ['lat="90" lon="180"', 'lat="-90" lon="-180"'], ids=["north-east", "south-west"]
+)
+def test_import_accepts_the_edges_of_the_earth(edge: str):
+    draft = import_gpx(points_gpx(GOOD_POINT, f"<trkpt {edge}/>"), "walk.gpx", dt.date(2026, 11, 28))
+    assert len(draft["features"][0]["geometry"]["coordinates"]) == 2
+
+
+def test_import_of_a_bad_point_is_a_message(run, tmp_path: Path):
+    source = tmp_path / "walk.gpx"
+    source.write_bytes(
+        points_gpx(GOOD_POINT, GOOD_POINT, '<trkpt lat="56.5" lon="60.8"><ele>NaN</ele></trkpt>')
+    )
+    result = run("import-gpx", str(source))
+    assert result.exit_code == 1
+    assert "walk.gpx: point 2: elevation nan is not a finite number" in result.output
 
 
 def test_import_refuses_a_file_over_the_limit(run, tmp_path: Path):

@@ -148,18 +148,32 @@ def test_csv_lists_the_same_proposals_with_formulas_neutralised(app, client):
 
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert len(rows) == 1
     assert rows[0]["id"] == str(proposal_id)
     assert rows[0]["title"] == '\'=HYPERLINK("x")'
     assert (float(rows[0]["lon"]), float(rows[0]["lat"])) == (60.8352, 56.4968)
 
 
+@pytest.mark.parametrize("query", ["", f"?site={RINK}", "?category=sign"], ids=["all", "one-site", "none"])
+def test_csv_starts_with_a_utf8_bom_for_excel(app, client, query):
+    _approved(app, client, feature(RINK_POINT, site=RINK, title="Скамейка у катка", author="лиса"))
+
+    response = client.get(f"/api/proposals.csv{query}")
+
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.data.startswith(b"\xef\xbb\xbfid,site,")
+    text = response.data.decode("utf-8-sig")
+    assert not text.startswith("\ufeff") and text.count("\ufeff") == 0
+    if query != "?category=sign":
+        assert "Скамейка у катка" in text and "лиса" in text
+
+
 def test_csv_takes_the_same_filters(app, client):
     _approved(app, client, feature(SCHOOL_POINT), feature(RINK_POINT, site=RINK))
 
     rows = list(
-        csv.DictReader(io.StringIO(client.get(f"/api/proposals.csv?site={RINK}").get_data(as_text=True)))
+        csv.DictReader(io.StringIO(client.get(f"/api/proposals.csv?site={RINK}").data.decode("utf-8-sig")))
     )
 
     assert [row["site"] for row in rows] == [RINK]

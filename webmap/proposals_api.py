@@ -58,7 +58,7 @@ def list_proposals():
 def list_proposals_csv():
     """The same proposals as ``GET /api/proposals``, as CSV for spreadsheets."""
     headers = {"Content-Disposition": "attachment; filename=proposals.csv"}
-    return Response(to_csv(_features()), mimetype="text/csv", headers=headers)
+    return Response(to_csv(_features()), content_type="text/csv; charset=utf-8", headers=headers)
 
 
 def _features() -> list[dict[str, Any]]:

@@ -23,6 +23,7 @@ from webmap.proposals_validation import Draft
 BBox = tuple[float, float, float, float]
 PUBLIC_FIELDS = ("site", "category", "title", "materials", "description", "author", "status")
 CSV_FIELDS = ("id", *PUBLIC_FIELDS, "votes", "created_at", "lon", "lat", "geometry")
+BOM = "\ufeff"  # tells Excel the CSV is UTF-8; without it Excel reads Cyrillic in the local code page
 _DUMMY_HASH = generate_password_hash("not a password")
 _BBOX_SQL = {
     "sqlite": "proposals.id IN (SELECT id FROM proposals_rtree WHERE min_lon <= :east AND max_lon >= :west "
@@ -170,10 +171,13 @@ def to_collection(features: Sequence[dict[str, Any]]) -> dict[str, Any]:
 def to_csv(features: Sequence[dict[str, Any]]) -> str:
     """Features as CSV with a representative point; cells that a spreadsheet would run as formulas are quoted.
 
+    The text starts with a byte order mark, so Excel opens it as UTF-8.
+
     >>> to_csv([]).strip()
-    'id,site,category,title,materials,description,author,status,votes,created_at,lon,lat,geometry'
+    '\\ufeffid,site,category,title,materials,description,author,status,votes,created_at,lon,lat,geometry'
     """
     buffer = io.StringIO()
+    buffer.write(BOM)
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_FIELDS)
     for feature in features:

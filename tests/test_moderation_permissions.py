@@ -253,3 +253,95 @@ def test_cli_lists_approves_and_rejects(app, client):
     assert no_reason.exit_code == 2 and "--reason" in no_reason.output
     assert missing.exit_code == 1 and "no proposal 999" in missing.output
     assert approved_list.stdout.splitlines()[0].startswith(f"{first}\tapproved\t{SCHOOL}\tbench\tOne")
+
+
+ACTION = {"approved": "approve", "rejected": "reject"}
+
+
+def _decision(client, proposal_id: int, action: str, json: bool = False):
+    headers = {"Accept": "application/json"} if json else {}
+    data = {"csrf_token": _queue_token(client), "reason": "Second thoughts"}
+    return client.post(f"/moderation/{proposal_id}/{action}?lang=en", data=data, headers=headers)
+
+
+@pytest.mark.parametrize("first", ["approved", "rejected"])
+@pytest.mark.parametrize("action", ["approve", "reject"])
+def test_a_decided_proposal_cannot_be_decided_again_from_the_form(app, client, first, action):
+    proposal_id = submit(client).json["id"]
+    login(client)
+    assert _decision(client, proposal_id, ACTION[first]).status_code == 302
+    before = _status(app, proposal_id)
+
+    response = _decision(client, proposal_id, action)
+
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert (
+        f'<p class="moderation-flash" role="status">Proposal {proposal_id} was already {first} by teacher; '
+        "only pending proposals can be decided.</p>" in page
+    )
+    assert _status(app, proposal_id) == before
+
+
+@pytest.mark.parametrize("first", ["approved", "rejected"])
+@pytest.mark.parametrize("action", ["approve", "reject"])
+def test_a_decided_proposal_cannot_be_decided_again_json(app, client, first, action):
+    proposal_id = submit(client).json["id"]
+    login(client)
+    _decision(client, proposal_id, ACTION[first])
+    before = _status(app, proposal_id)
+
+    response = _decision(client, proposal_id, action, json=True)
+
+    assert response.status_code == 409
+    assert set(response.json["error"]) == {"status", "message", "field"}
+    assert response.json["error"]["status"] == 409
+    assert response.json["error"]["field"] == "status"
+    assert response.json["error"]["message"].startswith(
+        f"proposal {proposal_id} is already {first} (by teacher, "
+    )
+    assert response.json["error"]["message"].endswith("only pending proposals can be approved or rejected")
+    assert _status(app, proposal_id) == before
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        (["approve"], ["reject", "--reason", "Changed my mind"]),
+        (["reject", "--reason", "No"], ["approve"]),
+        (["approve"], ["approve"]),
+        (["reject", "--reason", "No"], ["reject", "--reason", "Still no"]),
+    ],
+    ids=["approved-then-rejected", "rejected-then-approved", "approved-twice", "rejected-twice"],
+)
+def test_cli_refuses_to_decide_a_decided_proposal(app, client, first, then):
+    proposal_id = submit(client).json["id"]
+    runner = app.test_cli_runner()
+    assert runner.invoke(proposals_group, [first[0], str(proposal_id), *first[1:]]).exit_code == 0
+    before = _status(app, proposal_id)
+
+    again = runner.invoke(proposals_group, [then[0], str(proposal_id), *then[1:]])
+
+    assert again.exit_code == 1
+    assert f"proposal {proposal_id} is already {before[0]} (by cli, " in again.output
+    assert "only pending proposals can be approved or rejected" in again.output
+    assert _status(app, proposal_id) == before
+
+
+def test_decide_refuses_a_proposal_decided_by_someone_else_meanwhile(app, client):
+    from webmap.proposals_store import AlreadyDecided, decide
+
+    proposal_id = submit(client).json["id"]
+    with app.app_context():
+        with get_db().read() as session:
+            stale = get_proposal(session, proposal_id)  # still pending in this copy
+        with get_db().write() as session:
+            decide(session, get_proposal(session, proposal_id), "approved", "first")
+        with (
+            get_db().write() as session,
+            pytest.raises(AlreadyDecided, match="already approved \\(by first, "),
+        ):
+            stale = session.merge(stale, load=False)
+            decide(session, stale, "rejected", "second", "late")
+
+    assert _status(app, proposal_id) == ("approved", None)

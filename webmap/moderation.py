@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length
 
 from webmap.auth import LogoutForm, current_moderator, moderator_page
 from webmap.db import get_db
+from webmap.errors import ApiError, wants_json
 from webmap.i18n import select_language
 from webmap.models import Moderator, Proposal
 from webmap.proposals import get_sites
@@ -17,7 +18,7 @@ from webmap.proposals_map import (
     category_labels,
     sites_map_parts,
 )
-from webmap.proposals_store import Filters, decide, find_proposals, get_proposal, to_feature
+from webmap.proposals_store import AlreadyDecided, Filters, decide, find_proposals, get_proposal, to_feature
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 REASON_MAX = 500
@@ -35,6 +36,10 @@ class RejectForm(FlaskForm):
 @moderator_page
 def queue():
     """The pending proposals of the moderator's sites (``?site=`` narrows to one)."""
+    return _queue_page()
+
+
+def _queue_page() -> str:
     moderator, lang = current_moderator(), select_language()
     sites = _sites_of(moderator, request.args.get("site"))
     with get_db().read() as session:
@@ -61,7 +66,9 @@ def approve(proposal_id: int):
     """Publish a proposal."""
     if not ApproveForm().validate_on_submit():
         abort(400, "the form's CSRF token is missing or wrong; reload the page")
-    _decide(proposal_id, "approved", None)
+    refused = _decide(proposal_id, "approved", None)
+    if refused:
+        return refused
     flash(_("Proposal %(id)s approved.", id=proposal_id))
     return redirect(url_for(".queue", lang=select_language()))
 
@@ -75,18 +82,44 @@ def reject(proposal_id: int):
         if form.csrf_token.errors:
             abort(400, "the form's CSRF token is missing or wrong; reload the page")
         abort(400, f"a reason (1 to {REASON_MAX} characters) is required to reject a proposal")
-    _decide(proposal_id, "rejected", form.reason.data.strip())
+    refused = _decide(proposal_id, "rejected", form.reason.data.strip())
+    if refused:
+        return refused
     flash(_("Proposal %(id)s rejected.", id=proposal_id))
     return redirect(url_for(".queue", lang=select_language()))
 
 
-def _decide(proposal_id: int, status: str, reason: str | None) -> None:
+def _decide(proposal_id: int, status: str, reason: str | None):
+    """Decide the proposal; None when done, or the 409 answer when it was decided before."""
     moderator = current_moderator()
-    with get_db().write() as session:
-        proposal: Proposal = get_proposal(session, proposal_id) or abort(404, f"no proposal {proposal_id}")
-        if not moderator.may_moderate(proposal.site):
-            abort(403, f"you do not moderate site {proposal.site!r}")
-        decide(session, proposal, status, moderator.username, reason)
+    try:
+        with get_db().write() as session:
+            proposal: Proposal = get_proposal(session, proposal_id) or abort(
+                404, f"no proposal {proposal_id}"
+            )
+            if not moderator.may_moderate(proposal.site):
+                abort(403, f"you do not moderate site {proposal.site!r}")
+            decide(session, proposal, status, moderator.username, reason)
+    except AlreadyDecided as error:
+        if wants_json():
+            raise ApiError(409, str(error), field="status") from None
+        flash(_already_decided(error))
+        return _queue_page(), 409
+    return None
+
+
+def _already_decided(proposal: AlreadyDecided) -> str:
+    if proposal.status == "approved":
+        return _(
+            "Proposal %(id)s was already approved by %(moderator)s; only pending proposals can be decided.",
+            id=proposal.id,
+            moderator=proposal.moderated_by,
+        )
+    return _(
+        "Proposal %(id)s was already rejected by %(moderator)s; only pending proposals can be decided.",
+        id=proposal.id,
+        moderator=proposal.moderated_by,
+    )
 
 
 def _sites_of(moderator: Moderator, site_id: str | None) -> dict:

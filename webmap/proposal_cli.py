@@ -11,7 +11,14 @@ from sqlalchemy.exc import IntegrityError
 from webmap.db import get_db
 from webmap.models import STATUSES
 from webmap.proposals import get_sites
-from webmap.proposals_store import Filters, create_moderator, decide, find_proposals, get_proposal
+from webmap.proposals_store import (
+    AlreadyDecided,
+    Filters,
+    create_moderator,
+    decide,
+    find_proposals,
+    get_proposal,
+)
 
 MIN_PASSWORD = 8
 CLI_MODERATOR = "cli"
@@ -90,9 +97,12 @@ def reject_command(proposal_id: int, reason: str) -> None:
 
 
 def _decide(proposal_id: int, status: str, reason: str | None) -> None:
-    with get_db().write() as session:
-        proposal = get_proposal(session, proposal_id)
-        if proposal is None:
-            raise click.ClickException(f"no proposal {proposal_id}")
-        decide(session, proposal, status, CLI_MODERATOR, reason)
+    try:
+        with get_db().write() as session:
+            proposal = get_proposal(session, proposal_id)
+            if proposal is None:
+                raise click.ClickException(f"no proposal {proposal_id}")
+            decide(session, proposal, status, CLI_MODERATOR, reason)
+    except AlreadyDecided as error:
+        raise click.ClickException(str(error)) from None
     click.echo(f"proposal {proposal_id} {status}")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shapely.geometry import shape
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import Select, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -31,6 +31,19 @@ _BBOX_SQL = {
     "postgresql": "box(point(proposals.min_lon, proposals.min_lat), "
     "point(proposals.max_lon, proposals.max_lat)) && box(point(:west, :south), point(:east, :north))",
 }
+
+
+class AlreadyDecided(ValueError):
+    """Only a pending proposal can be approved or rejected; this one was decided before."""
+
+    def __init__(self, proposal: Proposal):
+        # copied out: the proposal is expired once the transaction rolls back
+        self.id, self.status = proposal.id, proposal.status
+        self.moderated_by = proposal.moderated_by or "someone"
+        super().__init__(
+            f"proposal {self.id} is already {self.status} (by {self.moderated_by}, "
+            f"{_iso(proposal.moderated_at) or 'earlier'}); only pending proposals can be approved or rejected"
+        )
 
 
 @dataclass(frozen=True)
@@ -104,11 +117,30 @@ def get_by_token(session: Session, token: str) -> Proposal | None:
 def decide(
     session: Session, proposal: Proposal, status: str, moderator: str, reason: str | None = None
 ) -> None:
-    """Approve or reject ``proposal`` (a reason is kept for rejections)."""
-    proposal.status = status
-    proposal.reason = reason if status == "rejected" else None
-    proposal.moderated_at = utcnow()
-    proposal.moderated_by = moderator
+    """Approve or reject a pending ``proposal`` (a reason is kept for rejections); AlreadyDecided otherwise.
+
+    The update is conditional on the row still being pending, so of two moderators deciding at
+    once only the first decision counts.
+    """
+    if proposal.status != "pending":
+        raise AlreadyDecided(proposal)
+    values = {
+        "status": status,
+        "reason": reason if status == "rejected" else None,
+        "moderated_at": utcnow(),
+        "moderated_by": moderator,
+    }
+    changed = session.execute(
+        update(Proposal)
+        .where(Proposal.id == proposal.id, Proposal.status == "pending")
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:
+        session.refresh(proposal)
+        raise AlreadyDecided(proposal)
+    for name, value in values.items():
+        setattr(proposal, name, value)
 
 
 def add_vote(session: Session, proposal_id: int, voter_token: str) -> bool:

@@ -6,6 +6,7 @@ Run: .venv/bin/python bench/bench_tracks.py  (figures only; the tests never asse
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import time
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from pathlib import Path
 import gpxpy.gpx
 
 from geo.pack import load_pack
+from routes import elevation
 from routes.catalog import load_catalog, track_summary
 from routes.figures import measure_track
 from routes.gpx import import_gpx
@@ -53,6 +55,15 @@ def recording(points: int) -> bytes:
     return document.to_xml().encode()
 
 
+def plain_average_climb(
+    lengths_m: tuple[float, ...], elevations_m: tuple[float | None, ...]
+) -> tuple[float, float]:
+    """Ascent and descent by the former method: a moving average over 100 m (50 m either side), no RDP."""
+    heights = elevation.smoothed(elevation.cumulative_m(lengths_m), elevations_m)
+    known = [(a, b) for a, b in itertools.pairwise(heights) if a is not None and b is not None]
+    return sum(max(0.0, b - a) for a, b in known), sum(max(0.0, a - b) for a, b in known)
+
+
 def main() -> None:
     pack = load_pack(PACK)
     catalog = load_catalog(pack)
@@ -85,6 +96,11 @@ def main() -> None:
     measure = measure_track(track, pack.crs_metric)
     print(f"measure the imported track:            {seconds * 1000:8.1f} ms")
     print(f"  {len(track.lons)} points, {measure.length_m:.0f} m, ascent {measure.climb.ascent_m} m")
+    before = plain_average_climb(measure.lengths_m, track.elevations_m)
+    print(f"  ascent / descent of its ±3 m height swing, before: {before[0]:.1f} / {before[1]:.1f} m")
+    print("    (a plain moving average over 100 m in all)")
+    print(f"  ascent / descent now: {measure.climb.ascent_m} / {measure.climb.descent_m} m")
+    print("    (gpx.studio: RDP at 20 m on the elevation profile, then 100 m either side)")
 
     print("\nfigures per track (adults where the track is for adults, else its first audience):")
     for track in catalog.tracks.values():

@@ -1,10 +1,21 @@
 """Climb of a line: smoothed elevation, ascent and descent, gradients; unknown elevation stays unknown.
 
-gpx.studio's method, so that gain and loss agree with other tools: elevation
-smoothed by a moving average over a 100 m window, slope over a 50 m window.
-gpx.studio first simplifies dense recordings (Ramer-Douglas-Peucker, 20 m); we
-do not, as the pack's hand-drawn lines are sparse and the average already damps
-GPS noise. Missing elevation is unknown, never 0 (gpxpy issue #252).
+Ascent and descent follow gpx.studio (gpx/src/gpx.ts, ``_elevationComputation``), so
+that gain and loss agree with other tools:
+
+1. Ramer-Douglas-Peucker at 20 m on the elevation profile, i.e. on the points
+   (distance along the line, elevation) in metres, not on the map line: a
+   hilltop on a straight road stands out of the profile and is kept, GPS noise of
+   a few metres is not.
+2. Within each piece between two kept points, a moving average of the heights
+   over 100 m either side of each point (gpx.studio's window is a radius), with
+   the piece's two ends kept at their own heights, so real climbs between kept
+   points are not averaged away.
+3. Gain and loss are summed over the smoothed heights.
+
+Slopes use a plain moving average over 100 m (50 m either side) and a window of at
+least 50 m. Missing elevation is unknown, never 0 (gpxpy issue #252): the climb is
+measured over each run of consecutive known heights on its own.
 """
 
 from __future__ import annotations
@@ -14,8 +25,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-SMOOTHING_WINDOW_M = 100.0  # gpx.studio: moving average over 100 m
+SMOOTHING_WINDOW_M = 100.0  # slopes: moving average over 100 m (50 m either side)
 SLOPE_WINDOW_M = 50.0  # gpx.studio: slope over 50 m
+SIMPLIFY_TOLERANCE_M = 20.0  # gpx.studio: Ramer-Douglas-Peucker at 20 m on the elevation profile
+CLIMB_SMOOTHING_RADIUS_M = 100.0  # gpx.studio: moving average over 100 m either side of a point
 
 
 @dataclass(frozen=True)
@@ -65,22 +78,105 @@ def smoothed(
     return result
 
 
+def simplified_profile(
+    distances_m: Sequence[float], elevations_m: Sequence[float], tolerance_m: float = SIMPLIFY_TOLERANCE_M
+) -> list[int]:
+    """Indices of the points Ramer-Douglas-Peucker keeps on the profile (distance, elevation), in metres.
+
+    A point is kept when it lies more than ``tolerance_m`` from the chord of its piece
+    (gpx.studio's ``getElevationDistanceFunction``). A 30 m hilltop stays; 3 m of noise goes:
+
+    >>> simplified_profile([0, 500, 1000], [200, 230, 200])
+    [0, 1, 2]
+    >>> simplified_profile([0, 10, 20, 30], [0, 3, -3, 0])
+    [0, 3]
+    """
+    last = len(distances_m) - 1
+    keep = {0, last}
+    pieces = [(0, last)]
+    while pieces:
+        start, end = pieces.pop()
+        x1, y1, x2, y2 = distances_m[start], elevations_m[start], distances_m[end], elevations_m[end]
+        chord = math.hypot(x2 - x1, y2 - y1)
+        farthest, farthest_m = None, tolerance_m
+        for index in range(start + 1, end):
+            x, y = distances_m[index], elevations_m[index]
+            if chord:
+                offset = abs((y2 - y1) * x - (x2 - x1) * y + x2 * y1 - y2 * x1) / chord
+            else:
+                offset = math.hypot(x - x1, y - y1)
+            if offset > farthest_m:
+                farthest, farthest_m = index, offset
+        if farthest is not None:
+            keep.add(farthest)
+            pieces += [(start, farthest), (farthest, end)]
+    return sorted(keep)
+
+
+def piece_smoothed(
+    distances_m: Sequence[float], elevations_m: Sequence[float], radius_m: float = CLIMB_SMOOTHING_RADIUS_M
+) -> list[float]:
+    """Moving average of the heights within ``radius_m`` either side; the two ends keep their own heights.
+
+    >>> piece_smoothed([0, 50, 100, 250, 300], [10, 12, 20, 14, 16])
+    [10, 14.0, 14.0, 15.0, 16]
+    """
+    result: list[float] = []
+    low = high = 0
+    total = 0.0
+    for distance in distances_m:
+        while high < len(distances_m) and distances_m[high] <= distance + radius_m:
+            total += elevations_m[high]
+            high += 1
+        while distances_m[low] < distance - radius_m:
+            total -= elevations_m[low]
+            low += 1
+        result.append(total / (high - low))
+    result[0], result[-1] = elevations_m[0], elevations_m[-1]
+    return result
+
+
+def profile_climb(distances_m: Sequence[float], elevations_m: Sequence[float]) -> tuple[float, float]:
+    """Gain and loss of a profile whose heights are all known, by gpx.studio's method (see the module).
+
+    >>> profile_climb([0, 100, 200], [200, 210, 205])  # 10 m up is within 20 m of the chord: averaged
+    (5.0, 0.0)
+    >>> profile_climb([0, 150, 300], [200, 210, 205])  # neighbours 150 m apart: each height alone
+    (10.0, 5.0)
+    """
+    ascent = descent = 0.0
+    kept = simplified_profile(distances_m, elevations_m)
+    for start, end in itertools.pairwise(kept):
+        heights = piece_smoothed(distances_m[start : end + 1], elevations_m[start : end + 1])
+        for earlier, later in itertools.pairwise(heights):
+            ascent += max(0.0, later - earlier)
+            descent += max(0.0, earlier - later)
+    return ascent, descent
+
+
 def climb(lengths_m: Sequence[float], elevations_m: Sequence[float | None]) -> Climb:
-    """Ascent and descent of the smoothed elevation over segments whose both ends are known.
+    """Ascent and descent over the runs of consecutive known heights (gpx.studio's method, see the module).
 
     >>> climb([100.0, 100.0], [200, 210, 205])
-    Climb(ascent_m=10.0, descent_m=5.0, known_fraction=1.0)
+    Climb(ascent_m=5.0, descent_m=0.0, known_fraction=1.0)
+    >>> climb([150.0, 150.0, 100.0], [200, 210, 205, None])
+    Climb(ascent_m=10.0, descent_m=5.0, known_fraction=0.75)
     >>> climb([100.0, 100.0], [200, None, 205])
     Climb(ascent_m=None, descent_m=None, known_fraction=0.0)
     """
-    heights = smoothed(cumulative_m(lengths_m), elevations_m)
+    distances = cumulative_m(lengths_m)
     ascent = descent = known_length = 0.0
-    for length, start, end in zip(lengths_m, heights, heights[1:], strict=False):
-        if start is None or end is None:
+    run: list[int] = []
+    for index in range(len(elevations_m) + 1):
+        if index < len(elevations_m) and elevations_m[index] is not None:
+            run.append(index)
             continue
-        known_length += length
-        ascent += max(0.0, end - start)
-        descent += max(0.0, start - end)
+        if len(run) >= 2:
+            gain, loss = profile_climb([distances[i] for i in run], [elevations_m[i] for i in run])  # type: ignore[misc]
+            ascent += gain
+            descent += loss
+            known_length += distances[run[-1]] - distances[run[0]]
+        run = []
     total = sum(lengths_m)
     if not known_length:
         return Climb(None, None, 0.0)

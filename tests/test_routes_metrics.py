@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import random
 
 import pytest
 
@@ -145,6 +146,58 @@ def test_smoothing_removes_gps_noise():
     assert raw_gain_m == 200
     measure = measure_track(straight_track(jitter))
     assert measure.climb.ascent_m < 0.15 * raw_gain_m
+
+
+def noisy(count: int, kind: str) -> list[float]:
+    """±3 m of phone-GPS height noise around 236 m: a slow swing, point-to-point jitter, or seeded random."""
+    rng = random.Random(3)
+    noise = {
+        "swing": lambda i: 3 * math.sin(i / 50),
+        "jitter": lambda i: 3.0 if i % 2 else -3.0,
+        "random": lambda i: rng.uniform(-3, 3),
+    }[kind]
+    return [236 + noise(i) for i in range(count)]
+
+
+@pytest.mark.parametrize(
+    ("kind", "raw_gain_m", "max_ascent_m"),
+    [("swing", 189, 30), ("random", 10_036, 45), ("jitter", 30_000, 120)],
+)
+def test_dense_recording_noise_is_not_a_climb(kind: str, raw_gain_m: float, max_ascent_m: float):
+    # 10,000 points 0.7 m apart with ±3 m of noise (bench_tracks.py's walk swings like "swing"). A plain
+    # moving average left 129, 71 and 209 m of ascent. A sign flip at every point ("jitter") still leaves
+    # about 110 m: the window's point count changes by one as it slides (a moving average's known residue).
+    heights = noisy(10_000, kind)
+    assert sum(max(0.0, b - a) for a, b in itertools.pairwise(heights)) == pytest.approx(raw_gain_m, rel=0.01)
+    result = elevation.climb([0.7] * 9_999, heights)
+    assert result.ascent_m < max_ascent_m and result.descent_m < max_ascent_m
+
+
+@pytest.mark.parametrize("kind", ["swing", "random"])
+def test_a_hill_on_a_straight_line_is_kept(kind: str):
+    # A 30 m hill on a straight line: simplifying the map line would keep only its two ends and lose
+    # the hill; the profile's simplification keeps the top, so the climb survives the noise.
+    count = 1001  # a vertex every metre over 1 km
+    hill = [15 * (1 - math.cos(2 * math.pi * i / (count - 1))) for i in range(count)]
+    heights = [240 + h + n - 236 for h, n in zip(hill, noisy(count, kind), strict=True)]
+    measure = measure_track(straight_track(heights))
+    assert measure.climb.ascent_m == pytest.approx(30, abs=5)
+    assert measure.climb.descent_m == pytest.approx(30, abs=5)
+
+
+@pytest.mark.parametrize(
+    ("lengths", "heights", "expected"),
+    [
+        ([100.0, 100.0], [200, 210, 205], (5.0, 0.0)),  # the 10 m bump is within 20 m of the chord
+        ([150.0, 150.0], [200, 210, 205], (10.0, 5.0)),  # 150 m apart: outside each other's window
+        ([100.0, 100.0], [200, 240, 200], (40.0, 40.0)),  # a 40 m peak is kept by the simplification
+        ([250.0] * 4, [200, 225, 250, 275, 300], (100.0, 0.0)),  # an even slope
+    ],
+    ids=["small-bump-averaged", "sparse-kept", "peak-kept", "even-slope"],
+)
+def test_climb_of_hand_computed_profiles(lengths, heights, expected):
+    result = elevation.climb(lengths, heights)
+    assert (result.ascent_m, result.descent_m) == expected
 
 
 def test_ski_model():

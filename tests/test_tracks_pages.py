@@ -104,3 +104,19 @@ def test_texts_are_escaped(tmp_path: Path):
     gpx = client.get("/tracks/terrenkur-embankment.gpx?lang=en").get_data(as_text=True)
     assert attack not in gpx
     assert "&lt;img src=x" in gpx
+
+
+@pytest.mark.parametrize(
+    ("track_id", "expected", "absent"),
+    [
+        ("ski-talkov-kamen", "at least", None),
+        ("terrenkur-embankment", "(norm 200 m)", "over the norm"),
+        ("walk-10000-steps", "over the norm of 800 m", None),
+    ],
+    ids=["partial-heights-lower-bound", "rest-gap-within-norm", "rest-gap-over-norm"],
+)
+def test_track_page_says_when_figures_are_bounds_or_over_the_norm(client, track_id, expected, absent):
+    html = client.get(f"/tracks/{track_id}?lang=en").get_data(as_text=True)
+    assert expected in html
+    if absent:
+        assert absent not in html

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from geo.coords import latlon
 from geo.pack import CityPack
 from routes.catalog import Catalog
-from routes.figures import audience_figures
+from routes.figures import TrackMeasure, audience_figures
 from routes.gpx import GpxText
 from routes.profile import Profile, profile
 from routes.tracks import Track
@@ -70,6 +70,21 @@ def format_duration(duration_s: float) -> str:
     return _("%(hours)d h %(minutes)02d min", hours=minutes // 60, minutes=minutes % 60)
 
 
+def _time_text(duration_s: float, complete: bool) -> str:
+    """The time, marked as a lower bound where heights are unknown on part of the track."""
+    if complete:
+        return format_duration(duration_s)
+    return _("at least %(time)s (heights partly unknown)", time=format_duration(duration_s))
+
+
+def _rest_gap_text(measure: TrackMeasure) -> str:
+    """The longest stretch without a rest against the terrenkur class's norm."""
+    gap, norm = format_length(measure.longest_rest_gap_m), format_length(measure.rest_gap_norm_m or 0)
+    if measure.rest_gap_over_norm:
+        return _("%(gap)s (over the norm of %(norm)s)", gap=gap, norm=norm)
+    return _("%(gap)s (norm %(norm)s)", gap=gap, norm=norm)
+
+
 def track_card(catalog: Catalog, track: Track, audience_id: str | None, lang: str) -> dict[str, Any]:
     """The key figures of a track for one audience (its first when None), as display texts."""
     measure = catalog.measures[track.id]
@@ -95,7 +110,7 @@ def track_card(catalog: Catalog, track: Track, audience_id: str | None, lang: st
         )
         rows.append((_("Steps"), steps_text))
     rows += [
-        (_("Time"), format_duration(figures.duration_s)),
+        (_("Time"), _time_text(figures.duration_s, measure.duration_complete)),
         (
             _("Energy"),
             _(
@@ -110,16 +125,7 @@ def track_card(catalog: Catalog, track: Track, audience_id: str | None, lang: st
         rows.append((_("Steepest slope"), f"{format_decimal(measure.max_gradient_pct)} %"))
     if measure.terrenkur_class is not None:
         rows.append((_("Terrenkur class"), str(measure.terrenkur_class)))
-        rows.append(
-            (
-                _("Longest stretch without a rest"),
-                _(
-                    "%(gap)s (norm %(norm)s)",
-                    gap=format_length(measure.longest_rest_gap_m),
-                    norm=format_length(measure.rest_gap_norm_m or 0),
-                ),
-            )
-        )
+        rows.append((_("Longest stretch without a rest"), _rest_gap_text(measure)))
     return {
         "id": track.id,
         "name": track.name[lang],

@@ -345,3 +345,62 @@ def test_decide_refuses_a_proposal_decided_by_someone_else_meanwhile(app, client
             decide(session, stale, "rejected", "second", "late")
 
     assert _status(app, proposal_id) == ("approved", None)
+
+
+def _session_cookie(client) -> str:
+    return client.get_cookie("session").value
+
+
+@pytest.mark.parametrize("copied", ["before-logout", "other-browser"])
+def test_logout_ends_the_session_even_for_a_copied_cookie(app, client, copied):
+    login(client)
+    other = app.test_client()
+    if copied == "before-logout":
+        other.set_cookie("session", _session_cookie(client))
+    else:
+        login(other)
+    assert other.get("/moderation").status_code == 200
+
+    client.post("/logout", data={"csrf_token": _queue_token(client)})
+
+    assert other.get("/moderation").status_code == 302
+    assert other.get("/api/proposals?status=pending").status_code == 401
+    assert other.post("/moderation/1/approve", data={}).status_code == 401
+
+
+def test_signing_in_again_after_logout_works(app, client):
+    login(client)
+    client.post("/logout", data={"csrf_token": _queue_token(client)})
+
+    assert login(client).status_code == 302
+    assert client.get("/moderation").status_code == 200
+
+
+def test_a_session_from_before_session_generations_is_signed_out(app, client):
+    login(client)
+    with client.session_transaction() as session:
+        del session["moderator_generation"]
+
+    assert client.get("/moderation").status_code == 302
+
+
+def test_session_lasts_eight_hours_and_the_cookie_says_so(app, client):
+    import datetime as dt
+    from email.utils import parsedate_to_datetime
+
+    cookie = login(client).headers["Set-Cookie"]
+
+    assert app.permanent_session_lifetime == dt.timedelta(hours=8)
+    expires = parsedate_to_datetime(cookie.split("Expires=")[1].split(";")[0])
+    left = expires - dt.datetime.now(dt.UTC)
+    assert dt.timedelta(hours=7, minutes=59) < left <= dt.timedelta(hours=8)
+
+
+def test_a_session_cookie_older_than_eight_hours_is_refused(app, client, monkeypatch):
+    import time
+
+    login(client)
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + 8 * 3600 + 60)
+
+    assert client.get("/moderation").status_code == 302

@@ -59,7 +59,46 @@ def test_migrations_create_the_schema_and_bbox_index(app):
                 )
             assert index.scalar() is not None
     assert {"proposals", "votes", "moderators"} <= tables
-    assert version == "0001"
+    assert version == "0002"
+
+
+def test_upgrade_from_0001_keeps_moderators_and_adds_the_session_generation(database_url):  # noqa: F811
+
+    from webmap.db import make_engine, migrate
+    from webmap.models import Moderator
+
+    engine = make_engine(database_url)
+    try:
+        migrate(engine, "0001")
+        columns = {column["name"] for column in inspect(engine).get_columns("moderators")}
+        assert "session_generation" not in columns
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO moderators (username, password_hash, sites, created_at) "
+                    "VALUES ('old', 'x', '', CURRENT_TIMESTAMP)"
+                )
+            )
+
+        migrate(engine, "head")
+
+        with engine.connect() as connection:
+            version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            row = connection.execute(text("SELECT username, session_generation FROM moderators")).one()
+        assert version == "0002"
+        assert tuple(row) == ("old", 0)
+        with engine.begin() as connection:
+            connection.execute(
+                Moderator.__table__.insert().values(
+                    username="new", password_hash="y", sites="", created_at=text("CURRENT_TIMESTAMP")
+                )
+            )
+            generations = dict(
+                connection.execute(text("SELECT username, session_generation FROM moderators")).all()
+            )
+        assert generations == {"old": 0, "new": 0}
+    finally:
+        engine.dispose()
 
 
 def test_sqlite_runs_in_wal_with_foreign_keys_and_a_busy_timeout(tmp_path):

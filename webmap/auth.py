@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
+from sqlalchemy import update
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -18,6 +19,7 @@ from webmap.proposals_store import authenticate
 
 bp = Blueprint("auth", __name__)
 SESSION_KEY = "moderator_id"
+GENERATION_KEY = "moderator_generation"
 
 
 class LoginForm(FlaskForm):
@@ -30,11 +32,16 @@ class LogoutForm(FlaskForm):
 
 
 def current_moderator() -> Moderator | None:
-    """The moderator signed in on this session, if any."""
+    """The moderator signed in on this session, if any: a session from before their last sign-out is none."""
     if "moderator" not in g:
         moderator_id = session.get(SESSION_KEY)
-        with get_db().read() as db_session:
-            g.moderator = db_session.get(Moderator, moderator_id) if moderator_id is not None else None
+        moderator = None
+        if moderator_id is not None:
+            with get_db().read() as db_session:
+                moderator = db_session.get(Moderator, moderator_id)
+            if moderator is not None and session.get(GENERATION_KEY) != moderator.session_generation:
+                moderator = None
+        g.moderator = moderator
     return g.moderator
 
 
@@ -81,7 +88,9 @@ def login():
             moderator = authenticate(db_session, form.username.data, form.password.data)
         if moderator is not None:
             session.clear()
+            session.permanent = True  # the cookie lasts PERMANENT_SESSION_LIFETIME, as its signature does
             session[SESSION_KEY] = moderator.id
+            session[GENERATION_KEY] = moderator.session_generation
             return redirect(safe_next(request.args.get("next")))
         failed = True
     status = 401 if failed else 400 if request.method == "POST" else 200
@@ -90,8 +99,20 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """End the session (a POST with the CSRF token)."""
+    """End the session (a POST with the CSRF token), and every other session of this moderator.
+
+    The moderator's session generation is bumped in the database, so a copy of the session cookie
+    taken before signing out no longer signs anyone in.
+    """
     if not LogoutForm().validate_on_submit():
         abort(400, "the sign-out form's CSRF token is missing or wrong; reload the page")
+    moderator = current_moderator()
+    if moderator is not None:
+        with get_db().write() as db_session:
+            db_session.execute(
+                update(Moderator)
+                .where(Moderator.id == moderator.id)
+                .values(session_generation=Moderator.session_generation + 1)
+            )
     session.clear()
     return redirect(url_for("pages.city_map"))

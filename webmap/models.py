@@ -12,6 +12,7 @@ from sqlalchemy import (
     Double,
     ForeignKey,
     Index,
+    Integer,
     String,
     Text,
     UniqueConstraint,
@@ -80,6 +81,8 @@ class Moderator(Base):
     password_hash: Mapped[str] = mapped_column(String(256))
     sites: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Copied into the session at sign-in; signing out bumps it, which ends every session signed in before.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     def may_moderate(self, site: str) -> bool:
         """Whether this moderator may see and decide proposals on ``site``."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -15,6 +16,9 @@ from webmap import db
 from webmap.pack_access import get_pack
 from webmap.proposals_sites import Site, load_sites
 
+SESSION_LIFETIME = dt.timedelta(
+    hours=8
+)  # a moderator's sign-in; the cookie and its signature expire together
 SITES = "ecomap.proposal_sites"
 LIMITER = "ecomap.proposal_limiter"
 # Settings this feature reads; webmap/settings.py SETTINGS documents them (ECOMAP_<name>).
@@ -49,6 +53,7 @@ def init_app(app: Flask) -> None:
 def _secure_cookies(app: Flask) -> None:
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["PERMANENT_SESSION_LIFETIME"] = SESSION_LIFETIME
     app.config["SESSION_COOKIE_SECURE"] = str(app.config["SECURE_COOKIES"]).lower() in ("1", "true", "yes")
 
 

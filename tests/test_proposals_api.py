@@ -228,6 +228,54 @@ def test_rate_limit_answers_in_the_error_shape(tmp_path):
     assert set(response.json["error"]) == {"status", "message", "field"}
 
 
+def _rate_limited_request(client, scope: str):
+    from tests.proposals_support import csrf_token
+
+    if scope == "submit":
+        return submit(client)
+    if scope == "vote":
+        token = csrf_token(client.get("/login?lang=en").get_data(as_text=True))
+        return client.post("/proposals/1/vote?lang=en", data={"csrf_token": token})
+    token = csrf_token(client.get("/login?lang=en").get_data(as_text=True))
+    return client.post("/login?lang=en", data={"username": "x", "password": "wrong", "csrf_token": token})
+
+
+@pytest.mark.parametrize(
+    ("scope", "what"),
+    [("submit", "proposal submissions"), ("vote", "votes"), ("login", "sign-in attempts")],
+)
+@pytest.mark.parametrize("as_json", [True, False], ids=["json", "html"])
+def test_rate_limit_says_which_limit_for_what_and_when_to_retry(tmp_path, scope, what, as_json):
+    app = make_app(tmp_path, RATE_LIMIT="2/minute")
+    client = app.test_client()
+    if scope == "vote":
+        (proposal_id,) = _approved(app, client, feature())
+        assert proposal_id == 1
+    headers = {"Accept": "application/json"} if as_json else {"Accept": "text/html"}
+    for _ in range(2):
+        assert _rate_limited_request(client, scope).status_code != 429
+
+    client.environ_base["HTTP_ACCEPT"] = headers["Accept"]
+    response = _rate_limited_request(client, scope)
+
+    assert response.status_code == 429
+    assert 1 <= int(response.headers["Retry-After"]) <= 61
+    if as_json or scope == "submit":
+        assert response.json["error"]["status"] == 429
+        assert set(response.json["error"]) == {"status", "message", "field"}
+        message = response.json["error"]["message"]
+        assert message == (
+            f"too many {what} from this address: the limit is 2 per 1 minute; "
+            f"try again in {response.headers['Retry-After']} s"
+        )
+    else:
+        page = response.get_data(as_text=True)
+        assert (
+            f"Too many {what} from this address: the limit is 2 per 1 minute. "
+            f"Try again in {response.headers['Retry-After']} s."
+        ) in page
+
+
 def test_rate_limit_zero_turns_it_off(tmp_path):
     client = make_app(tmp_path, RATE_LIMIT="0").test_client()
 

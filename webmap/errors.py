@@ -47,9 +47,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
         status = error.code or 500
+        # 429: keep the Retry-After that says when the client may try again
+        headers = [item for item in error.get_headers() if item[0] == "Retry-After"] if status == 429 else []
         if wants_json():
-            return _json_error(status, error.description or error.name)
-        return render_template("error.html", status=status, message=error.description), status
+            response, status = _json_error(status, error.description or error.name)
+            return response, status, headers
+        return render_template("error.html", status=status, message=error.description), status, headers
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

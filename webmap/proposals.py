@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 
 from flask import Flask, current_app
+from flask_babel import gettext as _
 from flask_limiter import Limiter
+from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from limits import parse_many
+from werkzeug.exceptions import TooManyRequests
 
 from webmap import db
 from webmap.pack_access import get_pack
@@ -63,8 +68,40 @@ def get_sites() -> dict[str, Site]:
 
 @contextmanager
 def rate_limited(scope: str) -> Iterator[None]:
-    """Count this request against the client's RATE_LIMIT in ``scope``; 429 once it is spent."""
+    """Count this request against the client's RATE_LIMIT in ``scope``; 429 once it is spent.
+
+    The 429 says which limit was hit and for what, and carries ``Retry-After`` in seconds.
+    """
     rate = str(current_app.config["RATE_LIMIT"]).strip()
     limiter: Limiter = current_app.extensions[LIMITER]
-    with nullcontext() if rate == "0" else limiter.limit(rate, scope=scope):
-        yield
+    if rate != "0":
+        try:
+            with limiter.limit(rate, scope=scope):
+                pass  # entering counts the hit, or raises once the limit is spent
+        except RateLimitExceeded as error:
+            raise _too_many(limiter, scope, str(error.limit.limit)) from None
+    yield
+
+
+RATE_SCOPES = {"submit": "proposal submissions", "vote": "votes", "login": "sign-in attempts"}
+
+
+def _too_many(limiter: Limiter, scope: str, limit: str) -> TooManyRequests:
+    from webmap.errors import wants_json
+
+    hit = limiter.current_limit
+    wait = max(1, math.ceil(hit.reset_at - time.time())) if hit is not None else 60
+    if wants_json():
+        message = (
+            f"too many {RATE_SCOPES.get(scope, scope)} from this address: the limit is {limit}; "
+            f"try again in {wait} s"
+        )
+    else:
+        what = {"submit": _("proposal submissions"), "vote": _("votes"), "login": _("sign-in attempts")}
+        message = _(
+            "Too many %(what)s from this address: the limit is %(limit)s. Try again in %(seconds)s s.",
+            what=what.get(scope, scope),
+            limit=limit,
+            seconds=wait,
+        )
+    return TooManyRequests(message, retry_after=wait)

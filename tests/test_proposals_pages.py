@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from tests.proposals_support import (
+    PROPERTIES,
     RINK,
     RINK_POINT,
     SCHOOL,
+    SCHOOL_POINT,
     XSS,
     csrf_token,
     feature,
@@ -137,3 +139,34 @@ def test_city_map_point_proposals_render(app, client):
     _approved(app, client, geometry=RINK_POINT, site=RINK, title="Rink sign", category="sign")
 
     assert "Rink sign" in client.get("/?lang=en").get_data(as_text=True)
+
+
+def test_page_views_build_no_maps_themselves():
+    import inspect
+
+    from webmap import proposals_pages
+
+    source = inspect.getsource(proposals_pages)
+
+    assert "folium" not in source
+    assert "base_map(" not in source and "site_layer(" not in source
+
+
+@pytest.mark.parametrize("with_site", [True, False], ids=["on-its-site", "site-gone"])
+def test_map_builders_work_outside_the_views(app, with_site):
+    from webmap.proposal_maps_pages import drawing_map, private_map
+    from webmap.proposals import get_sites
+
+    drawn = {"type": "Feature", "id": 1, "properties": {**PROPERTIES, "status": "pending"}}
+    drawn["geometry"] = SCHOOL_POINT
+    with app.test_request_context("/?lang=en"):
+        site = get_sites()[SCHOOL]
+        parts, config = drawing_map(site, "en", "/api/proposals")
+        private = private_map(drawn, site if with_site else None, (60.835, 56.496, 60.836, 56.497), "en")
+
+    assert config["site"] == SCHOOL and config["api"] == "/api/proposals"
+    assert config["map"] in parts["map_script"] and config["drawn"] in parts["map_script"]
+    assert "L.Control.Draw" in parts["map_script"]
+    assert "L.Control.Draw" not in private["map_script"]
+    assert "Bench from pallets" in private["map_script"]
+    assert private["map_script"].count("L.geoJson") == (2 if with_site else 1)  # the site, then the proposal

@@ -4,23 +4,14 @@ from __future__ import annotations
 
 import secrets
 
-import folium
-import folium.plugins
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
 from webmap.db import get_db
 from webmap.i18n import select_language
+from webmap.proposal_maps_pages import drawing_map, private_map
 from webmap.proposals import get_sites, rate_limited
-from webmap.proposals_map import (
-    base_map,
-    category_labels,
-    map_parts,
-    proposals_layer,
-    site_layer,
-    sites_map_parts,
-    status_labels,
-)
+from webmap.proposals_map import category_labels, sites_map_parts, status_labels
 from webmap.proposals_store import (
     Filters,
     add_vote,
@@ -50,11 +41,7 @@ def new():
     if not site_id:
         return render_template("proposal_sites.html", sites=list(sites.values()))
     site = sites.get(site_id) or abort(404, f"no proposal site {site_id!r}")
-    folium_map = base_map(site.bounds)
-    site_layer([site], lang).add_to(folium_map)
-    drawn = draw_tools(folium_map)
-    config = {"map": folium_map.get_name(), "drawn": drawn.get_name(), "site": site.id}
-    config["api"] = url_for("proposals_api.create_proposal")
+    parts, config = drawing_map(site, lang, url_for("proposals_api.create_proposal"))
     return render_template(
         "proposal_new.html",
         site=site,
@@ -62,27 +49,8 @@ def new():
         limits=TEXT_LIMITS,
         max_vertices=MAX_VERTICES,
         config=config,
-        **map_parts(folium_map),
+        **parts,
     )
-
-
-def draw_tools(folium_map: folium.Map) -> folium.FeatureGroup:
-    """Leaflet.draw's point, line and polygon tools, drawing into a feature group we can name."""
-    drawn = folium.FeatureGroup(name="drawn", control=False).add_to(folium_map)
-    shape = {"shapeOptions": {"color": "#d81b60"}}
-    folium.plugins.Draw(
-        feature_group=drawn,
-        draw_options={
-            "polyline": shape,
-            "polygon": {**shape, "allowIntersection": False, "showArea": False},
-            "rectangle": {**shape, "showArea": False},
-            "circle": False,
-            "circlemarker": False,
-            "marker": True,
-        },
-        edit_options={"edit": True, "remove": True},
-    ).add_to(folium_map)
-    return drawn
 
 
 @bp.get("/proposals")
@@ -138,18 +106,14 @@ def private(token: str):
         proposal = get_by_token(session, token) or abort(404, "no proposal at this link")
         feature = to_feature(proposal, count_votes(session, [proposal.id])[proposal.id])
     site = get_sites().get(proposal.site)
-    folium_map = base_map(
-        site.bounds if site else (proposal.min_lon, proposal.min_lat, proposal.max_lon, proposal.max_lat)
-    )
-    if site:
-        site_layer([site], select_language()).add_to(folium_map)
-    proposals_layer([feature], "proposal").add_to(folium_map)
+    bounds = (proposal.min_lon, proposal.min_lat, proposal.max_lon, proposal.max_lat)
+    parts = private_map(feature, site, bounds, select_language())
     html = render_template(
         "proposal_private.html",
         proposal=proposal,
         site=site,
         categories=category_labels(),
         statuses=status_labels(),
-        **map_parts(folium_map),
+        **parts,
     )
     return html, 200, {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}

@@ -29,11 +29,6 @@ def app(tmp_path):
     return app
 
 
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
 def _status(app, proposal_id: int) -> tuple[str, str | None]:
     with app.app_context(), get_db().read() as session:
         proposal = get_proposal(session, proposal_id)

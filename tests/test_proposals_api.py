@@ -27,11 +27,6 @@ def app(tmp_path):
     return make_app(tmp_path)
 
 
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
 def test_sites_are_a_feature_collection_keyed_by_site_id(client):
     response = client.get("/api/sites?lang=en")
 

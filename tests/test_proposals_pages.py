@@ -24,11 +24,6 @@ def app(tmp_path):
     return make_app(tmp_path)
 
 
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
 def _approved(app, client, geometry=None, **properties) -> int:
     proposal_id = submit(client, feature(geometry, **properties)).json["id"]
     set_status(app, proposal_id, "approved")

@@ -37,12 +37,25 @@ def test_every_track_has_its_metrics(client):
         ("audience=seniors", {"terrenkur-embankment", "accessible-dam-centre"}),
         ("audience=limited-mobility", {"accessible-dam-centre"}),
         ("mode=ski", {"ski-talkov-kamen"}),
-        ("season=winter", {"ski-talkov-kamen", "children-factory-tales"}),
+        (
+            "season=winter",
+            {"ski-talkov-kamen", "children-factory-tales", "walk-10000-steps", "terrenkur-embankment"},
+        ),
         ("season=spring&mode=ski", set()),
         ("season=summer&mode=walk&audience=children", {"children-factory-tales"}),
-        ("season=winter&mode=walk&audience=seniors", set()),
+        ("season=winter&mode=walk&audience=seniors", {"terrenkur-embankment"}),
+        ("season=winter&mode=walk&audience=limited-mobility", set()),
     ],
-    ids=["seniors", "limited-mobility", "ski", "winter", "no-ski-in-spring", "summer-walk-children", "none"],
+    ids=[
+        "seniors",
+        "limited-mobility",
+        "ski",
+        "winter",
+        "no-ski-in-spring",
+        "summer-walk-children",
+        "winter-seniors",
+        "none",
+    ],
 )
 def test_filters(client, query: str, expected: set[str]):
     body = client.get(f"/api/tracks?{query}").get_json()

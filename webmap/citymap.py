@@ -105,6 +105,7 @@ def build_city_map(
         min_lon=pack.bbox[0],
         max_lon=pack.bbox[2],
     )
+    lean_assets(city_map)
     if tiles.url:
         folium.TileLayer(tiles.url, attr=tiles.attribution, name=_("Base map"), control=False).add_to(
             city_map
@@ -122,6 +123,21 @@ def build_city_map(
     Legend(_("Legend"), entries).add_to(city_map)
     MetricScale().add_to(city_map)
     return city_map
+
+
+LEAFLET_ASSETS = ("leaflet", "leaflet_css")
+
+
+def lean_assets(folium_map: folium.Map) -> folium.Map:
+    """Load only Leaflet for this map, not folium's jQuery, Bootstrap and icon fonts.
+
+    Our popups, tooltips, legend and circle markers need none of them, and each is
+    another request before the map draws (bench/bench_citymap.py). Plugins added to
+    the map still bring their own scripts.
+    """
+    folium_map.default_js = [asset for asset in type(folium_map).default_js if asset[0] in LEAFLET_ASSETS]
+    folium_map.default_css = [asset for asset in type(folium_map).default_css if asset[0] in LEAFLET_ASSETS]
+    return folium_map
 
 
 def _layer_group(layer: Layer, date: dt.date, lang: str) -> folium.FeatureGroup:

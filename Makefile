@@ -41,6 +41,14 @@ $(VENDOR): package.json package-lock.json scripts/vendor_assets.py webmap/assets
 %.mo: %.po $(VENV)/.installed
 	$(BIN)/pybabel compile -i $< -o $@
 
+# Benchmarks: figures and ratios printed side by side (Debian's wrk and chromium; bench/*.py).
+bench: setup-test
+	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk"; exit 1; }
+	$(BIN)/python bench/bench_citymap.py
+	$(BIN)/python bench/bench_serving.py
+	$(BIN)/python bench/bench_tracks.py
+	$(BIN)/python bench/bench_proposals.py
+
 # Re-extract our own strings after changing them; then translate the .po files.
 translations-update: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -o webmap/translations/messages.pot .

@@ -1,0 +1,435 @@
+"""The OpenAPI 3.1 description of the JSON API, GPX downloads and health check, served at /openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask
+
+from webmap.models import STATUSES
+from webmap.proposals_validation import CATEGORIES, MAX_BODY_BYTES, MAX_VERTICES, TEXT_LIMITS
+
+bp = Blueprint("openapi", __name__)
+GEOJSON = "application/geo+json"
+# Every path the description covers; tests/test_openapi.py checks that app.url_map has no other API rule.
+DESCRIBED_PREFIXES = ("/api/",)
+DESCRIBED_RULES = ("/tracks/<track_id>.gpx", "/healthz", "/openapi.json")
+
+
+def init_app(app: Flask) -> None:
+    """Serve the description at ``GET /openapi.json`` (once, however often it is called)."""
+    if "openapi" not in app.blueprints:
+        app.register_blueprint(bp)
+
+
+@bp.get("/openapi.json")
+def openapi_json():
+    """The OpenAPI description of every API endpoint."""
+    return description()
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _error(text: str) -> dict[str, Any]:
+    return {"description": text, "content": {"application/json": {"schema": _ref("Error")}}}
+
+
+def _page_or_json_error(text: str) -> dict[str, Any]:
+    """Errors outside /api/ are an HTML page, or the JSON shape when the client asks for JSON."""
+    return {
+        "description": text,
+        "content": {
+            "text/html": {"schema": {"type": "string"}},
+            "application/json": {"schema": _ref("Error")},
+        },
+    }
+
+
+def _query(name: str, schema: dict[str, Any], text: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": text}
+
+
+def _path(name: str, text: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}, "description": text}
+
+
+def _ok(schema: dict[str, Any], media: str = "application/json", text: str = "OK") -> dict[str, Any]:
+    return {"description": text, "content": {media: {"schema": schema}}}
+
+
+_BAD_QUERY = _error("A query argument is malformed; `field` names it")
+_UNAVAILABLE = _error("The database cannot be reached; try again later")
+_TOO_BIG = _error(f"The body is over the limit ({MAX_BODY_BYTES} bytes for a proposal)")
+
+_LANG = _query("lang", {"type": "string"}, "Interface language (ru or en); others fall back to the default")
+_MASS = _query("mass_kg", {"type": "string"}, "Body mass for energy figures, 20-250 kg (default 70)")
+_TRACK_FILTERS = [
+    _query("audience", {"type": "string"}, "Only tracks meant for this audience id"),
+    _query("mode", {"type": "string"}, "walk or ski"),
+    _query("season", {"type": "string"}, "winter, spring, summer or autumn"),
+]
+_PROPOSAL_FILTERS = [
+    _query("site", {"type": "string"}, "A site id from GET /api/sites"),
+    _query("category", {"type": "string"}, f"One of {', '.join(CATEGORIES)}"),
+    _query("bbox", {"type": "string"}, "west,south,east,north in degrees"),
+    _query(
+        "status",
+        {"type": "string"},
+        f"Comma-separated {', '.join(STATUSES)} or all (default approved); others need a moderator",
+    ),
+]
+_MODERATOR_ONLY = {
+    "401": _error("Statuses other than approved need a signed-in moderator"),
+    "403": _error("The moderator does not moderate the site asked for"),
+}
+
+
+def _per_audience(kind: str) -> dict[str, Any]:
+    return {"type": "object", "additionalProperties": {"type": [kind, "null"], "minimum": 0}}
+
+
+def _schemas() -> dict[str, Any]:
+    position = {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}
+    ring = {"type": "array", "items": position, "minItems": 4, "maxItems": MAX_VERTICES}
+    text = {
+        name: {"type": "string", "minLength": 1, "maxLength": limit} for name, limit in TEXT_LIMITS.items()
+    }
+    geometry = {"type": "object", "required": ["type"], "properties": {"type": {"type": "string"}}}
+    return {
+        "Error": {
+            "type": "object",
+            "required": ["error"],
+            "additionalProperties": False,
+            "properties": {
+                "error": {
+                    "type": "object",
+                    "required": ["status", "message", "field"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "status": {"type": "integer", "minimum": 400, "maximum": 599},
+                        "message": {"type": "string"},
+                        "field": {"type": ["string", "null"]},
+                    },
+                }
+            },
+        },
+        "Geometry": geometry,
+        "Feature": {
+            "type": "object",
+            "required": ["type", "properties", "geometry"],
+            "properties": {
+                "type": {"const": "Feature"},
+                "id": {"type": ["string", "integer"]},
+                "properties": {"type": "object"},
+                "geometry": {"anyOf": [geometry, {"type": "null"}]},
+            },
+        },
+        "FeatureCollection": {
+            "type": "object",
+            "required": ["type", "features"],
+            "properties": {
+                "type": {"const": "FeatureCollection"},
+                "features": {"type": "array", "items": _ref("Feature")},
+            },
+        },
+        "Layer": {
+            "type": "object",
+            "required": ["id", "title", "group", "group_title", "kind", "features", "bounds"],
+            "properties": {
+                "id": {"type": "string"},
+                "title": {"type": "object", "additionalProperties": {"type": "string"}},
+                "group": {"type": "string"},
+                "group_title": {"type": "object", "additionalProperties": {"type": "string"}},
+                "kind": {"enum": ["point", "line", "polygon"]},
+                "features": {"type": "integer", "minimum": 0},
+                "bounds": {"type": "array", "items": {"type": "number"}, "minItems": 4, "maxItems": 4},
+            },
+        },
+        "TrackSummary": {
+            "type": "object",
+            "required": ["id", "name", "mode", "length_m", "steps", "duration_s", "energy_kcal", "links"],
+            "properties": {
+                "id": {"type": "string"},
+                "name": {"type": "object", "additionalProperties": {"type": "string"}},
+                "mode": {"enum": ["walk", "ski"]},
+                "length_m": {"type": "number", "minimum": 0},
+                # keyed by audience; null where a figure does not apply (no steps in a wheelchair)
+                "steps": {
+                    "type": "object",
+                    "additionalProperties": {"type": ["integer", "null"], "minimum": 0},
+                },
+                "duration_s": {
+                    "type": "object",
+                    "additionalProperties": {"type": ["number", "null"], "minimum": 0},
+                },
+                "energy_kcal": _per_audience("number"),
+                "ascent_m": {"type": ["number", "null"], "minimum": 0},
+                "descent_m": {"type": ["number", "null"], "minimum": 0},
+                "links": {
+                    "type": "object",
+                    "required": ["page", "gpx", "api"],
+                    "properties": {name: {"type": "string"} for name in ("page", "gpx", "api")},
+                },
+            },
+        },
+        "TrackFeature": {
+            "type": "object",
+            "required": ["type", "id", "properties", "geometry"],
+            "properties": {
+                "type": {"const": "Feature"},
+                "id": {"type": "string"},
+                "properties": {"allOf": [_ref("TrackSummary"), {"required": ["stops"]}]},
+                "geometry": {
+                    "type": "object",
+                    "required": ["type", "coordinates"],
+                    "properties": {"type": {"const": "LineString"}, "coordinates": {"type": "array"}},
+                },
+            },
+        },
+        "ProposalDraft": {
+            "type": "object",
+            "description": "A GeoJSON Feature: a Point, LineString or Polygon wholly inside its site.",
+            "required": ["type", "properties", "geometry"],
+            "properties": {
+                "type": {"const": "Feature"},
+                "properties": {
+                    "type": "object",
+                    "required": ["site", "category", *TEXT_LIMITS],
+                    "additionalProperties": False,
+                    "properties": {
+                        "site": {"type": "string", "minLength": 1},
+                        "category": {"enum": list(CATEGORIES)},
+                        **text,
+                    },
+                },
+                "geometry": {
+                    "oneOf": [
+                        {
+                            "type": "object",
+                            "required": ["type", "coordinates"],
+                            "properties": {"type": {"const": "Point"}, "coordinates": position},
+                        },
+                        {
+                            "type": "object",
+                            "required": ["type", "coordinates"],
+                            "properties": {
+                                "type": {"const": "LineString"},
+                                "coordinates": {
+                                    "type": "array",
+                                    "items": position,
+                                    "minItems": 2,
+                                    "maxItems": MAX_VERTICES,
+                                },
+                            },
+                        },
+                        {
+                            "type": "object",
+                            "required": ["type", "coordinates"],
+                            "properties": {
+                                "type": {"const": "Polygon"},
+                                "coordinates": {"type": "array", "items": ring, "minItems": 1},
+                            },
+                        },
+                    ]
+                },
+            },
+        },
+        "ProposalCreated": {
+            "type": "object",
+            "required": ["id", "status", "url"],
+            "properties": {
+                "id": {"type": "integer"},
+                "status": {"const": "pending"},
+                "url": {"type": "string"},
+            },
+        },
+        "Health": {
+            "type": "object",
+            "required": ["status"],
+            "properties": {"status": {"type": "string"}, "pack": {"type": "string"}},
+        },
+    }
+
+
+def _paths() -> dict[str, Any]:
+    return {
+        "/api/layers": {
+            "get": {
+                "summary": "Every layer: id, titles, group, kind, feature count and bounds",
+                "operationId": "listLayers",
+                "responses": {
+                    "200": _ok(
+                        {
+                            "type": "object",
+                            "required": ["layers"],
+                            "properties": {"layers": {"type": "array", "items": _ref("Layer")}},
+                        }
+                    )
+                },
+            }
+        },
+        "/api/layers/{layer_id}": {
+            "get": {
+                "summary": "One layer as GeoJSON, with seasonal uses as in force on ?date=",
+                "operationId": "getLayer",
+                "parameters": [
+                    _path("layer_id", "A layer id from GET /api/layers"),
+                    _query("date", {"type": "string"}, "YYYY-MM-DD (default today)"),
+                ],
+                "responses": {
+                    "200": _ok(_ref("FeatureCollection"), GEOJSON),
+                    "400": _BAD_QUERY,
+                    "404": _error("No such layer"),
+                },
+            }
+        },
+        "/api/tracks": {
+            "get": {
+                "summary": "Every track with its metrics, filtered by audience, mode and season",
+                "operationId": "listTracks",
+                "parameters": [*_TRACK_FILTERS, _MASS, _LANG],
+                "responses": {
+                    "200": _ok(
+                        {
+                            "type": "object",
+                            "required": ["tracks"],
+                            "properties": {"tracks": {"type": "array", "items": _ref("TrackSummary")}},
+                        }
+                    ),
+                    "400": _BAD_QUERY,
+                },
+            }
+        },
+        "/api/tracks/{track_id}": {
+            "get": {
+                "summary": "One track as a GeoJSON Feature with its metrics and stops",
+                "operationId": "getTrack",
+                "parameters": [_path("track_id", "A track id from GET /api/tracks"), _MASS, _LANG],
+                "responses": {
+                    "200": _ok(_ref("TrackFeature"), GEOJSON),
+                    "304": {"description": "Not modified (the ETag matches)"},
+                    "400": _BAD_QUERY,
+                    "404": _error("No such track"),
+                },
+            }
+        },
+        "/tracks/{track_id}.gpx": {
+            "get": {
+                "summary": "The track as a GPX 1.1 attachment in the request's language",
+                "operationId": "getTrackGpx",
+                "parameters": [
+                    _path("track_id", "A track id from GET /api/tracks"),
+                    _query(
+                        "audience", {"type": "string"}, "One of the track's audiences (default: its first)"
+                    ),
+                    _LANG,
+                ],
+                "responses": {
+                    "200": _ok({"type": "string"}, "application/gpx+xml", "The GPX document"),
+                    "304": {"description": "Not modified (the ETag matches)"},
+                    "400": _page_or_json_error("The track is not meant for that audience"),
+                    "404": _page_or_json_error("No such track"),
+                },
+            }
+        },
+        "/api/sites": {
+            "get": {
+                "summary": "The sites that take proposals, as GeoJSON (feature id = site id)",
+                "operationId": "listSites",
+                "parameters": [_LANG],
+                "responses": {"200": _ok(_ref("FeatureCollection"), GEOJSON)},
+            }
+        },
+        "/api/proposals": {
+            "get": {
+                "summary": "Approved proposals as GeoJSON; other statuses for a site's moderator",
+                "operationId": "listProposals",
+                "parameters": _PROPOSAL_FILTERS,
+                "responses": {
+                    "200": _ok(_ref("FeatureCollection"), GEOJSON),
+                    "400": _BAD_QUERY,
+                    **_MODERATOR_ONLY,
+                    "503": _UNAVAILABLE,
+                },
+            },
+            "post": {
+                "summary": "Submit a proposal; it waits for a moderator",
+                "operationId": "createProposal",
+                "requestBody": {
+                    "required": True,
+                    "description": f"At most {MAX_BODY_BYTES} bytes, nested at most 20 deep",
+                    "content": {"application/json": {"schema": _ref("ProposalDraft")}},
+                },
+                "responses": {
+                    "201": {
+                        "description": "Stored; `url` is the private link to the proposal's page",
+                        "headers": {"Location": {"schema": {"type": "string"}}},
+                        "content": {"application/json": {"schema": _ref("ProposalCreated")}},
+                    },
+                    "400": _error("The body is not JSON, not an object, or nests too deeply"),
+                    "413": _TOO_BIG,
+                    "415": _error("The body is not sent as application/json"),
+                    "422": _error("The proposal breaks a rule; `field` names the culprit"),
+                    "429": {
+                        **_error("Too many submissions from this client; Retry-After says when to try again"),
+                        "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+                    },
+                    "503": _UNAVAILABLE,
+                },
+            },
+        },
+        "/api/proposals.csv": {
+            "get": {
+                "summary": "The same proposals as GET /api/proposals, as CSV (UTF-8 with BOM)",
+                "operationId": "listProposalsCsv",
+                "parameters": _PROPOSAL_FILTERS,
+                "responses": {
+                    "200": _ok({"type": "string"}, "text/csv"),
+                    "400": _BAD_QUERY,
+                    **_MODERATOR_ONLY,
+                    "503": _UNAVAILABLE,
+                },
+            }
+        },
+        "/healthz": {
+            "get": {
+                "summary": "Whether the service can answer: pack loaded, database reachable",
+                "operationId": "health",
+                "responses": {
+                    "200": _ok(_ref("Health")),
+                    "503": {
+                        "description": "Something the service needs is down",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                },
+            }
+        },
+        "/openapi.json": {
+            "get": {
+                "summary": "This description",
+                "operationId": "openapi",
+                "responses": {"200": _ok({"type": "object"})},
+            }
+        },
+    }
+
+
+def description() -> dict[str, Any]:
+    """The whole OpenAPI document as a dict.
+
+    >>> sorted(description()["paths"])[:2]
+    ['/api/layers', '/api/layers/{layer_id}']
+    """
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "ecomap API",
+            "version": "1",
+            "description": "Layers, health tracks and tactical-urbanism proposals of a city pack. "
+            'Every API error is {"error": {"status", "message", "field"}}.',
+        },
+        "paths": _paths(),
+        "components": {"schemas": _schemas()},
+    }

@@ -7,8 +7,10 @@ import math
 import re
 from dataclasses import dataclass
 
+import defusedxml.ElementTree as safe_etree
 import gpxpy
 import gpxpy.gpx
+from defusedxml import DefusedXmlException
 
 from routes.tracks import Track
 
@@ -77,20 +79,34 @@ def build_gpx(track: Track, lang: str, text: GpxText, page_url: str) -> str:
 
 
 def parse_gpx(data: bytes, name: str) -> gpxpy.gpx.GPX:
-    """Parse GPX bytes, refusing big files, entity declarations, malformed XML and non-GPX files."""
+    """Parse GPX bytes, refusing big files, DTDs and entities, malformed XML and non-GPX files.
+
+    The whole document goes through defusedxml with DTDs forbidden before gpxpy sees it, so no
+    entity is ever expanded (billion laughs) or fetched (external entities, XXE), wherever it hides.
+    """
     if len(data) > MAX_GPX_BYTES:
         raise GpxImportError(
             f"{name}: {len(data) / 1e6:.1f} MB is over the {MAX_GPX_BYTES / 1e6:.1f} MB limit"
         )
-    head = data.lstrip()[:400].lower()
-    if b"<!entity" in data[:4096].lower() or b"<!doctype" in head:
-        raise GpxImportError(f"{name}: DTDs and entity declarations are not allowed in GPX")
-    if not head.startswith(b"<") or b"<gpx" not in data[:4096]:
-        raise GpxImportError(f"{name}: not a GPX file (no <gpx> element at the start)")
+    if not data.lstrip().startswith(b"<"):
+        raise GpxImportError(f"{name}: not a GPX file (it does not start with an XML tag)")
     try:
-        return gpxpy.parse(data.decode("utf-8"))
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise GpxImportError(f"{name}: not UTF-8 text: {error}") from error
+    try:
+        root = safe_etree.fromstring(text, forbid_dtd=True)
+    except DefusedXmlException as error:
+        found = type(error).__name__  # DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+        raise GpxImportError(
+            f"{name}: DTDs and entity declarations are not allowed in GPX ({found})"
+        ) from None
+    except safe_etree.ParseError as error:
+        raise GpxImportError(f"{name}: malformed GPX: {error}") from None
+    if root.tag.rpartition("}")[2] != "gpx":
+        raise GpxImportError(f"{name}: not a GPX file (its root element is <{root.tag}>, not <gpx>)")
+    try:
+        return gpxpy.parse(text)
     except gpxpy.gpx.GPXException as error:
         raise GpxImportError(f"{name}: malformed GPX: {error}") from error
 

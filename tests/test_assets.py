@@ -1,5 +1,6 @@
 """Folium pages load every script, style, font and image from our vendored copies."""
 
+import hashlib
 import json
 import posixpath
 import re
@@ -20,6 +21,7 @@ from webmap.assets import (
     missing_assets,
     use_local_assets,
 )
+from webmap.caching import VERSION_LENGTH
 
 LEAFLET_JS_CDN = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"
 SYSERT_LAT_LON = [56.50, 60.81]
@@ -93,7 +95,11 @@ def page_links(*features: str) -> list[str]:
 
 
 def vendored_file(url: str) -> Path:
-    return STATIC_DIR / url.removeprefix("/static/")
+    return STATIC_DIR / unversioned(url).removeprefix("/static/")
+
+
+def unversioned(url: str) -> str:
+    return url.split("?")[0]
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -123,7 +129,17 @@ def test_feature_loads_only_vendored_files(feature: str) -> None:
 
 def test_page_with_every_feature_loads_each_asset_once() -> None:
     urls = page_links(*FEATURES)
-    assert sorted(urls) == sorted(f"/static/{VENDOR_DIR}/{path}" for path in ASSETS.values())
+    assert sorted(map(unversioned, urls)) == sorted(
+        f"/static/{VENDOR_DIR}/{path}" for path in ASSETS.values()
+    )
+
+
+@pytest.mark.usefixtures("vendored")
+def test_vendored_urls_carry_the_content_hash_of_their_file() -> None:
+    for url in page_links(*FEATURES):
+        path, version = url.split("?v=")
+        digest = hashlib.sha256(vendored_file(path).read_bytes()).hexdigest()
+        assert len(version) == VERSION_LENGTH and digest.startswith(version), url
 
 
 @pytest.mark.usefixtures("vendored")

@@ -22,8 +22,22 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or _instance_secret(Path(app.instance_path))
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
-    from webmap import api, assets, errors, i18n, pack_access, proposals, tracks, views
+    from webmap import (
+        api,
+        assets,
+        caching,
+        compression,
+        errors,
+        i18n,
+        logs,
+        pack_access,
+        proposals,
+        security,
+        tracks,
+        views,
+    )
 
+    logs.init_app(app)  # first, so that its after_request runs last and logs the final status
     assets.use_local_assets(app.static_url_path)
     pack_access.init_app(app)
     errors.init_app(app)
@@ -32,6 +46,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     tracks.init_app(app)
     proposals.init_app(app)
+    caching.init_app(app)
+    compression.init_app(app)
+    security.init_app(app)  # last, so that it hashes the scripts of the page before compression
     return app
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint, make_response, request
 
 from geo.layers import layer_bounds, layer_features
+from webmap.caching import conditional
 from webmap.errors import ApiError
 from webmap.pack_access import get_pack, parse_date
 
@@ -13,9 +14,9 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 @bp.get("/layers")
 def list_layers():
-    """Every layer: id, titles, group, kind, feature count and bounds."""
+    """Every layer: id, titles, group, kind, feature count and bounds; with an ETag."""
     pack = get_pack()
-    return {
+    body = {
         "layers": [
             {
                 "id": layer.id,
@@ -29,13 +30,14 @@ def list_layers():
             for layer in pack.layers.values()
         ]
     }
+    return conditional(make_response(body))
 
 
 @bp.get("/layers/<layer_id>")
 def get_layer(layer_id: str):
-    """One layer as a GeoJSON FeatureCollection, with seasonal uses as in force on ``?date=``."""
+    """One layer as a GeoJSON FeatureCollection, with its uses as in force on ``?date=``; with an ETag."""
     layer = get_pack().layers.get(layer_id)
     if layer is None:
         raise ApiError(404, f"no layer {layer_id!r}; GET /api/layers lists them", field="layer_id")
     collection = layer_features(layer, parse_date(request.args.get("date")))
-    return collection, 200, {"Content-Type": "application/geo+json"}
+    return conditional(make_response(collection, 200, {"Content-Type": "application/geo+json"}))

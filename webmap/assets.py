@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from webmap.caching import VERSION_ARG, file_version
+
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 VENDOR_DIR = "vendor"
 MANIFEST = "manifest.json"
@@ -133,11 +135,17 @@ def _unvendored_urls(links: dict[str, list[tuple[str, str]]]) -> list[str]:
 
 
 def _local_url(url: str, prefix: str) -> str:
-    return prefix + ASSETS[url] if _is_remote(url) else url
+    """The vendored copy's URL, versioned by its content (``?v=``) so that it can be cached for long."""
+    if not _is_remote(url):
+        return url
+    path = ASSETS[url]
+    version = file_version(STATIC_DIR / VENDOR_DIR / path)
+    return prefix + path + (f"?{VERSION_ARG}={version}" if version else "")
 
 
 def use_local_assets(static_url_path: str = "/static") -> None:
-    """Point folium's JS and CSS links at our vendored copies; call again to change the path.
+    """Point folium's JS and CSS links at our vendored copies, with ``?v=<content hash>``; call
+    again to change the path.
 
     Raises AssetError, before changing anything, if a class of VENDORED_CLASSES loads a URL
     that ASSETS lacks. Any other class loading a URL that ASSETS lacks raises AssetError when

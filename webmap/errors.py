@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from webmap.logs import request_id
+
 
 class ApiError(Exception):
     """An error answered to the client with a 4xx status and a message naming the culprit."""
@@ -56,8 +58,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
-        app.logger.exception("unhandled error on %s", request.path)
-        message = "internal error; it has been logged"
+        app.logger.exception("unhandled error on %s, request_id=%s", request.path, request_id())
+        message = f"internal error; it has been logged as request {request_id()}"
         if wants_json():
             return _json_error(500, message)
         return render_template("error.html", status=500, message=message), 500

@@ -51,6 +51,12 @@ SETTINGS = (
     ),
     Setting("SECURE_COOKIES", "0", "`1` marks the session and voter cookies Secure (HTTPS only)."),
     Setting(
+        "FRAME_ANCESTORS",
+        "'self'",
+        "Who may show the pages in a frame (CSP `frame-ancestors` sources), such as "
+        "`'self' https://sysert.example` to let the city website embed the map.",
+    ),
+    Setting(
         "SECRET_KEY",
         "",
         "Key that signs session cookies; empty: a random key kept in the instance folder.",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Flask, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from folium import FeatureGroup
 
@@ -14,6 +14,7 @@ from routes.gpx import build_gpx
 from routes.metrics import DEFAULT_MASS_KG
 from routes.tracks import Track
 from webmap import trackmap
+from webmap.caching import conditional
 from webmap.errors import ApiError
 from webmap.i18n import select_language
 from webmap.pack_access import get_pack, get_tiles
@@ -48,23 +49,24 @@ def get_catalog() -> Catalog:
 
 @bp.get("/api/tracks")
 def api_tracks():
-    """Every track with its metrics, filtered by ``audience``, ``mode`` and ``season``."""
+    """Every track with its metrics, filtered by ``audience``, ``mode`` and ``season``; with an ETag."""
     catalog = get_catalog()
     mass_kg = _mass_kg()
     tracks = select_tracks(catalog, **_filters(catalog))
-    return {"tracks": [_with_links(track_summary(catalog, track, mass_kg)) for track in tracks]}
+    body = {"tracks": [_with_links(track_summary(catalog, track, mass_kg)) for track in tracks]}
+    return conditional(make_response(body))
 
 
 @bp.get("/api/tracks/<track_id>")
 def api_track(track_id: str):
-    """One track as a GeoJSON Feature with its metrics and stops."""
+    """One track as a GeoJSON Feature with its metrics and stops; with an ETag."""
     catalog = get_catalog()
     track = catalog.tracks.get(track_id)
     if track is None:
         raise ApiError(404, f"no track {track_id!r}; GET /api/tracks lists them", field="track_id")
     feature = track_feature(catalog, track, _mass_kg())
     _with_links(feature["properties"])
-    return feature, 200, {"Content-Type": "application/geo+json"}
+    return conditional(make_response(feature, 200, {"Content-Type": "application/geo+json"}))
 
 
 @bp.get("/tracks")

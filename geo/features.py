@@ -75,6 +75,9 @@ def check_geometry(geometry: Any, kind: str, bbox: BBox) -> list[str]:
     messages = _check_positions(coordinates, _depth(geometry_type), bbox)
     if messages:
         return messages
+    messages = _check_shape(geometry_type, coordinates)
+    if messages:
+        return messages
     if kind == "polygon":
         messages = _check_rings(geometry_type, coordinates)
         if messages:
@@ -111,6 +114,28 @@ def _check_positions(coordinates: Any, depth: int, bbox: BBox) -> list[str]:
         if len(messages) >= 3:
             break
     return messages
+
+
+def _check_shape(geometry_type: str, coordinates: list) -> list[str]:
+    """Check what shapely cannot build: positions of mixed dimensions, lines of one position.
+
+    >>> _check_shape("LineString", [[60.8, 56.5], [60.81, 56.5, 250.0]])
+    ['positions mix [lon, lat] and [lon, lat, elevation]; give every position a height or none']
+    >>> _check_shape("MultiLineString", [[[60.8, 56.5], [60.81, 56.5]], [[60.8, 56.5]]])
+    ['line 1 has 1 position, a line needs at least 2']
+    """
+    depth = _depth(geometry_type)
+    lists = [coordinates]
+    for _ in range(depth):
+        lists = [item for items in lists for item in items]
+    if len({len(position) for position in lists}) > 1:
+        return ["positions mix [lon, lat] and [lon, lat, elevation]; give every position a height or none"]
+    lines = {"LineString": [coordinates], "MultiLineString": coordinates}.get(geometry_type, [])
+    return [
+        f"line {index} has {len(line)} position, a line needs at least 2"
+        for index, line in enumerate(lines)
+        if len(line) < 2
+    ]
 
 
 def _check_position(position: Any, bbox: BBox) -> list[str]:

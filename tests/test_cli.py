@@ -26,6 +26,7 @@ def test_check_data_on_the_sysert_pack_prints_a_line_per_layer():
         "rink-cinema",
         "school-yard",
         "learning-places",
+        "paths",
     ]
     assert "reservoir: 2 feature(s), 14.68 km²" in lines
     assert "track walk-10000-steps: walk, 7.31 km, 10 stop(s)" in lines

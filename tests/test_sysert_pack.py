@@ -10,7 +10,7 @@ from geo.measure import areas_m2
 from tests.conftest import SYSERT_PACK
 
 TOWN_CENTRE = Point(60.8167, 56.5000)  # ru.wikipedia "Сысерть" (lon, lat)
-REQUIRED_LAYERS = ["park", "reservoir", "forest", "rink-cinema", "school-yard", "learning-places"]
+REQUIRED_LAYERS = ["park", "reservoir", "forest", "rink-cinema", "school-yard", "learning-places", "paths"]
 
 
 @pytest.fixture(scope="module")

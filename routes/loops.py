@@ -1,0 +1,250 @@
+"""Step-goal loops and routes on the walking network: within ±5 % of the goal, green, little repeated way."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+import time
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+from pyproj import Transformer
+
+from routes.network import AudienceRules, WalkingNetwork, edge_path_coords
+
+TOLERANCE = 0.05  # a loop's steps within ±5 % of the goal
+AIM = 0.04  # candidates are picked within ±4 %, inside the tolerance
+MAX_START_DISTANCE_M = 500.0
+MAX_LOOPS = 3
+MAX_ATTEMPTS = 24  # sampled first waypoints: the search's bound in work (hence deterministic)
+ENOUGH_ATTEMPTS = 8  # stop after this many attempts once three loops are found
+DEADLINE_S = 5.0  # and its bound in time, a safeguard
+REPEAT_PENALTY = 1.0  # score = green share - penalty x repeated share
+MAX_OVERLAP = 0.5  # two loops are distinct when they share under half their way
+
+
+class RoutingError(ValueError):
+    """A route or loop that cannot be made, with the reason and the argument at fault."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Walk:
+    """A found route or loop: its node path, positions, length, green and repeated shares."""
+
+    nodes: tuple[int, ...]
+    coords: tuple[tuple[float, float, float | None], ...]
+    length_m: float
+    green_share: float
+    repeated_share: float
+    steps_count: int
+
+
+class _Tree:
+    """Shortest paths from one node by the audience's cost, with the true length and green along them."""
+
+    def __init__(self, graph: nx.Graph, source: int, weight) -> None:
+        self.pred, cost = nx.dijkstra_predecessor_and_distance(graph, source, weight=weight)
+        self.length: dict[int, float] = {source: 0.0}
+        self.green: dict[int, float] = {source: 0.0}
+        for node in sorted(cost, key=cost.__getitem__):
+            if node == source:
+                continue
+            parent = self.pred[node][0]
+            edge = graph.edges[parent, node]
+            self.length[node] = self.length[parent] + edge["length_m"]
+            self.green[node] = self.green[parent] + edge["length_m"] * edge["green_share"]
+
+    def path_to(self, node: int) -> list[int]:
+        path = [node]
+        while self.pred[path[-1]]:
+            path.append(self.pred[path[-1]][0])
+        return path[::-1]
+
+
+def start_node(network: WalkingNetwork, lon: float, lat: float, field: str, rules: AudienceRules) -> int:
+    """The node nearest to a place on the network the audience can walk; an error beyond 500 m."""
+    node, distance = network.nearest_node(lon, lat, rules)
+    if distance > MAX_START_DISTANCE_M:
+        raise RoutingError(
+            f"'{field}' is {distance:,.0f} m from the walking network; it must be within "
+            f"{MAX_START_DISTANCE_M:,.0f} m",
+            field,
+        )
+    return node
+
+
+def route(network: WalkingNetwork, start: int, end: int, rules: AudienceRules, step_length_m: float) -> Walk:
+    """The cheapest path for the audience between two nodes (by length: no green preference)."""
+    try:
+        nodes = nx.dijkstra_path(network.graph, start, end, weight=network.weight(rules, prefer_green=False))
+    except nx.NetworkXNoPath:
+        raise RoutingError("no way suitable for this audience joins 'from' and 'to'", "to") from None
+    return _walk(network.graph, nodes, step_length_m)
+
+
+def find_loops(
+    network: WalkingNetwork,
+    start: int,
+    steps: int,
+    rules: AudienceRules,
+    step_length_m: float,
+    prefer_green: bool = True,
+    deadline_s: float = DEADLINE_S,
+) -> list[Walk]:
+    """Up to three distinct loops from ``start`` within ±5 % of ``steps``, greenest and least repeated first.
+
+    Waypoints are sampled (seeded by the start and goal, so the same question gets
+    the same loops); the last waypoint is then chosen among all nodes at once so that
+    the loop's length (start → waypoints → start on the cheapest paths) hits the goal.
+    """
+    target_m = steps * step_length_m
+    weight = network.weight(rules, prefer_green)
+    graph = network.graph
+    home = _Tree(graph, start, weight)
+    reachable = set(home.length)
+    if len(reachable) < 2:
+        raise RoutingError("no way suitable for this audience leaves the start", "start")
+    held_m = sum(graph.edges[u, v]["length_m"] for u, v in graph.subgraph(reachable).edges)
+    if held_m * 2 < target_m:
+        raise RoutingError(
+            f"the network reachable from the start ({held_m / 1000:,.1f} km) cannot hold a loop of "
+            f"{steps:,} steps ({target_m / 1000:,.1f} km) without walking most of it twice",
+            "steps",
+        )
+    rng = random.Random(f"{start}:{steps}:{rules.audience_id}:{prefer_green}")
+    order = sorted(reachable)
+    home_length = _array(home.length, order)
+    home_green = _array(home.green, order)
+    trees: dict[int, _Tree] = {start: home}
+    found: list[tuple[float, Walk]] = []
+    began = time.monotonic()
+    for attempt in range(MAX_ATTEMPTS):
+        if time.monotonic() - began > deadline_s:
+            break
+        if len(found) >= MAX_LOOPS and attempt >= ENOUGH_ATTEMPTS:
+            break
+        waypoints = _sample_waypoints(graph, trees, start, target_m, order, rng, weight, attempt)
+        chain = [start, *waypoints]
+        prefix_length = sum(trees[a].length.get(b, math.inf) for a, b in itertools.pairwise(chain))
+        prefix_green = sum(trees[a].green.get(b, 0.0) for a, b in itertools.pairwise(chain))
+        last = trees[chain[-1]]
+        total = prefix_length + _array(last.length, order) + home_length
+        green = prefix_green + _array(last.green, order) + home_green
+        close = np.flatnonzero(np.abs(total - target_m) <= AIM * target_m)
+        if not len(close):
+            continue
+        best = close[np.argsort(-(green[close] / total[close]))[:6]]
+        for candidate in best:
+            nodes = _join(trees, [*chain, order[candidate]], start)
+            walk = _walk(graph, nodes, step_length_m)
+            if abs(walk.steps_count - steps) > TOLERANCE * steps:
+                continue
+            score = walk.green_share - REPEAT_PENALTY * walk.repeated_share
+            if all(_overlap(walk, other) <= MAX_OVERLAP for _, other in found):
+                found.append((score, walk))
+                break
+    found.sort(key=lambda item: -item[0])
+    loops = [walk for _, walk in found[:MAX_LOOPS]]
+    if not loops:
+        raise RoutingError(
+            f"no loop of {steps:,} steps (±5 %) from this start fits the network for this audience", "steps"
+        )
+    return loops
+
+
+def _array(values: dict[int, float], order: list[int]) -> np.ndarray:
+    return np.array([values.get(node, math.inf) for node in order])
+
+
+def _sample_waypoints(graph, trees, start, target_m, order, rng, weight, attempt) -> list[int]:
+    """One to three waypoints, each about a leg's length from the one before (legs = waypoints + 2)."""
+    count = 1 + attempt % 3
+    leg_m = target_m / (count + 2)
+    waypoints: list[int] = []
+    current = start
+    for _ in range(count):
+        tree = trees[current]
+        near = [node for node in order if 0.6 * leg_m <= tree.length.get(node, math.inf) <= 1.4 * leg_m]
+        if not near:  # the area is smaller than a leg: go as far as it allows
+            near = sorted(order, key=lambda node: -tree.length.get(node, 0.0))[: max(1, len(order) // 10)]
+        current = near[rng.randrange(len(near))]
+        if current not in trees:
+            trees[current] = _Tree(graph, current, weight)
+        waypoints.append(current)
+    return waypoints
+
+
+def _join(trees: dict[int, _Tree], chain: list[int], start: int) -> list[int]:
+    """The node path start → waypoints → start on each leg's cheapest path."""
+    nodes = [start]
+    for a, b in itertools.pairwise(chain):
+        nodes.extend(trees[a].path_to(b)[1:])
+    nodes.extend(trees[start].path_to(chain[-1])[::-1][1:])
+    return nodes
+
+
+def _walk(graph: nx.Graph, nodes: list[int], step_length_m: float) -> Walk:
+    length = green = repeated = 0.0
+    seen: set[frozenset[int]] = set()
+    for u, v in itertools.pairwise(nodes):
+        edge = graph.edges[u, v]
+        length += edge["length_m"]
+        green += edge["length_m"] * edge["green_share"]
+        key = frozenset((u, v))
+        if key in seen:
+            repeated += edge["length_m"]
+        seen.add(key)
+    return Walk(
+        nodes=tuple(nodes),
+        coords=tuple(edge_path_coords(graph, nodes)),
+        length_m=round(length, 1),
+        green_share=round(green / length, 3) if length else 0.0,
+        repeated_share=round(repeated / length, 3) if length else 0.0,
+        steps_count=round(length / step_length_m),
+    )
+
+
+def _overlap(a: Walk, b: Walk) -> float:
+    """Share of the shorter walk's edges that the other walks too."""
+    edges_a = {frozenset(pair) for pair in zip(a.nodes[:-1], a.nodes[1:], strict=True)}
+    edges_b = {frozenset(pair) for pair in zip(b.nodes[:-1], b.nodes[1:], strict=True)}
+    return len(edges_a & edges_b) / max(1, min(len(edges_a), len(edges_b)))
+
+
+def circle_loop(
+    network: WalkingNetwork, start: int, steps: int, rules: AudienceRules, step_length_m: float, seed: int
+) -> Walk:
+    """The routing engines' round trip: two waypoints on a circle of the goal's length, routed between.
+
+    The circle passes through the start, its circumference is the goal's length and
+    its centre lies at a random bearing (GraphHopper's round_trip); used to compare.
+    """
+    rng = random.Random(seed)
+    target_m = steps * step_length_m
+    radius = target_m / (2 * math.pi)
+    bearing = rng.uniform(0, 2 * math.pi)
+    index = network.node_ids.index(start)
+    x0, y0 = network.node_xy[index]
+    cx, cy = x0 + radius * math.sin(bearing), y0 + radius * math.cos(bearing)
+    back = bearing + math.pi
+    to_lonlat = Transformer.from_crs(network.crs_metric, "EPSG:4326", always_xy=True)
+    weight = network.weight(rules, prefer_green=False)
+    nodes = [start]
+    for turn in (2 * math.pi / 3, 4 * math.pi / 3):
+        angle = back + turn
+        lon, lat = to_lonlat.transform(cx + radius * math.sin(angle), cy + radius * math.cos(angle))
+        nodes.append(network.nearest_node(lon, lat)[0])
+    nodes.append(start)
+    path = [start]
+    for a, b in itertools.pairwise(nodes):
+        try:
+            path.extend(nx.dijkstra_path(network.graph, a, b, weight=weight)[1:])
+        except nx.NetworkXNoPath:
+            continue
+    return _walk(network.graph, path, step_length_m)

@@ -1,0 +1,96 @@
+"""Routes and step-goal loops on Sysert's hand-drawn network: the API, GPX files, the page and errors."""
+
+from __future__ import annotations
+
+import gpxpy
+import pytest
+
+from webmap import loops
+
+DAM = "56.4948,60.8112"  # the embankment by the dam, where the walks start
+CENTRE = "56.5,60.8167"
+
+
+@pytest.fixture
+def loops_client(app):
+    loops.init_app(app)  # until webmap/__init__.py registers it
+    return app.test_client()
+
+
+@pytest.mark.parametrize("audience", ["adults", "seniors", "children", "limited-mobility"])
+@pytest.mark.parametrize("steps", [3_000, 6_000, 10_000])
+def test_loops_hit_the_goal_for_every_audience(loops_client, audience, steps):
+    response = loops_client.get(f"/api/loops?start={DAM}&steps={steps}&audience={audience}&prefer=green")
+    assert response.status_code == 200, response.get_json()
+    found = response.get_json()["loops"]
+    assert 1 <= len(found) <= 3
+    for loop in found:
+        assert abs(loop["steps"] - steps) <= 0.05 * steps
+        assert loop["audience"] == audience
+        assert 0 <= loop["green_share"] <= 1
+        assert loop["geometry"]["coordinates"][0] == loop["geometry"]["coordinates"][-1]
+        assert {"length_m", "duration_s", "energy_kcal", "terrenkur_class", "gpx"} <= set(loop)
+
+
+def test_a_loop_downloads_as_the_same_gpx(loops_client):
+    body = loops_client.get(f"/api/loops?start={DAM}&steps=6000&audience=seniors").get_json()
+    first = body["loops"][0]
+    response = loops_client.get(first["gpx"])
+    assert response.status_code == 200
+    assert response.mimetype == "application/gpx+xml"
+    assert "attachment" in response.headers["Content-Disposition"]
+    document = gpxpy.parse(response.get_data(as_text=True))
+    points = document.tracks[0].segments[0].points
+    assert len(points) == len(first["geometry"]["coordinates"])
+    assert loops_client.get(first["gpx"]).data == response.data
+
+
+def test_route_between_two_places(loops_client):
+    response = loops_client.get(f"/api/route?from={DAM}&to={CENTRE}&audience=limited-mobility")
+    assert response.status_code == 200
+    route = response.get_json()["route"]
+    assert route["length_m"] > 500
+    assert route["steps"] == round(route["length_m"] / 0.62)
+    gpx = loops_client.get(route["gpx"])
+    assert gpx.status_code == 200 and b"<trkpt" in gpx.data
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "field", "message"),
+    [
+        (f"/api/loops?start={DAM}&steps=6000&audience=cats", 400, "audience", "unknown audience 'cats'"),
+        ("/api/loops?start=56.60,60.81&steps=6000", 422, "start", "from the walking network"),
+        (f"/api/loops?start={DAM}&steps=100", 400, "steps", "whole number from 500"),
+        (f"/api/loops?start={DAM}&steps=ten", 400, "steps", "whole number"),
+        ("/api/loops?start=north&steps=6000", 400, "start", "LAT,LON"),
+        ("/api/loops?start=95,60.8&steps=6000", 400, "start", "not a place on Earth"),
+        (f"/api/loops?start={DAM}&steps=6000&prefer=fast", 400, "prefer", "green or short"),
+        (f"/api/loops.gpx?start={DAM}&steps=6000&index=7", 404, "index", "there is no loop"),
+        (f"/api/route?from={DAM}&to=56.3,60.5", 422, "to", "from the walking network"),
+        (f"/api/route?from={DAM}", 400, "to", "LAT,LON"),
+    ],
+)
+def test_errors_answer_the_one_json_shape(loops_client, url, status, field, message):
+    response = loops_client.get(url)
+    assert response.status_code == status
+    error = response.get_json()["error"]
+    assert error["status"] == status and error["field"] == field
+    assert message in error["message"]
+
+
+def test_a_goal_the_network_cannot_hold_is_a_422(loops_client):
+    response = loops_client.get(f"/api/loops?start={DAM}&steps=40000&audience=limited-mobility")
+    assert response.status_code == 422
+    assert response.get_json()["error"]["field"] == "steps"
+
+
+def test_loops_page_is_phone_first_and_offline(loops_client):
+    response = loops_client.get("/loops?lang=ru")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'name="viewport"' in page
+    assert "loops.js" in page and "loops.css" in page
+    assert "L.control.locate" in page
+    assert "https://cdn" not in page and "unpkg" not in page
+    for audience in ("adults", "seniors", "children", "limited-mobility"):
+        assert f'value="{audience}"' in page

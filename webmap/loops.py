@@ -1,0 +1,255 @@
+"""Routes and step-goal loops on the walking network: the API, their GPX files and the phone-first page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from typing import Any
+
+import folium
+from flask import Blueprint, Flask, current_app, render_template, request, url_for
+from flask_babel import gettext as _
+from folium.plugins import LocateControl
+
+from geo.coords import latlon
+from routes import loops as loop_search
+from routes.audiences import Audience, load_audiences
+from routes.figures import audience_figures, measure_track
+from routes.gpx import GpxText, build_gpx
+from routes.network import WalkingNetwork, build_network, rules_for
+from routes.tracks import Stop, Track
+from webmap.errors import ApiError
+from webmap.i18n import select_language
+from webmap.pack_access import get_pack, get_tiles
+
+EXTENSION = "ecomap.network"
+STEPS_RANGE = (500, 40_000)
+DEFAULT_AUDIENCE = "adults"
+
+bp = Blueprint("loops", __name__)
+
+
+def init_app(app: Flask) -> None:
+    """Serve the routes, loops and the loops page; the network is built on first use."""
+    if "loops" not in app.blueprints:
+        app.register_blueprint(bp)
+
+
+def get_network() -> WalkingNetwork:
+    """The pack's walking network, built once per app."""
+    if EXTENSION not in current_app.extensions:
+        try:
+            current_app.extensions[EXTENSION] = build_network(get_pack())
+        except ValueError as error:
+            raise ApiError(404, str(error)) from None
+    return current_app.extensions[EXTENSION]
+
+
+def _audience() -> Audience:
+    audiences, _problems = load_audiences(get_pack().path)
+    audience_id = request.args.get("audience") or DEFAULT_AUDIENCE
+    if audience_id not in audiences:
+        known = ", ".join(sorted(audiences))
+        raise ApiError(400, f"unknown audience {audience_id!r}; one of: {known}", field="audience")
+    return audiences[audience_id]
+
+
+def _point(name: str) -> tuple[float, float]:
+    """``?name=LAT,LON`` as (lon, lat); a 400 naming the argument otherwise."""
+    text = request.args.get(name, "")
+    try:
+        lat, lon = (float(part) for part in text.split(","))
+    except ValueError:
+        raise ApiError(400, f"'{name}' must be LAT,LON in degrees, got {text[:40]!r}", field=name) from None
+    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ApiError(400, f"'{name}' {text[:40]!r} is not a place on Earth (LAT,LON)", field=name)
+    return lon, lat
+
+
+def _steps() -> int:
+    text = request.args.get("steps", "")
+    low, high = STEPS_RANGE
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise ApiError(
+            400, f"'steps' must be a whole number from {low:,} to {high:,}, got {text[:20]!r}", "steps"
+        )
+    return int(text)
+
+
+def _prefer_green() -> bool:
+    prefer = request.args.get("prefer", "green")
+    if prefer not in ("green", "short"):
+        raise ApiError(400, f"'prefer' must be green or short, got {prefer[:20]!r}", field="prefer")
+    return prefer == "green"
+
+
+def _loops() -> tuple[list[loop_search.Walk], Audience, dict[str, str]]:
+    network = get_network()
+    audience = _audience()
+    lon, lat = _point("start")
+    steps = _steps()
+    prefer_green = _prefer_green()
+    rules = rules_for(audience)
+    try:
+        start = loop_search.start_node(network, lon, lat, "start", rules)
+        walks = loop_search.find_loops(network, start, steps, rules, audience.step_length_m, prefer_green)
+    except loop_search.RoutingError as error:
+        raise ApiError(422, str(error), field=error.field) from None
+    query = {
+        "start": request.args["start"],
+        "steps": str(steps),
+        "audience": audience.id,
+        "prefer": "green" if prefer_green else "short",
+    }
+    return walks, audience, query
+
+
+@bp.get("/api/loops")
+def api_loops():
+    """Up to three loops from ``start`` for ``steps`` and ``audience``, with metrics and GPX links."""
+    walks, audience, query = _loops()
+    lang = select_language()
+    return {
+        "loops": [
+            {**walk_summary(walk, audience, lang), "gpx": url_for("loops.loops_gpx", **query, index=index)}
+            for index, walk in enumerate(walks)
+        ]
+    }
+
+
+@bp.get("/api/loops.gpx")
+def loops_gpx():
+    """Loop ``index`` of the same question as GPX (the search is deterministic)."""
+    walks, audience, query = _loops()
+    index_text = request.args.get("index", "0")
+    if not index_text.isdigit() or int(index_text) >= len(walks):
+        raise ApiError(404, f"there is no loop {index_text[:10]!r}; {len(walks)} found", field="index")
+    lang = select_language()
+    track = walk_track(walks[int(index_text)], audience, _("Loop of %(steps)s steps", steps=query["steps"]))
+    return _gpx_response(track, audience, lang, f"loop-{query['steps']}-{index_text}.gpx")
+
+
+@bp.get("/api/route")
+def api_route():
+    """The shortest suitable path between ``from`` and ``to`` for ``audience``, with metrics and GPX."""
+    network = get_network()
+    audience = _audience()
+    rules = rules_for(audience)
+    (from_lon, from_lat), (to_lon, to_lat) = _point("from"), _point("to")
+    try:
+        start = loop_search.start_node(network, from_lon, from_lat, "from", rules)
+        end = loop_search.start_node(network, to_lon, to_lat, "to", rules)
+        walk = loop_search.route(network, start, end, rules, audience.step_length_m)
+    except loop_search.RoutingError as error:
+        raise ApiError(422, str(error), field=error.field) from None
+    lang = select_language()
+    if request.args.get("format") == "gpx":
+        return _gpx_response(walk_track(walk, audience, _("Route")), audience, lang, "route.gpx")
+    query = {key: request.args[key] for key in ("from", "to")}
+    gpx = url_for("loops.api_route", **query, audience=audience.id, format="gpx")
+    return {"route": {**walk_summary(walk, audience, lang), "gpx": gpx}}
+
+
+def walk_track(walk: loop_search.Walk, audience: Audience, name: str) -> Track:
+    """A found walk as a Track, so that it gets the tracks' metrics and GPX."""
+    lons, lats, heights = zip(*walk.coords, strict=True) if len(walk.coords) > 1 else ((), (), ())
+    start = Stop("start", "start", {"ru": "Старт", "en": "Start"}, {"ru": "", "en": ""}, lons[0], lats[0])
+    return Track(
+        id="walk",
+        file="",
+        name={"ru": name, "en": name},
+        description={"ru": "", "en": ""},
+        mode="walk",
+        months=tuple(range(1, 13)),
+        audiences=(audience.id,),
+        surface="",
+        source="ecomap walking network",
+        accuracy="approximate: on the pack's walking network",
+        elevation_note="",
+        updated=dt.date(2000, 1, 1),
+        lons=tuple(lons),
+        lats=tuple(lats),
+        elevations_m=tuple(heights),
+        stops=(start,),
+    )
+
+
+def walk_summary(walk: loop_search.Walk, audience: Audience, lang: str) -> dict[str, Any]:
+    """A walk's line and figures as JSON-ready data (the same metrics as a track's)."""
+    track = walk_track(walk, audience, "")
+    measure = measure_track(track, get_pack().crs_metric)
+    figures = audience_figures(track, measure, audience)
+    return {
+        "audience": audience.id,
+        "length_m": measure.length_m,
+        "steps": figures.steps,
+        "duration_s": figures.duration_s,
+        "energy_kcal": figures.energy_kcal,
+        "duration_complete": measure.duration_complete,
+        "ascent_m": measure.climb.ascent_m,
+        "max_gradient_pct": measure.max_gradient_pct,
+        "terrenkur_class": measure.terrenkur_class,
+        "green_share": walk.green_share,
+        "repeated_share": walk.repeated_share,
+        "geometry": {"type": "LineString", "coordinates": [[lon, lat] for lon, lat, _h in walk.coords]},
+    }
+
+
+def _gpx_response(track: Track, audience: Audience, lang: str, filename: str):
+    measure = measure_track(track, get_pack().crs_metric)
+    figures = audience_figures(track, measure, audience)
+    text = GpxText(
+        description=_(
+            "%(length)s m, %(steps)s steps", length=f"{measure.length_m:,.0f}", steps=figures.steps
+        ),
+        author="ecomap",
+        link_text=_("Step-goal loops"),
+        keywords="ecomap, walk",
+    )
+    document = build_gpx(track, lang, text, url_for("loops.loops_page", _external=True))
+    response = current_app.response_class(document, mimetype="application/gpx+xml")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/loops")
+def loops_page():
+    """Phone-first: tap a start or use the device's place, choose steps and audience, see the loops."""
+    pack = get_pack()
+    audiences, _problems = load_audiences(pack.path)
+    tiles = get_tiles()
+    loop_map = folium.Map(
+        tiles=None,
+        control_scale=True,
+        location=latlon(pack.center_lon, pack.center_lat),
+        zoom_start=pack.zoom,
+    )
+    if tiles.url:
+        folium.TileLayer(tiles.url, attr=tiles.attribution, name=_("Base map"), control=False).add_to(
+            loop_map
+        )
+    LocateControl(strings={"title": _("Use my location")}).add_to(loop_map)
+    root = loop_map.get_root()
+    root.render()
+    texts = {
+        "steps": _("steps"),
+        "loop": _("Loop"),
+        "green": _("green"),
+        "repeated": _("repeated"),
+        "minutes": _("min"),
+        "kcal": _("kcal"),
+        "download": _("Download GPX"),
+        "pick": _("Tap the map to choose a start."),
+        "searching": _("Searching for loops…"),
+    }
+    return render_template(
+        "loops.html",
+        audiences=list(audiences.values()),
+        map_name=loop_map.get_name(),
+        map_header=root.header.render(),
+        map_html=root.html.render(),
+        map_script=root.script.render(),
+        texts_json=json.dumps(texts, ensure_ascii=False),
+        api_url=url_for("loops.api_loops"),
+    )

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from webmap.logs import request_id
+
+RETRY_AFTER_S = 10  # what a 503 asks clients to wait before trying again
 
 
 class ApiError(Exception):
@@ -37,6 +40,16 @@ def wants_json() -> bool:
 
 def _json_error(status: int, message: str, field: str | None = None) -> tuple[Response, int]:
     return jsonify(error_body(status, message, field)), status
+
+
+def service_unavailable(field: str):
+    """A 503 with Retry-After: the JSON shape naming ``field`` (such as "database"), or an error page."""
+    headers = {"Retry-After": str(RETRY_AFTER_S)}
+    if wants_json():
+        response, status = _json_error(503, f"the {field} is unavailable; try again shortly", field)
+        return response, status, headers
+    message = _("This page is unavailable right now. Please try again in a minute.")
+    return render_template("error.html", status=503, message=message), 503, headers
 
 
 def init_app(app: Flask) -> None:

@@ -12,7 +12,7 @@ from shapely.geometry import mapping
 
 from geo.coords import leaflet_bounds
 from geo.pack import CityPack
-from webmap.db import EXTENSION, get_db
+from webmap.db import DATABASE_DOWN, EXTENSION, get_db
 from webmap.pack_access import get_pack, get_tiles
 from webmap.popups import POPUP_KEY, TOOLTIP_KEY, SafePopup, SafeTooltip
 from webmap.proposals_sites import Site
@@ -171,12 +171,19 @@ def sites_map_parts(
 
 
 def approved_proposals_group(lang: str) -> folium.FeatureGroup | None:
-    """The city map's "urban projects" layer of approved proposals; None when there are none (or no DB)."""
+    """The city map's "urban projects" layer of approved proposals; None when there are none (or no DB).
+
+    While the database is down the city map is drawn without this layer rather than not at all.
+    """
     if EXTENSION not in current_app.extensions:
         return None
-    with get_db().read() as session:
-        proposals = find_proposals(session, Filters())
-        votes = vote_counts(session, [proposal.id for proposal in proposals])
+    try:
+        with get_db().read() as session:
+            proposals = find_proposals(session, Filters())
+            votes = vote_counts(session, [proposal.id for proposal in proposals])
+    except DATABASE_DOWN as error:
+        current_app.logger.warning("city map without proposals, the database is unavailable: %s", error)
+        return None
     if not proposals:
         return None
     name = _("Approved student proposals")

@@ -7,6 +7,7 @@ import datetime as dt
 from flask import Blueprint, Flask, current_app, render_template, request
 
 from webmap.citymap import OverlaySource, build_city_map
+from webmap.db import EXTENSION as DATABASE
 from webmap.i18n import select_language
 from webmap.pack_access import get_pack, get_tiles, parse_date
 
@@ -43,9 +44,18 @@ def city_map():
 
 @bp.get("/healthz")
 def healthz():
-    """200 with the pack's id and layer count once the pack is loaded."""
+    """200 with the pack's id and layer count; 503 and status "degraded" while the database is down."""
     pack = get_pack()
-    return {"status": "ok", "pack": pack.id, "layers": len(pack.layers), "time": _now()}
+    database = current_app.extensions.get(DATABASE)
+    database_ok = database is None or database.ping()
+    body = {
+        "status": "ok" if database_ok else "degraded",
+        "pack": pack.id,
+        "layers": len(pack.layers),
+        "database": "ok" if database_ok else "down",
+        "time": _now(),
+    }
+    return body, 200 if database_ok else 503
 
 
 def _now() -> str:

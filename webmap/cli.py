@@ -14,6 +14,7 @@ from geo.pack import check_pack, load_pack
 from routes import check_tracks
 from routes.catalog import load_catalog
 from webmap import proposal_cli, track_cli
+from webmap.proposals_sites import SitesError
 from webmap.settings import read_settings
 
 
@@ -58,6 +59,6 @@ def main() -> None:
     """Entry point of the console script: a broken pack is a message and exit 1, not a traceback."""
     try:
         cli.main(prog_name="ecomap")
-    except PackError as error:
+    except (PackError, SitesError) as error:
         click.echo(f"ecomap: {error}", err=True)
         sys.exit(1)

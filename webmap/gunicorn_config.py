@@ -1,0 +1,55 @@
+"""Gunicorn settings for ecomap (``gunicorn -c python:webmap.gunicorn_config``): a broken pack is a message.
+
+Without them an error in the app factory makes every worker log a traceback and the master stop
+with "Worker failed to boot". With them the master checks the city pack (layers, tracks and
+proposal sites) before it listens or forks: a broken pack prints ``ecomap: <the problems>`` and
+exits with 1. A pack that breaks later, when a worker restarts, is one line from that worker and
+gunicorn's "App failed to load" exit (4). Options given on the command line apply on top.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from gunicorn.errors import AppImportError
+
+from geo.errors import PackError
+from geo.pack import load_pack
+from routes.catalog import load_catalog
+from webmap.proposals_sites import SitesError, load_sites
+from webmap.settings import read_settings
+
+wsgi_app = "webmap:create_app()"
+START_UP_ERRORS = (PackError, SitesError)  # TrackError is a PackError
+
+
+def check_pack(path: str) -> None:
+    """Load the pack as the app will (layers, tracks, sites); PackError or SitesError if it is broken."""
+    pack = load_pack(path)
+    load_catalog(pack)
+    load_sites(pack)
+
+
+def on_starting(server) -> None:
+    """In the master, before it listens: stop with the pack's problems instead of failing in every worker."""
+    try:
+        check_pack(read_settings(os.environ)["PACK"])
+    except START_UP_ERRORS as error:
+        print(f"ecomap: {error}", file=sys.stderr, flush=True)
+        if server.pidfile is not None:
+            server.pidfile.unlink()
+        raise SystemExit(1) from None
+
+
+def post_fork(_server, worker) -> None:
+    """Make a worker report a pack broken since start-up as an app load error: one line, no traceback."""
+    load = worker.load_wsgi
+
+    def load_wsgi() -> None:
+        try:
+            load()
+        except START_UP_ERRORS as error:
+            raise AppImportError(f"ecomap: {error}") from None
+
+    worker.load_wsgi = load_wsgi

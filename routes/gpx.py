@@ -130,14 +130,19 @@ def recorded_points(document: gpxpy.gpx.GPX, name: str) -> list[tuple[float, flo
     return positions
 
 
-def _check_point(point: gpxpy.gpx.GPXTrackPoint | gpxpy.gpx.GPXRoutePoint, index: int, name: str) -> None:
+def _check_point(
+    point: gpxpy.gpx.GPXTrackPoint | gpxpy.gpx.GPXRoutePoint | gpxpy.gpx.GPXWaypoint,
+    index: int,
+    name: str,
+    what: str = "point",
+) -> None:
     """Raise GpxImportError for a position off the Earth or a height that is not a finite number."""
     if not -90 <= point.latitude <= 90:  # NaN fails every comparison
-        raise GpxImportError(f"{name}: point {index}: latitude {point.latitude} is outside -90..90")
+        raise GpxImportError(f"{name}: {what} {index}: latitude {point.latitude} is outside -90..90")
     if not -180 <= point.longitude <= 180:
-        raise GpxImportError(f"{name}: point {index}: longitude {point.longitude} is outside -180..180")
+        raise GpxImportError(f"{name}: {what} {index}: longitude {point.longitude} is outside -180..180")
     if point.elevation is not None and not math.isfinite(point.elevation):
-        raise GpxImportError(f"{name}: point {index}: elevation {point.elevation} is not a finite number")
+        raise GpxImportError(f"{name}: {what} {index}: elevation {point.elevation} is not a finite number")
 
 
 def import_gpx(data: bytes, name: str, updated: dt.date) -> dict:
@@ -170,6 +175,7 @@ def import_gpx(data: bytes, name: str, updated: dt.date) -> dict:
     line = [[lon, lat] if ele is None else [lon, lat, ele] for lon, lat, ele in positions]
     features = [{"type": "Feature", "id": track_id, "properties": properties, "geometry": _line(line)}]
     for index, waypoint in enumerate(document.waypoints, start=1):
+        _check_point(waypoint, index - 1, name, "waypoint")
         features.append(_stop_feature(track_id, index, waypoint))
     return {"type": "FeatureCollection", "features": features}
 

@@ -7,6 +7,7 @@ and in requests.
 from __future__ import annotations
 
 import http.client
+import itertools
 import json
 import os
 import signal
@@ -38,6 +39,7 @@ READ_PATHS = (
     "/api/proposals",
     "/healthz",
 )
+_LOADS = itertools.count(1)  # numbers each load run, so that its proposals' titles are its own
 
 
 def free_port() -> int:
@@ -229,6 +231,7 @@ class Load:
         expected: Callable[[str, int], bool] | None = None,
     ):
         self.port = port
+        self.number = next(_LOADS)
         self.tally = Tally()
         self._stop = threading.Event()
         self._deadline = time.monotonic() + max_s
@@ -277,7 +280,7 @@ class Load:
     def _write(self, number: int) -> None:
         done = 0
         while self._running(done):
-            title = f"Load test bench w{number} n{done}"
+            title = f"Load test bench l{self.number} w{number} n{done}"
             with self.tally.lock:
                 self.tally.attempted.append(title)
             answer = self._one("POST", "/api/proposals", feature(title=title))

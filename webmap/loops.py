@@ -234,7 +234,6 @@ def loops_page():
     root.render()
     texts = {
         "steps": _("steps"),
-        "loop": _("Loop"),
         "green": _("green"),
         "repeated": _("repeated"),
         "minutes": _("min"),

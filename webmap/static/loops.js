@@ -32,7 +32,7 @@
       Math.round(loop.green_share * 100) + " % " + texts.green,
       Math.round(loop.repeated_share * 100) + " % " + texts.repeated
     ];
-    li.appendChild(document.createTextNode(texts.loop + " " + (index + 1) + ": " + figures.join(" · ") + " "));
+    li.appendChild(document.createTextNode(figures.join(" · ") + " "));
     var link = document.createElement("a");
     link.href = loop.gpx;
     link.textContent = texts.download;

@@ -59,6 +59,7 @@ def _ok(schema: dict[str, Any], media: str = "application/json", text: str = "OK
     return {"description": text, "content": {media: {"schema": schema}}}
 
 
+_NOT_MODIFIED = {"description": "Not modified: the If-None-Match ETag still matches"}
 _BAD_QUERY = _error("A query argument is malformed; `field` names it")
 _UNAVAILABLE = _error("The database cannot be reached; try again later")
 _TOO_BIG = _error(f"The body is over the limit ({MAX_BODY_BYTES} bytes for a proposal)")
@@ -266,7 +267,8 @@ def _paths() -> dict[str, Any]:
                             "required": ["layers"],
                             "properties": {"layers": {"type": "array", "items": _ref("Layer")}},
                         }
-                    )
+                    ),
+                    "304": _NOT_MODIFIED,
                 },
             }
         },
@@ -280,6 +282,7 @@ def _paths() -> dict[str, Any]:
                 ],
                 "responses": {
                     "200": _ok(_ref("FeatureCollection"), GEOJSON),
+                    "304": _NOT_MODIFIED,
                     "400": _BAD_QUERY,
                     "404": _error("No such layer"),
                 },
@@ -298,6 +301,7 @@ def _paths() -> dict[str, Any]:
                             "properties": {"tracks": {"type": "array", "items": _ref("TrackSummary")}},
                         }
                     ),
+                    "304": _NOT_MODIFIED,
                     "400": _BAD_QUERY,
                 },
             }
@@ -309,7 +313,7 @@ def _paths() -> dict[str, Any]:
                 "parameters": [_path("track_id", "A track id from GET /api/tracks"), _MASS, _LANG],
                 "responses": {
                     "200": _ok(_ref("TrackFeature"), GEOJSON),
-                    "304": {"description": "Not modified (the ETag matches)"},
+                    "304": _NOT_MODIFIED,
                     "400": _BAD_QUERY,
                     "404": _error("No such track"),
                 },
@@ -328,7 +332,7 @@ def _paths() -> dict[str, Any]:
                 ],
                 "responses": {
                     "200": _ok({"type": "string"}, "application/gpx+xml", "The GPX document"),
-                    "304": {"description": "Not modified (the ETag matches)"},
+                    "304": _NOT_MODIFIED,
                     "400": _page_or_json_error("The track is not meant for that audience"),
                     "404": _page_or_json_error("No such track"),
                 },

@@ -25,7 +25,7 @@ def app(app):
 def open_track(page, live_server, track_id: str, lang: str = "en"):
     page.goto(f"{live_server.url}/tracks/{track_id}?lang={lang}")
     page.wait_for_selector("path.ecomap-track-line")
-    page.wait_for_function("!document.querySelector('.leaflet-zoom-anim')")  # fitBounds has settled
+    page.wait_for_function("() => !document.querySelector('.leaflet-zoom-anim')")  # fitBounds has settled
 
 
 def test_track_and_stops_are_drawn(page, page_log, live_server):

@@ -61,7 +61,10 @@ def _ok(schema: dict[str, Any], media: str = "application/json", text: str = "OK
 
 _NOT_MODIFIED = {"description": "Not modified: the If-None-Match ETag still matches"}
 _BAD_QUERY = _error("A query argument is malformed; `field` names it")
-_UNAVAILABLE = _error("The database cannot be reached; try again later")
+_UNAVAILABLE = {
+    **_error("The database cannot be reached (`field` is database); try again after Retry-After seconds"),
+    "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+}
 _TOO_BIG = _error(f"The body is over the limit ({MAX_BODY_BYTES} bytes for a proposal)")
 
 _LANG = _query("lang", {"type": "string"}, "Interface language (ru or en); others fall back to the default")
@@ -248,8 +251,14 @@ def _schemas() -> dict[str, Any]:
         },
         "Health": {
             "type": "object",
-            "required": ["status"],
-            "properties": {"status": {"type": "string"}, "pack": {"type": "string"}},
+            "required": ["status", "pack", "database"],
+            "properties": {
+                "status": {"enum": ["ok", "degraded"]},
+                "pack": {"type": "string"},
+                "layers": {"type": "integer", "minimum": 0},
+                "database": {"enum": ["ok", "down"]},
+                "time": {"type": "string"},
+            },
         },
     }
 
@@ -399,14 +408,11 @@ def _paths() -> dict[str, Any]:
         },
         "/healthz": {
             "get": {
-                "summary": "Whether the service can answer: pack loaded, database reachable",
+                "summary": "Whether the service can answer: the pack loaded, the database reachable",
                 "operationId": "health",
                 "responses": {
                     "200": _ok(_ref("Health")),
-                    "503": {
-                        "description": "Something the service needs is down",
-                        "content": {"application/json": {"schema": {"type": "object"}}},
-                    },
+                    "503": _ok(_ref("Health"), text="Degraded: the database is down"),
                 },
             }
         },

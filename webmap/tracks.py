@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 
 from flask import Blueprint, Flask, abort, current_app, make_response, render_template, request, url_for
 from flask_babel import gettext as _
@@ -23,6 +25,8 @@ from webmap.views import add_city_map_overlays
 EXTENSION = "ecomap.tracks"
 MASS_RANGE_KG = (20.0, 250.0)
 GPX_MAX_AGE_S = 3600
+GPX_CACHE = "ecomap.gpx_cache"
+GPX_CACHE_SIZE = 256
 
 bp = Blueprint("tracks", __name__)
 
@@ -31,6 +35,7 @@ def init_app(app: Flask) -> None:
     """Load and measure the pack's tracks once (TrackError if they are broken); serve the blueprint."""
     with app.app_context():
         app.extensions[EXTENSION] = load_catalog(get_pack())
+    app.extensions[GPX_CACHE] = functools.lru_cache(maxsize=GPX_CACHE_SIZE)(_gpx_bytes)
     if "tracks" not in app.blueprints:
         app.register_blueprint(bp)
         add_city_map_overlays(app, city_map_overlays)
@@ -117,13 +122,30 @@ def track_gpx(track_id: str):
     """The track as a GPX 1.1 attachment in the request's language, with ETag and caching headers."""
     catalog = get_catalog()
     track = _page_track(catalog, track_id)
-    document = gpx_document(catalog, track, _audience_of(track), select_language())
+    document, etag = _cached_gpx(catalog, track, _audience_of(track), select_language())
     response = current_app.response_class(document, mimetype="application/gpx+xml")
     response.headers["Content-Disposition"] = f'attachment; filename="{track.id}.gpx"'
     response.headers["Cache-Control"] = f"public, max-age={GPX_MAX_AGE_S}"
     response.vary.add("Accept-Language")
-    response.add_etag()
+    response.set_etag(etag)
     return response.make_conditional(request)
+
+
+def _cached_gpx(catalog: Catalog, track: Track, audience_id: str, lang: str) -> tuple[bytes, str]:
+    """The GPX bytes and their ETag from the app's cache (see ``_gpx_bytes``)."""
+    return current_app.extensions[GPX_CACHE](track.id, audience_id, lang, request.host_url)
+
+
+def _gpx_bytes(track_id: str, audience_id: str, lang: str, _host_url: str) -> tuple[bytes, str]:
+    """The GPX bytes and their ETag, built once per track, audience, language and host.
+
+    The tracks are loaded once at start-up and never change while the app runs, so
+    the document is a pure function of these keys (the host is in the track's link);
+    the cache is bounded, since the host comes from the request.
+    """
+    catalog = get_catalog()
+    document = gpx_document(catalog, catalog.tracks[track_id], audience_id, lang).encode("utf-8")
+    return document, hashlib.sha1(document, usedforsecurity=False).hexdigest()
 
 
 def gpx_document(catalog: Catalog, track: Track, audience_id: str, lang: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import tempfile
@@ -15,7 +16,7 @@ import shapely
 from shapely.geometry import mapping
 from shapely.geometry.polygon import orient
 
-from geo.pack import CITY_FILE, LAYERS_DIR, check_pack
+from geo.pack import CITY_FILE, ID_PATTERN, LAYERS_DIR, check_pack
 
 DEFAULT_MAPPING = Path(__file__).with_name("osm_tags.toml")
 PACK_MAPPING = "osm.toml"
@@ -144,6 +145,62 @@ def _rule(entry: dict[str, Any], label: str) -> LayerRule:
     )
 
 
+def create_pack(extract: str | Path, pack_path: str | Path) -> Path:
+    """Start a new pack framed by the extract's bounds: a city.toml without layers (the import adds them).
+
+    The bbox is the extract's header box rounded outwards to 4 decimals, the metric
+    CRS its centre's UTM zone; the names are the folder's, to be edited.
+    """
+    extract, pack_path = Path(extract), Path(pack_path)
+    if (pack_path / CITY_FILE).exists():
+        raise OsmImportError(f"{pack_path}: already a pack; import without --create to update it")
+    if not ID_PATTERN.match(pack_path.name):
+        raise OsmImportError(f"{pack_path}: a pack's folder name must match [a-z0-9-]+ (it is the pack's id)")
+    box = _header_box(extract)
+    if box is None:
+        raise OsmImportError(f"{extract}: the extract's header gives no bounds; write city.toml by hand")
+    west, south = math.floor(box[0] * 1e4) / 1e4, math.floor(box[1] * 1e4) / 1e4
+    east, north = math.ceil(box[2] * 1e4) / 1e4, math.ceil(box[3] * 1e4) / 1e4
+    lon, lat = (west + east) / 2, (south + north) / 2
+    zone = int((lon + 180) // 6) + 1
+    epsg = (32600 if lat >= 0 else 32700) + zone
+    (pack_path / LAYERS_DIR).mkdir(parents=True, exist_ok=True)
+    (pack_path / CITY_FILE).write_text(
+        f"""# Started by `ecomap import-osm --create` from {extract.name}: edit the names, centre and zoom.
+id = {_toml(pack_path.name)}
+name_ru = {_toml(pack_path.name)}
+name_en = {_toml(pack_path.name)}
+center_lat = {round(lat, 6)}
+center_lon = {round(lon, 6)}
+bbox = [{west}, {south}, {east}, {north}]
+zoom = 14
+crs_metric = "EPSG:{epsg}"
+
+[tiles]
+url = "https://tile.openstreetmap.org/{{z}}/{{x}}/{{y}}.png"
+attribution = "© OpenStreetMap contributors"
+""",
+        encoding="utf-8",
+    )
+    return pack_path
+
+
+def _header_box(extract: Path) -> tuple[float, float, float, float] | None:
+    """The extract's header bounds ``(west, south, east, north)``, or None when it gives none."""
+    import osmium
+
+    _check_magic(extract)
+    try:
+        reader = osmium.io.Reader(osmium.io.File(str(extract), "pbf"), osmium.osm.osm_entity_bits.NOTHING)
+        box = reader.header().box()
+        reader.close()
+    except RuntimeError as error:
+        raise OsmImportError(f"{extract}: unreadable PBF: {error}") from None
+    if not box.valid():
+        return None
+    return (box.bottom_left.lon, box.bottom_left.lat, box.top_right.lon, box.top_right.lat)
+
+
 def import_osm(extract: str | Path, pack_path: str | Path) -> ImportSummary:
     """Import ``extract`` into the pack: write its imported layers in a copy, check it, then swap it in.
 
@@ -193,25 +250,20 @@ def _read_city(pack_path: Path) -> dict[str, Any]:
         raise OsmImportError(f"{pack_path / CITY_FILE}: unreadable TOML: {error}") from None
 
 
-def _check_extract(extract: Path, bbox: tuple[float, ...]) -> None:
-    """Refuse a missing file, a file that is not PBF, and an extract whose bounds miss the pack."""
-    import osmium
-
+def _check_magic(extract: Path) -> None:
     try:
         head = extract.read_bytes()[:64]
     except OSError as error:
         raise OsmImportError(f"{extract}: cannot read the extract: {error.strerror}") from None
     if PBF_MAGIC not in head:
         raise OsmImportError(f"{extract}: not an OpenStreetMap PBF file (no OSMHeader block)")
-    try:
-        reader = osmium.io.Reader(osmium.io.File(str(extract), "pbf"), osmium.osm.osm_entity_bits.NOTHING)
-        box = reader.header().box()
-        reader.close()
-    except RuntimeError as error:
-        raise OsmImportError(f"{extract}: unreadable PBF: {error}") from None
-    if box.valid():
-        west, south = box.bottom_left.lon, box.bottom_left.lat
-        east, north = box.top_right.lon, box.top_right.lat
+
+
+def _check_extract(extract: Path, bbox: tuple[float, ...]) -> None:
+    """Refuse a missing file, a file that is not PBF, and an extract whose bounds miss the pack."""
+    box = _header_box(extract)
+    if box is not None:
+        west, south, east, north = box
         if east < bbox[0] or west > bbox[2] or north < bbox[1] or south > bbox[3]:
             raise OsmImportError(
                 f"{extract}: the extract covers [{west}, {south}, {east}, {north}], "

@@ -267,3 +267,29 @@ def test_loops_are_deterministic(network):
 def test_a_start_far_from_the_network_is_refused(network):
     with pytest.raises(RoutingError, match="from the walking network; it must be within 500 m"):
         start_node(network, 24.90, 60.17, "start", rules_for(ADULTS))
+
+
+def test_cli_creates_a_pack_framed_by_the_extract(tmp_path):
+    group = click.Group()
+    osm_cli.register(group)
+    pack = tmp_path / "helsinki"
+    result = CliRunner().invoke(group, ["import-osm", str(EXTRACT), "--pack", str(pack), "--create"])
+    assert result.exit_code == 0, result.output
+    city = load_pack(pack)
+    assert city.bbox == (24.9351, 60.1641, 24.9535, 60.1792)
+    assert city.crs_metric == "EPSG:32635"
+    assert {"osm-paths", "osm-parks"} <= set(city.layers)
+    again = CliRunner().invoke(group, ["import-osm", str(EXTRACT), "--pack", str(pack), "--create"])
+    assert again.exit_code == 1
+    assert "already a pack" in again.output
+
+
+def test_cli_create_leaves_nothing_behind_on_a_bad_extract(tmp_path):
+    group = click.Group()
+    osm_cli.register(group)
+    bad = tmp_path / "bad.osm.pbf"
+    bad.write_text("hello")
+    result = CliRunner().invoke(group, ["import-osm", str(bad), "--pack", str(tmp_path / "town"), "--create"])
+    assert result.exit_code == 1
+    assert "is not created" in result.output
+    assert not (tmp_path / "town").exists()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 from pathlib import Path
 
 import click
 
-from geo.osm import OsmImportError, import_osm
+from geo.osm import OsmImportError, create_pack, import_osm
 
 
 def register(cli_group: click.Group) -> None:
@@ -21,13 +22,19 @@ def register(cli_group: click.Group) -> None:
 @click.option(
     "--pack", "pack", required=True, type=click.Path(path_type=Path), help="the city pack to update"
 )
-def import_osm_command(extract: Path, pack: Path) -> None:
+@click.option("--create", is_flag=True, help="start a new pack framed by the extract's bounds")
+def import_osm_command(extract: Path, pack: Path, create: bool) -> None:
     """Import parks, water, forest, the walking network, ski trails and benches from EXTRACT.osm.pbf."""
     began = time.perf_counter()
+    created = create and not pack.exists()
     try:
+        if create:
+            create_pack(extract, pack)
         summary = import_osm(extract, pack)
     except OsmImportError as error:
+        if created:
+            shutil.rmtree(pack, ignore_errors=True)
         click.echo(f"import-osm: {error}", err=True)
-        click.echo(f"import-osm: {pack} is left as it was", err=True)
+        click.echo(f"import-osm: {pack} is {'not created' if created else 'left as it was'}", err=True)
         sys.exit(1)
     click.echo(f"imported into {pack} in {time.perf_counter() - began:.1f} s: {summary}")

@@ -15,6 +15,7 @@ from geo.osm import Mapping, load_mapping, read_tagged
 from geo.pack import CityPack
 from routes.audiences import Audience
 from routes.metrics import GEOD
+from routes.tracks import REST_KINDS, read_tracks
 
 BESIDE_GREEN_M = 25.0  # a way along a park's or forest's edge counts as green
 NEAR_WATER_M = 100.0  # within 100 m of water counts as green (the issue's rule)
@@ -170,10 +171,17 @@ def _green_area(pack: CityPack, mapping: Mapping) -> shapely.Geometry:
 
 
 def _benches(pack: CityPack, mapping: Mapping) -> np.ndarray:
+    """Benches in metres: the layers with the role "bench" and the tracks' bench and tea stops."""
     points = []
     for layer_id in mapping.layers_with_role("bench"):
         if layer_id in pack.layers:
             points.extend(pack.layers[layer_id].frame.to_crs(pack.crs_metric).geometry)
+    tracks, _problems = read_tracks(pack.path)
+    stops = [stop for track in tracks.values() for stop in track.stops if stop.kind in REST_KINDS]
+    if stops:
+        transformer = Transformer.from_crs("EPSG:4326", pack.crs_metric, always_xy=True)
+        xs, ys = transformer.transform([stop.lon for stop in stops], [stop.lat for stop in stops])
+        points.extend(shapely.points(np.column_stack([xs, ys])))
     return np.array(points, dtype=object)
 
 

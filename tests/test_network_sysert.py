@@ -45,6 +45,7 @@ def test_the_network_is_connected_and_measured(network):
     edges = [data for _, _, data in network.graph.edges(data=True)]
     assert any(data["gradient_pct"] is not None for data in edges)
     assert any(data["green_share"] == 1.0 for data in edges)
+    assert any(data["benches"] for data in edges)  # the tracks' bench and tea stops
     assert {data["highway"] for data in edges} == {"footway", "path", "track", "residential"}
 
 

@@ -36,3 +36,9 @@ def test_api_errors_share_one_shape(client, method, path, body, status):
     assert set(error) == {"status", "message", "field"}
     assert error["status"] == status
     assert isinstance(error["message"], str) and error["message"]
+
+
+def test_method_not_allowed_says_which_methods_are(client):
+    response = client.delete("/api/layers")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "HEAD"}

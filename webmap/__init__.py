@@ -11,11 +11,14 @@ from flask import Flask
 
 from webmap.settings import read_settings
 
+MAX_BODY_BYTES = 1024 * 1024  # every request body; POST /api/proposals has its own, smaller limit
+
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create the app with settings from ``ECOMAP_*`` variables, overridden by ``test_config``."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(read_settings(os.environ))
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     if test_config:
         app.config.from_mapping(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -30,6 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         errors,
         i18n,
         logs,
+        openapi,
         pack_access,
         proposals,
         security,
@@ -46,6 +50,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     tracks.init_app(app)
     proposals.init_app(app)
+    openapi.init_app(app)
     caching.init_app(app)
     compression.init_app(app)
     security.init_app(app)  # last, so that it hashes the scripts of the page before compression

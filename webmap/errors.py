@@ -62,8 +62,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
         status = error.code or 500
-        # 429: keep the Retry-After that says when the client may try again
-        headers = [item for item in error.get_headers() if item[0] == "Retry-After"] if status == 429 else []
+        # keep the headers that tell the client what to do: when to retry (429), which methods (405)
+        headers = [item for item in error.get_headers() if item[0] in ("Retry-After", "Allow")]
         if wants_json():
             response, status = _json_error(status, error.description or error.name)
             return response, status, headers

@@ -21,6 +21,7 @@ MAX_LOOPS = 3
 MAX_ATTEMPTS = 24  # sampled first waypoints: the search's bound in work (hence deterministic)
 ENOUGH_ATTEMPTS = 8  # stop after this many attempts once three loops are found
 DEADLINE_S = 5.0  # and its bound in time, a safeguard
+CANDIDATES = 6  # the greenest last waypoints built and scored per attempt
 REPEAT_PENALTY = 1.0  # score = green share - penalty x repeated share
 MAX_OVERLAP = 0.5  # two loops are distinct when they share under half their way
 
@@ -139,16 +140,15 @@ def find_loops(
         close = np.flatnonzero(np.abs(total - target_m) <= AIM * target_m)
         if not len(close):
             continue
-        best = close[np.argsort(-(green[close] / total[close]))[:6]]
-        for candidate in best:
-            nodes = _join(trees, [*chain, order[candidate]], start)
-            walk = _walk(graph, nodes, step_length_m)
+        scored = []
+        for candidate in close[np.argsort(-(green[close] / total[close]))[:CANDIDATES]]:
+            walk = _walk(graph, _join(trees, [*chain, order[candidate]], start), step_length_m)
             if abs(walk.steps_count - steps) > TOLERANCE * steps:
                 continue
-            score = walk.green_share - REPEAT_PENALTY * walk.repeated_share
             if all(_overlap(walk, other) <= MAX_OVERLAP for _, other in found):
-                found.append((score, walk))
-                break
+                scored.append((walk.green_share - REPEAT_PENALTY * walk.repeated_share, walk))
+        if scored:
+            found.append(max(scored, key=lambda item: item[0]))
     found.sort(key=lambda item: -item[0])
     loops = [walk for _, walk in found[:MAX_LOOPS]]
     if not loops:

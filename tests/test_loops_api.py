@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import gpxpy
+import jsonschema
 import pytest
+from openapi_spec_validator import validate
 
-from webmap import loops
+from webmap import loops, openapi
 
 DAM = "56.4948,60.8112"  # the embankment by the dam, where the walks start
 CENTRE = "56.5,60.8167"
@@ -94,3 +96,24 @@ def test_loops_page_is_phone_first_and_offline(loops_client):
     assert "https://cdn" not in page and "unpkg" not in page
     for audience in ("adults", "seniors", "children", "limited-mobility"):
         assert f'value="{audience}"' in page
+
+
+def test_openapi_fragment_is_valid_and_covers_the_blueprint(app):
+    loops.init_app(app)
+    document = openapi.description()
+    document["paths"].update(loops.openapi_paths())
+    validate(document)
+    rules = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("loops.")}
+    assert rules - {"/loops"} == set(loops.openapi_paths())
+
+
+def test_answers_fit_the_openapi_schema(loops_client):
+    paths = loops.openapi_paths()
+    body = loops_client.get(f"/api/loops?start={DAM}&steps=6000").get_json()
+    jsonschema.validate(
+        body, paths["/api/loops"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    )
+    body = loops_client.get(f"/api/route?from={DAM}&to={CENTRE}").get_json()
+    jsonschema.validate(
+        body, paths["/api/route"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    )

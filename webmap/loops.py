@@ -252,3 +252,133 @@ def loops_page():
         texts_json=json.dumps(texts, ensure_ascii=False),
         api_url=url_for("loops.api_loops"),
     )
+
+
+def openapi_paths() -> dict[str, Any]:
+    """This blueprint's API paths for webmap/openapi.py to merge into its description."""
+    error = {
+        "description": "",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+    def query(name: str, text: str, required: bool = False) -> dict[str, Any]:
+        return {
+            "name": name,
+            "in": "query",
+            "required": required,
+            "schema": {"type": "string"},
+            "description": text,
+        }
+
+    def fail(text: str) -> dict[str, Any]:
+        return {**error, "description": text}
+
+    number = {"type": ["number", "null"]}
+    walk = {
+        "type": "object",
+        "required": [
+            "audience",
+            "length_m",
+            "steps",
+            "duration_s",
+            "energy_kcal",
+            "green_share",
+            "geometry",
+            "gpx",
+        ],
+        "properties": {
+            "audience": {"type": "string"},
+            "length_m": {"type": "number", "minimum": 0},
+            "steps": {"type": "integer", "minimum": 0},
+            "duration_s": {"type": "number", "minimum": 0},
+            "energy_kcal": {"type": "number", "minimum": 0},
+            "duration_complete": {"type": "boolean"},
+            "ascent_m": number,
+            "max_gradient_pct": number,
+            "terrenkur_class": {"type": ["integer", "null"]},
+            "green_share": {"type": "number", "minimum": 0, "maximum": 1},
+            "repeated_share": {"type": "number", "minimum": 0, "maximum": 1},
+            "geometry": {"type": "object", "required": ["type", "coordinates"]},
+            "gpx": {"type": "string"},
+        },
+    }
+    gpx = {
+        "description": "The GPX document",
+        "content": {"application/gpx+xml": {"schema": {"type": "string"}}},
+    }
+    audience = query("audience", "An audience id from the pack's audiences.toml (default adults)")
+    loop_parameters = [
+        query("start", "LAT,LON in degrees, within 500 m of the walking network", required=True),
+        query("steps", f"The goal, {STEPS_RANGE[0]}-{STEPS_RANGE[1]} steps", required=True),
+        audience,
+        query("prefer", "green (default) or short"),
+        query("lang", "Interface language (ru or en)"),
+    ]
+    loop_errors = {
+        "400": fail("A malformed start, steps or prefer, or an unknown audience; `field` names it"),
+        "422": fail(
+            "The start is over 500 m from the network, or no loop within ±5 % fits; `field` says which"
+        ),
+    }
+    return {
+        "/api/loops": {
+            "get": {
+                "summary": "Up to three loops from a start within ±5 % of a step goal, green first",
+                "operationId": "findLoops",
+                "parameters": loop_parameters,
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["loops"],
+                                    "properties": {"loops": {"type": "array", "items": walk, "maxItems": 3}},
+                                }
+                            }
+                        },
+                    },
+                    **loop_errors,
+                },
+            }
+        },
+        "/api/loops.gpx": {
+            "get": {
+                "summary": "Loop number `index` of the same question as a GPX 1.1 attachment",
+                "operationId": "getLoopGpx",
+                "parameters": [*loop_parameters, query("index", "0, 1 or 2 (default 0)")],
+                "responses": {"200": gpx, **loop_errors, "404": fail("Fewer loops were found")},
+            }
+        },
+        "/api/route": {
+            "get": {
+                "summary": "The shortest path between two places that suits the audience",
+                "operationId": "getRoute",
+                "parameters": [
+                    query("from", "LAT,LON in degrees", required=True),
+                    query("to", "LAT,LON in degrees", required=True),
+                    audience,
+                    query("format", "gpx for a GPX 1.1 attachment instead of JSON"),
+                    query("lang", "Interface language (ru or en)"),
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The route as JSON, or GPX with format=gpx",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["route"],
+                                    "properties": {"route": walk},
+                                }
+                            },
+                            "application/gpx+xml": {"schema": {"type": "string"}},
+                        },
+                    },
+                    "400": fail("A malformed from or to, or an unknown audience; `field` names it"),
+                    "422": fail("A place over 500 m from the network, or no suitable way between them"),
+                },
+            }
+        },
+    }

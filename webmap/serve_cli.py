@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import sys
-from pathlib import Path
-
 import click
 from gunicorn.app.base import BaseApplication
 
-from geo.pack import check_pack
-from routes import check_tracks
-from webmap.settings import read_settings
+from webmap import gunicorn_config
 
 DEFAULT_BIND = "127.0.0.1:8000"
 DEFAULT_WORKERS = 2
@@ -56,6 +50,9 @@ def gunicorn_options(workers: int, bind: str, timeout_s: int) -> dict[str, objec
         "errorlog": "-",
         "proc_name": "ecomap",
         "control_socket_disable": True,
+        # a broken pack: one message and exit 1 from the master, one line from a restarted worker
+        "on_starting": gunicorn_config.on_starting,
+        "post_fork": gunicorn_config.post_fork,
     }
 
 
@@ -78,11 +75,4 @@ def register(cli: click.Group) -> None:
     def serve(workers: int, bind: str, timeout_s: int) -> None:
         """Serve the app under gunicorn with WORKERS processes (stateless: any number of machines
         can serve one city with one PostgreSQL database)."""
-        pack = Path(read_settings(os.environ)["PACK"])
-        problems = check_pack(pack) + check_tracks(pack)
-        if problems:
-            for problem in problems:
-                click.echo(f"{pack}/{problem}", err=True)
-            click.echo(f"ecomap serve: {len(problems)} problem(s) in {pack}; not starting", err=True)
-            sys.exit(1)
         EcomapServer(gunicorn_options(workers, bind, timeout_s)).run()

@@ -48,6 +48,7 @@ bench: setup-test
 	$(BIN)/python bench/bench_serving.py
 	$(BIN)/python bench/bench_tracks.py
 	$(BIN)/python bench/bench_proposals.py
+	$(BIN)/python bench/bench_loops.py
 
 # Re-extract our own strings after changing them; then translate the .po files.
 translations-update: $(VENV)/.installed

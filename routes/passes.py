@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import shapely
 from pyproj import Transformer
 
+from geo.osm import load_mapping
 from geo.pack import CityPack
 
 BESIDE_M = 100.0  # "beside" a place: within 100 m of its edge (the issue's reservoir shore band)
@@ -34,10 +35,16 @@ def metric_line(lons: Sequence[float], lats: Sequence[float], crs_metric: str) -
 
 
 def track_passages(lons: Sequence[float], lats: Sequence[float], pack: CityPack) -> list[Passage]:
-    """Every place of the pack the track runs inside, beside (within 100 m of the edge) or near."""
+    """Every place of the pack the track runs inside, beside (within 100 m of the edge) or near.
+
+    Line layers (the path network) and bench layers are left out: they are the way, not places.
+    """
     line = metric_line(lons, lats, pack.crs_metric)
+    skipped = set(load_mapping(pack.path).layers_with_role("bench"))
     passages = []
     for layer in pack.layers.values():
+        if layer.kind == "line" or layer.id in skipped:
+            continue  # the way itself (paths, streets) and street furniture are not places passed
         frame = layer.frame.to_crs(pack.crs_metric)
         for feature_id, geometry in frame.geometry.items():
             name = {"ru": frame.at[feature_id, "name_ru"], "en": frame.at[feature_id, "name_en"]}

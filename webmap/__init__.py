@@ -33,6 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         errors,
         i18n,
         logs,
+        loops,
         openapi,
         pack_access,
         proposals,
@@ -50,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     tracks.init_app(app)
     proposals.init_app(app)
+    loops.init_app(app)
     openapi.init_app(app)
     caching.init_app(app)
     compression.init_app(app)

@@ -13,7 +13,7 @@ from geo.measure import summarize_layer
 from geo.pack import check_pack, load_pack
 from routes import check_tracks
 from routes.catalog import load_catalog
-from webmap import proposal_cli, serve_cli, track_cli
+from webmap import osm_cli, proposal_cli, serve_cli, track_cli
 from webmap.proposals_sites import SitesError
 from webmap.settings import read_settings
 
@@ -54,6 +54,7 @@ def check_data(pack: Path | None) -> None:
 track_cli.register(cli)
 proposal_cli.register(cli)
 serve_cli.register(cli)
+osm_cli.register(cli)
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Flask
 
+from webmap import loops
 from webmap.models import STATUSES
 from webmap.proposals_validation import CATEGORIES, MAX_BODY_BYTES, MAX_VERTICES, TEXT_LIMITS
 
@@ -440,6 +441,6 @@ def description() -> dict[str, Any]:
             "description": "Layers, health tracks and tactical-urbanism proposals of a city pack. "
             'Every API error is {"error": {"status", "message", "field"}}.',
         },
-        "paths": _paths(),
+        "paths": {**_paths(), **loops.openapi_paths()},
         "components": {"schemas": _schemas()},
     }

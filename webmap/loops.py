@@ -13,6 +13,9 @@ from flask_babel import gettext as _
 from folium.plugins import LocateControl
 
 from geo.coords import latlon
+from geo.layers import layer_features
+from geo.osm import load_mapping
+from geo.pack import CityPack
 from routes import loops as loop_search
 from routes.audiences import Audience, load_audiences
 from routes.figures import audience_figures, measure_track
@@ -213,23 +216,36 @@ def _gpx_response(track: Track, audience: Audience, lang: str, filename: str):
     return response
 
 
-@bp.get("/loops")
-def loops_page():
-    """Phone-first: tap a start or use the device's place, choose steps and audience, see the loops."""
-    pack = get_pack()
-    audiences, _problems = load_audiences(pack.path)
-    tiles = get_tiles()
+def loops_map(pack: CityPack) -> folium.Map:
+    """The page's map: base tiles (or none), the walkable network drawn faintly, and "my location"."""
     loop_map = folium.Map(
         tiles=None,
         control_scale=True,
         location=latlon(pack.center_lon, pack.center_lat),
         zoom_start=pack.zoom,
     )
+    tiles = get_tiles()
     if tiles.url:
         folium.TileLayer(tiles.url, attr=tiles.attribution, name=_("Base map"), control=False).add_to(
             loop_map
         )
+    for layer_id in load_mapping(pack.path).layers_with_role("network"):
+        if layer_id in pack.layers:
+            network = layer_features(pack.layers[layer_id], dt.date.today())
+            style = {"color": "#6b7d6b", "weight": 2, "opacity": 0.5, "interactive": False}
+            folium.GeoJson(network, style_function=lambda _f, style=style: style, control=False).add_to(
+                loop_map
+            )
     LocateControl(strings={"title": _("Use my location")}).add_to(loop_map)
+    return loop_map
+
+
+@bp.get("/loops")
+def loops_page():
+    """Phone-first: tap a start or use the device's place, choose steps and audience, see the loops."""
+    pack = get_pack()
+    audiences, _problems = load_audiences(pack.path)
+    loop_map = loops_map(pack)
     root = loop_map.get_root()
     root.render()
     texts = {

@@ -29,6 +29,15 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
+# The features drawn on the page's Leaflet map: folium names its JS variable after the map div's id.
+DRAWN_FEATURE_IDS = """() => {
+    const map = window[document.querySelector('.folium-map').id];
+    const ids = [];
+    map.eachLayer(layer => { if (layer.feature && layer.feature.id) ids.push(layer.feature.id); });
+    return ids;
+}"""
+
+
 @dataclass
 class LiveServer:
     """An app served on 127.0.0.1 in a background thread."""
@@ -121,3 +130,11 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=False)
     return path
+
+
+def sign_in(page, url: str, username: str = "teacher", password: str = "correct horse") -> None:
+    """Open ``url`` (a page that redirects to /login), sign in and wait to be back."""
+    page.goto(url)
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")

@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import screenshot
+from tests.browser import DRAWN_FEATURE_IDS, screenshot
 
 pytestmark = pytest.mark.browser
 
-# The Leaflet map object: folium names its JS variable after the map div's id.
-DRAWN_FEATURE_IDS = """() => {
-    const map = window[document.querySelector('.folium-map').id];
-    const ids = [];
-    map.eachLayer(layer => { if (layer.feature && layer.feature.id) ids.push(layer.feature.id); });
-    return ids;
-}"""
 FEATURE_SCREEN_POINT = """(featureId) => {
     const map = window[document.querySelector('.folium-map').id];
     let found = null;

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from shapely.geometry import shape
 
-from tests.browser import screenshot
+from tests.browser import screenshot, sign_in
 from tests.proposals_support import (
     SCHOOL,
     SCHOOL_POLYGON,
@@ -102,10 +102,7 @@ def test_approved_page_shows_markup_as_text_in_table_and_popup(page, serve, app,
 
 def test_moderation_queue_shows_markup_as_text(page, serve, app, hostile, dialogs):
     server = serve(app)
-    page.goto(f"{server.url}/moderation?lang=en")
-    page.fill("#username", "teacher")
-    page.fill("#password", "correct horse")
-    page.click("button[type=submit]")
+    sign_in(page, f"{server.url}/moderation?lang=en")
     page.wait_for_url("**/moderation*")
     page.wait_for_function(MAP_READY)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
+from tests.browser import DRAWN_FEATURE_IDS, sign_in
 from tests.proposals_support import SCHOOL, add_moderator, feature, make_app, submit
 
 pytestmark = pytest.mark.browser
@@ -16,12 +17,6 @@ document.addEventListener('securitypolicyviolation',
     (event) => window.cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`));
 """
 MAP_READY = "() => window.L && document.querySelector('.leaflet-container')"
-DRAWN_FEATURE_IDS = """() => {
-    const map = window[document.querySelector('.folium-map').id];
-    const ids = [];
-    map.eachLayer(layer => { if (layer.feature && layer.feature.id) ids.push(layer.feature.id); });
-    return ids;
-}"""
 TILE_PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
     "0000000d49444154789c63f8cfc0f01f0005000201a5d6a8e30000000049454e44ae426082"
@@ -96,10 +91,7 @@ def test_drawing_page_shows_the_site_and_the_drawing_tools(page, page_log, serve
 
 def test_moderation_page_shows_the_queue_on_its_map(page, page_log, serve, app):
     server = serve(app)
-    page.goto(f"{server.url}/moderation?lang=en")
-    page.fill("#username", "teacher")
-    page.fill("#password", "correct horse")
-    page.click("button[type=submit]")
+    sign_in(page, f"{server.url}/moderation?lang=en")
     page.wait_for_url("**/moderation*")
     page.wait_for_function(MAP_READY)
     page.wait_for_selector("path.leaflet-interactive")

@@ -35,3 +35,12 @@ def app():
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def run_ecomap(app):
+    """Run an ``ecomap`` command (webmap.cli) against the test app: ``run_ecomap("export-gpx", ...)``."""
+    from webmap.cli import cli
+
+    runner = app.test_cli_runner()
+    return lambda *args: runner.invoke(cli, list(args))

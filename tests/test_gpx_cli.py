@@ -6,39 +6,19 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import click
 import gpxpy.gpx
 import pytest
 
 from routes.check import check_track
 from routes.gpx import MAX_GPX_BYTES, GpxImportError, import_gpx
 from routes.tracks import parse_track
-from webmap import track_cli, tracks
+from webmap import tracks
 
 
-@pytest.fixture
-def app(app):
-    if "tracks" not in app.blueprints:
-        tracks.init_app(app)
-    return app
-
-
-@pytest.fixture
-def cli() -> click.Group:
-    """A command group holding only our commands, as webmap.cli will after register()."""
-    group = click.Group("ecomap")
-    track_cli.register(group)
-    return group
-
-
-@pytest.fixture
-def run(app, cli):
-    runner = app.test_cli_runner()
-    return lambda *args: runner.invoke(cli, list(args))
-
-
-def test_export_writes_what_the_site_serves(run, app, client, tmp_path: Path):
-    result = run("export-gpx", "--out", str(tmp_path), "--lang", "en", "--base-url", "http://localhost")
+def test_export_writes_what_the_site_serves(run_ecomap, app, client, tmp_path: Path):
+    result = run_ecomap(
+        "export-gpx", "--out", str(tmp_path), "--lang", "en", "--base-url", "http://localhost"
+    )
     assert result.exit_code == 0, result.output
     files = sorted(path.name for path in tmp_path.iterdir())
     assert files == sorted(f"{track_id}.gpx" for track_id in app.extensions[tracks.EXTENSION].tracks)
@@ -46,14 +26,14 @@ def test_export_writes_what_the_site_serves(run, app, client, tmp_path: Path):
     assert (tmp_path / "ski-talkov-kamen.gpx").read_text(encoding="utf-8") == served
 
 
-def test_export_one_track(run, tmp_path: Path):
-    result = run("export-gpx", "--track", "terrenkur-embankment", "--out", str(tmp_path))
+def test_export_one_track(run_ecomap, tmp_path: Path):
+    result = run_ecomap("export-gpx", "--track", "terrenkur-embankment", "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
     assert [path.name for path in tmp_path.iterdir()] == ["terrenkur-embankment.gpx"]
 
 
-def test_export_unknown_track_is_a_message(run, tmp_path: Path):
-    result = run("export-gpx", "--track", "nope", "--out", str(tmp_path))
+def test_export_unknown_track_is_a_message(run_ecomap, tmp_path: Path):
+    result = run_ecomap("export-gpx", "--track", "nope", "--out", str(tmp_path))
     assert result.exit_code == 1
     assert "no track 'nope'" in result.output
     assert isinstance(result.exception, SystemExit)
@@ -77,11 +57,11 @@ def recording(points: int = 50, with_ele: bool = True) -> str:
     return document.to_xml()
 
 
-def test_import_makes_a_draft_that_passes_the_checks(run, app, tmp_path: Path):
+def test_import_makes_a_draft_that_passes_the_checks(run_ecomap, app, tmp_path: Path):
     source = tmp_path / "guide.gpx"
     source.write_text(recording(), encoding="utf-8")
     out = tmp_path / "draft.geojson"
-    result = run("import-gpx", str(source), "--out", str(out))
+    result = run_ecomap("import-gpx", str(source), "--out", str(out))
     assert result.exit_code == 0, result.output
     draft = json.loads(out.read_text(encoding="utf-8"))
     track, problems = parse_track(draft, "tracks/progulka-gida.geojson", "progulka-gida")
@@ -92,10 +72,10 @@ def test_import_makes_a_draft_that_passes_the_checks(run, app, tmp_path: Path):
     assert check_track(track, catalog.audiences, None) == []
 
 
-def test_import_without_heights_leaves_them_unknown(run, tmp_path: Path):
+def test_import_without_heights_leaves_them_unknown(run_ecomap, tmp_path: Path):
     source = tmp_path / "flat.gpx"
     source.write_text(recording(with_ele=False), encoding="utf-8")
-    result = run("import-gpx", str(source))
+    result = run_ecomap("import-gpx", str(source))
     assert result.exit_code == 0, result.output
     draft = json.loads(result.output)
     assert all(len(position) == 2 for position in draft["features"][0]["geometry"]["coordinates"])
@@ -120,10 +100,12 @@ LAUGHS = '<?xml version="1.0"?><!DOCTYPE gpx [<!ENTITY a "aaaa"><!ENTITY b "&a;&
     ],
     ids=["malformed", "no-points", "json", "kml", "entities", "binary"],
 )
-def test_import_errors_are_messages_not_tracebacks(run, tmp_path: Path, content: str | bytes, message: str):
+def test_import_errors_are_messages_not_tracebacks(
+    run_ecomap, tmp_path: Path, content: str | bytes, message: str
+):
     source = tmp_path / "bad.gpx"
     source.write_bytes(content if isinstance(content, bytes) else content.encode())
-    result = run("import-gpx", str(source))
+    result = run_ecomap("import-gpx", str(source))
     assert result.exit_code == 1
     assert message in result.output
     assert isinstance(result.exception, SystemExit)
@@ -178,26 +160,26 @@ def test_import_accepts_the_edges_of_the_earth(edge: str):
     assert len(draft["features"][0]["geometry"]["coordinates"]) == 2
 
 
-def test_import_of_a_bad_point_is_a_message(run, tmp_path: Path):
+def test_import_of_a_bad_point_is_a_message(run_ecomap, tmp_path: Path):
     source = tmp_path / "walk.gpx"
     source.write_bytes(
         points_gpx(GOOD_POINT, GOOD_POINT, '<trkpt lat="56.5" lon="60.8"><ele>NaN</ele></trkpt>')
     )
-    result = run("import-gpx", str(source))
+    result = run_ecomap("import-gpx", str(source))
     assert result.exit_code == 1
     assert "walk.gpx: point 2: elevation nan is not a finite number" in result.output
 
 
-def test_import_refuses_a_file_over_the_limit(run, tmp_path: Path):
+def test_import_refuses_a_file_over_the_limit(run_ecomap, tmp_path: Path):
     source = tmp_path / "huge.gpx"
     with source.open("wb") as file:
         file.truncate(MAX_GPX_BYTES + 1)
-    result = run("import-gpx", str(source))
+    result = run_ecomap("import-gpx", str(source))
     assert result.exit_code == 1
     assert "over the" in result.output and "MB limit" in result.output
 
 
-def test_import_of_a_missing_file(run, tmp_path: Path):
-    result = run("import-gpx", str(tmp_path / "nowhere.gpx"))
+def test_import_of_a_missing_file(run_ecomap, tmp_path: Path):
+    result = run_ecomap("import-gpx", str(tmp_path / "nowhere.gpx"))
     assert result.exit_code == 2
     assert "does not exist" in result.output

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
 import pytest
 
-from webmap import track_cli, tracks
+from webmap import tracks
 
 # Files that exist outside webmap/static: reaching one would show its text.
 OUTSIDE_MARKERS = (b"def create_app", b"root:", b"[build-system]", b"SECRET")
@@ -77,28 +76,20 @@ def test_static_files_are_still_served(served):
     response.close()
 
 
-@pytest.fixture
-def run(app):
-    group = click.Group("ecomap")
-    track_cli.register(group)
-    runner = app.test_cli_runner()
-    return lambda *args: runner.invoke(group, list(args))
-
-
 @pytest.mark.parametrize(
     "track_id", ["../../x", "../escape", "/etc/passwd", "..", "a/../../b", "x\\..\\..\\y"]
 )
-def test_export_gpx_cannot_write_outside_out(run, tmp_path: Path, track_id: str):
+def test_export_gpx_cannot_write_outside_out(run_ecomap, tmp_path: Path, track_id: str):
     out = tmp_path / "a" / "b" / "out"
-    result = run("export-gpx", "--track", track_id, "--out", str(out))
+    result = run_ecomap("export-gpx", "--track", track_id, "--out", str(out))
     assert result.exit_code == 1
     assert "no track" in result.output
     assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
 
 
-def test_export_gpx_writes_only_inside_out(run, tmp_path: Path):
+def test_export_gpx_writes_only_inside_out(run_ecomap, tmp_path: Path):
     out = tmp_path / "out"
-    result = run("export-gpx", "--out", str(out))
+    result = run_ecomap("export-gpx", "--out", str(out))
     assert result.exit_code == 0, result.output
     written = [path for path in tmp_path.rglob("*") if path.is_file()]
     assert written and all(path.parent == out for path in written)

@@ -5,11 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import click
 import pytest
 
 from routes.gpx import MAX_GPX_BYTES, GpxImportError, import_gpx, parse_gpx
-from webmap import track_cli
 
 GPX_OPEN = '<gpx version="1.1" creator="x" xmlns="http://www.topografix.com/GPX/1/1">'
 TRACK = '<trk><trkseg><trkpt lat="56.5" lon="60.8"/><trkpt lat="56.51" lon="60.81"/></trkseg></trk></gpx>'
@@ -62,20 +60,12 @@ def test_parse_refuses_every_dtd_and_entity(attack: str, secret_file: Path):
     assert SECRET not in str(info.value)
 
 
-@pytest.fixture
-def run(app):
-    group = click.Group("ecomap")
-    track_cli.register(group)
-    runner = app.test_cli_runner()
-    return lambda *args: runner.invoke(group, list(args))
-
-
 @pytest.mark.parametrize("attack", ATTACKS)
-def test_import_gpx_command_refuses_every_attack(run, attack: str, secret_file: Path, tmp_path: Path):
+def test_import_gpx_command_refuses_every_attack(run_ecomap, attack: str, secret_file: Path, tmp_path: Path):
     source = tmp_path / f"{attack}.gpx"
     source.write_bytes(attacks(secret_file)[attack])
     out = tmp_path / "draft.geojson"
-    result = run("import-gpx", str(source), "--out", str(out))
+    result = run_ecomap("import-gpx", str(source), "--out", str(out))
     assert result.exit_code == 1
     assert f"{attack}.gpx: DTDs and entity declarations are not allowed" in result.output
     assert SECRET not in result.output
@@ -93,11 +83,11 @@ def test_an_oversized_file_is_refused_before_parsing():
         parse_gpx(data, "big.gpx")
 
 
-def test_import_gpx_command_refuses_an_oversized_file(run, tmp_path: Path):
+def test_import_gpx_command_refuses_an_oversized_file(run_ecomap, tmp_path: Path):
     source = tmp_path / "big.gpx"
     with source.open("wb") as file:
         file.truncate(MAX_GPX_BYTES + 1)  # sparse: nothing is written
-    result = run("import-gpx", str(source))
+    result = run_ecomap("import-gpx", str(source))
     assert result.exit_code == 1
     assert "big.gpx: 10.5 MB is over the 10.5 MB limit" in result.output
 

@@ -17,7 +17,7 @@ from geo.layers import layer_features
 from geo.osm import load_mapping
 from geo.pack import CityPack
 from routes import loops as loop_search
-from routes.audiences import Audience, load_audiences
+from routes.audiences import Audience
 from routes.figures import audience_figures, measure_track
 from routes.gpx import GpxText, build_gpx
 from routes.network import WalkingNetwork, build_network, rules_for
@@ -25,6 +25,7 @@ from routes.tracks import Stop, Track
 from webmap.errors import ApiError
 from webmap.i18n import select_language
 from webmap.pack_access import get_pack, get_tiles
+from webmap.tracks import get_catalog
 
 EXTENSION = "ecomap.network"
 STEPS_RANGE = (500, 40_000)
@@ -50,7 +51,7 @@ def get_network() -> WalkingNetwork:
 
 
 def _audience() -> Audience:
-    audiences, _problems = load_audiences(get_pack().path)
+    audiences = get_catalog().audiences
     audience_id = request.args.get("audience") or DEFAULT_AUDIENCE
     if audience_id not in audiences:
         known = ", ".join(sorted(audiences))
@@ -244,7 +245,7 @@ def loops_map(pack: CityPack) -> folium.Map:
 def loops_page():
     """Phone-first: tap a start or use the device's place, choose steps and audience, see the loops."""
     pack = get_pack()
-    audiences, _problems = load_audiences(pack.path)
+    audiences = get_catalog().audiences
     loop_map = loops_map(pack)
     root = loop_map.get_root()
     root.render()

@@ -1,26 +1,30 @@
-"""Import an OpenStreetMap PBF extract into a city pack's layers by a tag mapping, safely and idempotently."""
+"""Import an OpenStreetMap extract (PBF or OSM XML) into a city pack's layers by a tag mapping, safely."""
 
 from __future__ import annotations
 
 import json
-import math
 import os
 import shutil
 import tempfile
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import shapely
+import tomlkit
 from shapely.geometry import mapping
 from shapely.geometry.polygon import orient
 
+from geo.osm_bounds import BBox, Frame, choose_frame, fit_zoom, metric_crs
+from geo.osm_files import FORMATS, OsmImportError, extract_format, header_box, sorted_copy, unreadable
+from geo.osm_walking import is_kerb, largest_part_share, walkable
 from geo.pack import CITY_FILE, ID_PATTERN, LAYERS_DIR, check_pack
 
 DEFAULT_MAPPING = Path(__file__).with_name("osm_tags.toml")
 PACK_MAPPING = "osm.toml"
-ROLES = ("green", "water", "network", "piste", "bench")
+ROLES = ("green", "water", "network", "piste", "bench", "kerb")
 KINDS = {"polygon", "line", "point"}
 GROUP_ID = "openstreetmap"
 SOURCE = "OpenStreetMap"
@@ -29,12 +33,12 @@ ATTRIBUTION = "© OpenStreetMap contributors, ODbL 1.0 (https://www.openstreetma
 BLOCK_START = "# >>> import-osm: layers from OpenStreetMap (ODbL). `ecomap import-osm` rewrites this block"
 BLOCK_END = "# <<< import-osm"
 DECIMALS = 7  # about 1 cm: the precision of OpenStreetMap's own coordinates
-PBF_MAGIC = b"OSMHeader"
 OSM_TYPES = {"n": "node", "w": "way", "r": "relation"}
+# Coded tests a layer may add to its ``match``: the walking rules and the kerb rule (docs/osm.md).
+FILTERS = {"walkable": walkable, "kerb": is_kerb}
+SHOWN_PROBLEMS = 5
 
-
-class OsmImportError(ValueError):
-    """An extract or mapping that cannot be imported, naming the file and the reason."""
+__all__ = ["OsmImportError", "import_osm", "load_mapping", "read_tagged"]
 
 
 @dataclass(frozen=True)
@@ -50,17 +54,22 @@ class LayerRule:
     style: dict[str, Any]
     match: dict[str, tuple[str, ...]]
     keep: tuple[str, ...]
+    filter: str | None = None
 
     def matches(self, tags: dict[str, str]) -> bool:
-        """Whether any key of ``match`` has one of its values in ``tags`` ("*": any value).
+        """Whether a key of ``match`` has one of its values in ``tags`` ("*": any), and the filter agrees.
 
         >>> rule = LayerRule("p", "green", "polygon", {}, {}, {}, {}, {"leisure": ("park",)}, ())
         >>> rule.matches({"leisure": "park"}), rule.matches({"leisure": "pitch"})
         (True, False)
+        >>> paths = LayerRule("w", "network", "line", {}, {}, {}, {}, {"highway": ("*",)}, (), "walkable")
+        >>> paths.matches({"highway": "footway"}), paths.matches({"highway": "footway", "foot": "no"})
+        (True, False)
         """
-        return any(
+        matched = any(
             key in tags and ("*" in values or tags[key] in values) for key, values in self.match.items()
         )
+        return matched and (self.filter is None or FILTERS[self.filter](tags))
 
 
 @dataclass(frozen=True)
@@ -78,12 +87,32 @@ class Mapping:
 
 @dataclass(frozen=True)
 class ImportSummary:
-    """What an import wrote: feature counts by layer."""
+    """What an import wrote: feature counts by layer, the bounds used, the walking network's connectivity."""
 
     counts: dict[str, int]
+    bbox: BBox
+    bounds_reason: str
+    crs_metric: str
+    network_length_m: float = 0.0
+    largest_part_share: float = 0.0
+    notes: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return ", ".join(f"{layer}: {count}" for layer, count in self.counts.items())
+        return ", ".join(f"{layer}: {count:,}" for layer, count in self.counts.items())
+
+    def report(self) -> list[str]:
+        """The lines the command prints: bounds and why, CRS, layers and the network's largest part."""
+        lines = [
+            f"bounds {list(self.bbox)}: {self.bounds_reason}",
+            f"metric CRS {self.crs_metric}",
+            f"layers: {self}",
+        ]
+        if self.network_length_m:
+            lines.append(
+                f"walking network {self.network_length_m / 1000:,.1f} km; its largest connected part "
+                f"holds {self.largest_part_share * 100:.1f} % of that length"
+            )
+        return lines + self.notes
 
 
 def load_mapping(pack_path: str | Path | None = None) -> Mapping:
@@ -130,6 +159,8 @@ def _rule(entry: dict[str, Any], label: str) -> LayerRule:
         raise OsmImportError(f"{label}: layer {entry.get('id')!r} misses {', '.join(missing)}")
     if entry["role"] not in ROLES or entry["kind"] not in KINDS:
         raise OsmImportError(f"{label}: layer {entry['id']!r} has a bad role or kind")
+    if entry.get("filter") not in (None, *FILTERS):
+        raise OsmImportError(f"{label}: layer {entry['id']!r}: 'filter' must be one of {', '.join(FILTERS)}")
     if not entry["id"].startswith("osm-"):
         raise OsmImportError(f"{label}: imported layer ids start with 'osm-', got {entry['id']!r}")
     return LayerRule(
@@ -142,39 +173,178 @@ def _rule(entry: dict[str, Any], label: str) -> LayerRule:
         style=dict(entry["style"]),
         match={key: tuple(values) for key, values in entry["match"].items()},
         keep=tuple(entry["keep"]),
+        filter=entry.get("filter"),
     )
 
 
-def create_pack(extract: str | Path, pack_path: str | Path) -> Path:
-    """Start a new pack framed by the extract's bounds: a city.toml without layers (the import adds them).
+Found = dict[str, list[tuple[str, shapely.Geometry, dict[str, str]]]]
 
-    The bbox is the extract's header box rounded outwards to 4 decimals, the metric
-    CRS its centre's UTM zone; the names are the folder's, to be edited.
+
+def import_osm(extract: str | Path, pack_path: str | Path, create: bool = False) -> ImportSummary:
+    """Import ``extract`` into the pack: write its imported layers in a copy, check it, then swap it in.
+
+    With ``create`` the pack is new: its city.toml is framed by the extract (``choose_frame``)
+    and written in the copy too, so a failure leaves no folder behind. Hand-made layers are
+    never touched; the imported layers and the city.toml block between the import-osm markers
+    are rewritten, with the same bytes for the same extract.
     """
     extract, pack_path = Path(extract), Path(pack_path)
+    if create:
+        _check_new_pack(pack_path)
+    mapping = load_mapping(None if create else pack_path)
+    city = None if create else _read_city(pack_path)
+    if city is not None:
+        _check_hand_made(pack_path, city, mapping)
+    fmt = extract_format(extract)
+    header = header_box(extract, fmt)
+    found = read_extract(extract, mapping.rules, fmt)
+    network_rules = [rule for rule in mapping.rules if rule.role == "network"]
+    if city is None:
+        frame = _frame(extract, header, found, network_rules)
+        crs_metric = metric_crs(frame.bbox)
+    else:
+        frame = Frame(tuple(city["bbox"]), f"the pack's bbox ({CITY_FILE})")
+        crs_metric = city["crs_metric"]
+        _check_overlap(extract, header, found, frame.bbox)
+    features = {rule.id: clip_features(rule, found[rule.id], frame.bbox) for rule in mapping.rules}
+    if not any(features.values()):
+        raise OsmImportError(
+            f"{extract}: no feature with the mapped tags lies inside the pack's bbox {list(frame.bbox)}"
+        )
+    network = [feature for rule in network_rules for feature in features[rule.id]]
+    if not network and not _hand_made_network(city, mapping):
+        raise OsmImportError(
+            f"{extract}: no walkable way (highway=footway, residential, ... that pedestrians may use) "
+            f"inside {list(frame.bbox)}; loops and routes need a walking network"
+        )
+    _stage_and_swap(extract, pack_path, mapping, features, frame, crs_metric, create)
+    length_m, share = largest_part_share(_line_parts(network))
+    return ImportSummary(
+        counts={rule.id: len(features[rule.id]) for rule in mapping.rules if features[rule.id]},
+        bbox=frame.bbox,
+        bounds_reason=frame.reason,
+        crs_metric=crs_metric,
+        network_length_m=length_m,
+        largest_part_share=share,
+    )
+
+
+def _check_new_pack(pack_path: Path) -> None:
     if (pack_path / CITY_FILE).exists():
         raise OsmImportError(f"{pack_path}: already a pack; import without --create to update it")
+    if pack_path.exists() and (not pack_path.is_dir() or any(pack_path.iterdir())):
+        raise OsmImportError(f"{pack_path}: exists and is not an empty folder; --create needs a new folder")
     if not ID_PATTERN.match(pack_path.name):
         raise OsmImportError(f"{pack_path}: a pack's folder name must match [a-z0-9-]+ (it is the pack's id)")
-    box = _header_box(extract)
-    if box is None:
-        raise OsmImportError(f"{extract}: the extract's header gives no bounds; write city.toml by hand")
-    west, south = math.floor(box[0] * 1e4) / 1e4, math.floor(box[1] * 1e4) / 1e4
-    east, north = math.ceil(box[2] * 1e4) / 1e4, math.ceil(box[3] * 1e4) / 1e4
-    lon, lat = (west + east) / 2, (south + north) / 2
-    zone = int((lon + 180) // 6) + 1
-    epsg = (32600 if lat >= 0 else 32700) + zone
-    (pack_path / LAYERS_DIR).mkdir(parents=True, exist_ok=True)
-    (pack_path / CITY_FILE).write_text(
+
+
+def _check_hand_made(pack_path: Path, city: dict[str, Any], mapping: Mapping) -> None:
+    manual = {entry.get("id") for entry in city.get("layers", []) if isinstance(entry, dict)}
+    clash = sorted((manual - set(_block_layer_ids(pack_path))) & {rule.id for rule in mapping.rules})
+    if clash:
+        raise OsmImportError(f"{pack_path}: hand-made layer(s) {', '.join(clash)} would be overwritten")
+    if not isinstance(city.get("bbox"), list) or not isinstance(city.get("crs_metric"), str):
+        raise OsmImportError(f"{pack_path / CITY_FILE}: needs a 'bbox' and a 'crs_metric' (run check-data)")
+
+
+def _hand_made_network(city: dict[str, Any] | None, mapping: Mapping) -> bool:
+    """Whether the pack has a hand-made layer with the role "network" (Sysert's drawn paths)."""
+    listed = {entry.get("id") for entry in (city or {}).get("layers", []) if isinstance(entry, dict)}
+    return bool(listed & set(mapping.roles.get("network", ())))
+
+
+def _frame(extract: Path, header: BBox | None, found: Found, network_rules: list[LayerRule]) -> Frame:
+    """A new pack's bounds from the header or the walking network's positions."""
+    positions = [
+        shapely.get_coordinates(geometry) for rule in network_rules for _, geometry, _ in found[rule.id]
+    ]
+    if not positions:
+        raise OsmImportError(
+            f"{extract}: no walkable way (highway=footway, residential, ... that pedestrians may use); "
+            "a pack needs a walking network for its loops and routes"
+        )
+    coordinates = np.concatenate(positions)
+    return choose_frame(header, coordinates[:, 0], coordinates[:, 1])
+
+
+def _check_overlap(extract: Path, header: BBox | None, found: Found, bbox: BBox) -> None:
+    """Refuse an extract whose bounds (its header's, else its data's) miss the pack's bbox."""
+    if header is None:
+        boxes = [geometry.bounds for features in found.values() for _, geometry, _ in features]
+        if not boxes:
+            return
+        array = np.array(boxes)
+        header = (array[:, 0].min(), array[:, 1].min(), array[:, 2].max(), array[:, 3].max())
+    west, south, east, north = (round(float(value), 6) for value in header)
+    if east < bbox[0] or west > bbox[2] or north < bbox[1] or south > bbox[3]:
+        raise OsmImportError(
+            f"{extract}: the extract covers [{west}, {south}, {east}, {north}], "
+            f"outside the pack's bbox {list(bbox)}"
+        )
+
+
+def _stage_and_swap(
+    extract: Path,
+    pack_path: Path,
+    mapping: Mapping,
+    features: dict[str, list[dict]],
+    frame: Frame,
+    crs_metric: str,
+    create: bool,
+) -> None:
+    """Write the layers (and a new pack's city.toml) in a copy next to the pack, check it, swap it in."""
+    made = _make_parents(pack_path.parent)
+    staging = Path(tempfile.mkdtemp(prefix=f".{pack_path.name}.import-", dir=pack_path.parent))
+    try:
+        staged = staging / "pack"
+        if create:
+            (staged / LAYERS_DIR).mkdir(parents=True)
+            _write_city(staged / CITY_FILE, pack_path.name, extract, frame, crs_metric)
+        else:
+            shutil.copytree(pack_path, staged)
+            (staged / LAYERS_DIR).mkdir(exist_ok=True)
+            for old in _block_layer_ids(pack_path):
+                (staged / LAYERS_DIR / f"{old}.geojson").unlink(missing_ok=True)
+        written = [rule for rule in mapping.rules if features[rule.id]]
+        for rule in written:
+            _write_layer(staged / LAYERS_DIR / f"{rule.id}.geojson", features[rule.id])
+        _write_block(staged / CITY_FILE, written)
+        problems = check_pack(staged)
+        if problems:
+            listed = "; ".join(str(problem) for problem in problems[:SHOWN_PROBLEMS])
+            more = f" and {len(problems) - SHOWN_PROBLEMS} more" if len(problems) > SHOWN_PROBLEMS else ""
+            raise OsmImportError(f"{extract}: the imported pack would not pass check-data: {listed}{more}")
+        _swap(staged, pack_path, staging, create)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        for folder in made:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _make_parents(folder: Path) -> list[Path]:
+    """Create ``folder`` and its missing parents; the created ones, outermost first."""
+    missing = [path for path in (folder, *folder.parents) if not path.exists()]
+    folder.mkdir(parents=True, exist_ok=True)
+    return missing[::-1]
+
+
+def _write_city(city_path: Path, pack_id: str, extract: Path, frame: Frame, crs_metric: str) -> None:
+    """A new pack's city.toml: named after its folder, framed by ``frame``; the import adds the layers."""
+    west, south, east, north = frame.bbox
+    lon, lat = round((west + east) / 2, 6), round((south + north) / 2, 6)
+    city_path.write_text(
         f"""# Started by `ecomap import-osm --create` from {extract.name}: edit the names, centre and zoom.
-id = {_toml(pack_path.name)}
-name_ru = {_toml(pack_path.name)}
-name_en = {_toml(pack_path.name)}
-center_lat = {round(lat, 6)}
-center_lon = {round(lon, 6)}
+# bbox: {frame.reason}
+id = {_toml(pack_id)}
+name_ru = {_toml(pack_id)}
+name_en = {_toml(pack_id)}
+center_lat = {lat}
+center_lon = {lon}
 bbox = [{west}, {south}, {east}, {north}]
-zoom = 14
-crs_metric = "EPSG:{epsg}"
+zoom = {fit_zoom(frame.bbox)}
+crs_metric = "{crs_metric}"
 
 [tiles]
 url = "https://tile.openstreetmap.org/{{z}}/{{x}}/{{y}}.png"
@@ -182,109 +352,37 @@ attribution = "© OpenStreetMap contributors"
 """,
         encoding="utf-8",
     )
-    return pack_path
-
-
-def _header_box(extract: Path) -> tuple[float, float, float, float] | None:
-    """The extract's header bounds ``(west, south, east, north)``, or None when it gives none."""
-    import osmium
-
-    _check_magic(extract)
-    try:
-        reader = osmium.io.Reader(osmium.io.File(str(extract), "pbf"), osmium.osm.osm_entity_bits.NOTHING)
-        box = reader.header().box()
-        reader.close()
-    except RuntimeError as error:
-        raise OsmImportError(f"{extract}: unreadable PBF: {error}") from None
-    if not box.valid():
-        return None
-    return (box.bottom_left.lon, box.bottom_left.lat, box.top_right.lon, box.top_right.lat)
-
-
-def import_osm(extract: str | Path, pack_path: str | Path) -> ImportSummary:
-    """Import ``extract`` into the pack: write its imported layers in a copy, check it, then swap it in.
-
-    Hand-made layers are never touched; the imported layers and the city.toml block
-    between the import-osm markers are rewritten, with the same bytes for the same extract.
-    """
-    extract, pack_path = Path(extract), Path(pack_path)
-    mapping = load_mapping(pack_path)
-    city = _read_city(pack_path)
-    bbox = tuple(city["bbox"])
-    manual = {entry["id"] for entry in city.get("layers", [])} - set(_block_layer_ids(pack_path))
-    clash = sorted(manual & {rule.id for rule in mapping.rules})
-    if clash:
-        raise OsmImportError(f"{pack_path}: hand-made layer(s) {', '.join(clash)} would be overwritten")
-    _check_extract(extract, bbox)
-    features = read_extract(extract, mapping.rules, bbox)  # type: ignore[arg-type]
-    if not any(features.values()):
-        raise OsmImportError(
-            f"{extract}: no feature with the mapped tags lies inside the pack's bbox {list(bbox)}"
-        )
-    staging = Path(tempfile.mkdtemp(prefix=f".{pack_path.name}.import-", dir=pack_path.parent))
-    try:
-        shutil.copytree(pack_path, staging / "pack")
-        staged = staging / "pack"
-        for old in _block_layer_ids(pack_path):
-            (staged / LAYERS_DIR / f"{old}.geojson").unlink(missing_ok=True)
-        written = [rule for rule in mapping.rules if features[rule.id]]
-        for rule in written:
-            _write_layer(staged / LAYERS_DIR / f"{rule.id}.geojson", features[rule.id])
-        _write_block(staged / CITY_FILE, written)
-        problems = check_pack(staged)
-        if problems:
-            listed = "\n".join(f"  {problem}" for problem in problems[:20])
-            raise OsmImportError(f"{extract}: the imported pack would not pass the checker:\n{listed}")
-        _swap(staged, pack_path, staging)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return ImportSummary({rule.id: len(features[rule.id]) for rule in mapping.rules if features[rule.id]})
 
 
 def _read_city(pack_path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads((pack_path / CITY_FILE).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise OsmImportError(f"{pack_path}: not a pack, {CITY_FILE} is missing") from None
+    except (FileNotFoundError, NotADirectoryError):
+        message = f"{pack_path}: not a pack, {CITY_FILE} is missing (--create starts one)"
+        raise OsmImportError(message) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise OsmImportError(f"{pack_path / CITY_FILE}: unreadable TOML: {error}") from None
 
 
-def _check_magic(extract: Path) -> None:
-    try:
-        head = extract.read_bytes()[:64]
-    except OSError as error:
-        raise OsmImportError(f"{extract}: cannot read the extract: {error.strerror}") from None
-    if PBF_MAGIC not in head:
-        raise OsmImportError(f"{extract}: not an OpenStreetMap PBF file (no OSMHeader block)")
+def read_extract(extract: str | Path, rules: tuple[LayerRule, ...], fmt: str | None = None) -> Found:
+    """Read the extract's features by ``rules``, unclipped: (OSM id, geometry, tags) per layer.
 
-
-def _check_extract(extract: Path, bbox: tuple[float, ...]) -> None:
-    """Refuse a missing file, a file that is not PBF, and an extract whose bounds miss the pack."""
-    box = _header_box(extract)
-    if box is not None:
-        west, south, east, north = box
-        if east < bbox[0] or west > bbox[2] or north < bbox[1] or south > bbox[3]:
-            raise OsmImportError(
-                f"{extract}: the extract covers [{west}, {south}, {east}, {north}], "
-                f"outside the pack's bbox {list(bbox)}"
-            )
-
-
-def read_extract(
-    extract: str | Path, rules: tuple[LayerRule, ...], bbox: tuple[float, float, float, float]
-) -> dict[str, list[dict[str, Any]]]:
-    """Read the extract's features by ``rules``, clipped to ``bbox``, as GeoJSON features per layer."""
+    ``fmt`` is the libosmium format ("pbf", "osm", "osm.gz", "osm.bz2"), found from the
+    file's content when None. Lines come from ways, and from the outlines of multipolygon
+    relations that a line layer matches (a pedestrian square mapped as a multipolygon).
+    """
     import osmium
     from osmium.geom import WKBFactory
 
+    extract = Path(extract)
+    fmt = fmt or extract_format(extract)
     factory = WKBFactory()
-    found: dict[str, list[tuple[str, shapely.Geometry, dict[str, str]]]] = {rule.id: [] for rule in rules}
+    found: Found = {rule.id: [] for rule in rules}
     by_kind = {kind: [rule for rule in rules if rule.kind == kind] for kind in KINDS}
 
     def take(kind: str, osm_id: str, tags: Any, make: Any) -> None:
         rules_here = by_kind[kind]
-        if not rules_here:
+        if not rules_here or not len(tags):
             return
         tag_dict = {tag.k: tag.v for tag in tags}
         chosen = [rule for rule in rules_here if rule.matches(tag_dict)]
@@ -306,21 +404,48 @@ def read_extract(
 
         def area(self, area: Any) -> None:
             osm_id = f"{'w' if area.from_way() else 'r'}{area.orig_id()}"
-            take("polygon", osm_id, area.tags, lambda: factory.create_multipolygon(area))
+            make = lambda: factory.create_multipolygon(area)  # noqa: E731
+            take("polygon", osm_id, area.tags, make)
+            if not area.from_way():
+                take("line", osm_id, area.tags, lambda: shapely.to_wkb(shapely.from_wkb(make()).boundary))
 
     try:
-        Handler().apply_file(osmium.io.File(str(extract), "pbf"), locations=True)
+        Handler().apply_file(osmium.io.File(str(extract), fmt), locations=True)
     except RuntimeError as error:
-        raise OsmImportError(f"{extract}: unreadable PBF (truncated or corrupt?): {error}") from None
-    result = {}
-    for rule in rules:
-        features = []
-        for osm_id, geometry, tags in sorted(found[rule.id], key=lambda item: (item[0][0], int(item[0][1:]))):
-            clean = _clean(geometry, rule.kind, bbox)
-            if clean is not None:
-                features.append(_feature(rule, osm_id, clean, tags))
-        result[rule.id] = features
-    return result
+        if "out of order" not in str(error):
+            raise OsmImportError(f"{extract}: {unreadable(fmt)}: {error}") from None
+        for items in found.values():
+            items.clear()  # the first pass may have taken some nodes before it stopped
+        with tempfile.TemporaryDirectory(prefix="ecomap-osm-") as folder:
+            copy = sorted_copy(extract, fmt, Path(folder))
+            try:
+                Handler().apply_file(str(copy), locations=True)
+            except RuntimeError as error_again:
+                raise OsmImportError(f"{extract}: unreadable {FORMATS[fmt]}: {error_again}") from None
+    for items in found.values():
+        items.sort(key=lambda item: (list(OSM_TYPES).index(item[0][0]), int(item[0][1:])))
+    return found
+
+
+def clip_features(
+    rule: LayerRule, found: list[tuple[str, shapely.Geometry, dict[str, str]]], bbox: BBox
+) -> list[dict[str, Any]]:
+    """The features of one layer clipped to ``bbox``, as pack GeoJSON features."""
+    features = []
+    for osm_id, geometry, tags in found:
+        clean = _clean(geometry, rule.kind, bbox)
+        if clean is not None:
+            features.append(_feature(rule, osm_id, clean, tags))
+    return features
+
+
+def _line_parts(features: list[dict[str, Any]]) -> list[list[list[float]]]:
+    parts = []
+    for feature in features:
+        geometry = feature["geometry"]
+        single = geometry["type"] == "LineString"
+        parts.extend([geometry["coordinates"]] if single else geometry["coordinates"])
+    return parts
 
 
 def _way_line(way: Any) -> bytes:
@@ -331,7 +456,7 @@ def _way_line(way: Any) -> bytes:
     return shapely.to_wkb(shapely.LineString(coordinates))
 
 
-def _clean(geometry: shapely.Geometry, kind: str, bbox: tuple[float, ...]) -> shapely.Geometry | None:
+def _clean(geometry: shapely.Geometry, kind: str, bbox: BBox) -> shapely.Geometry | None:
     """Clip to the bbox, round to 7 decimals and, for polygons, repair validity and wind by RFC 7946.
 
     OpenStreetMap's multipolygons may self-touch or wind either way: unlike hand-made
@@ -408,6 +533,7 @@ def _write_block(city_path: Path, rules: list[LayerRule]) -> None:
         after = rest.split(BLOCK_END, 1)[1].lstrip("\n")
     else:
         before, after = text.rstrip("\n") + "\n\n", ""
+    before = _arrays_of_tables(before)
     lines = [BLOCK_START]
     outside = tomllib.loads(before + after)  # the pack's own groups, without the block's
     if GROUP_ID not in {group.get("id") for group in outside.get("groups", []) if isinstance(group, dict)}:
@@ -437,6 +563,28 @@ def _write_block(city_path: Path, rules: list[LayerRule]) -> None:
     city_path.write_text(before + block + ("\n" + after if after else ""), encoding="utf-8")
 
 
+def _arrays_of_tables(text: str) -> str:
+    """City.toml text whose ``groups = [...]`` and ``layers = [...]`` are made ``[[groups]]`` tables.
+
+    The block appends ``[[groups]]`` and ``[[layers]]`` tables, which TOML forbids after
+    an inline array of the same name ("Cannot mutate immutable namespace"); an empty one,
+    as a hand-written city.toml may have, is dropped.
+    """
+    document = tomlkit.parse(text)
+    inline = [key for key in ("groups", "layers") if isinstance(document.get(key), tomlkit.items.Array)]
+    if not inline:
+        return text
+    for key in inline:
+        entries = document[key].unwrap()
+        document.remove(key)
+        if entries:
+            tables = tomlkit.aot()
+            for entry in entries:
+                tables.append(tomlkit.item(entry))
+            document.append(key, tables)
+    return tomlkit.dumps(document).rstrip("\n") + "\n\n"
+
+
 def _toml(value: Any) -> str:
     """A TOML value for a text or number (JSON's string escapes are TOML's basic-string escapes).
 
@@ -446,8 +594,11 @@ def _toml(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _swap(staged: Path, pack_path: Path, staging: Path) -> None:
-    """Put the staged pack in place of the old one with two renames; the old one is removed after."""
+def _swap(staged: Path, pack_path: Path, staging: Path, create: bool) -> None:
+    """Put the staged pack in place of the old one with two renames (one for a new pack)."""
+    if create:
+        os.replace(staged, pack_path)  # onto nothing, or onto an empty folder
+        return
     old = staging / "old"
     os.replace(pack_path, old)
     try:

@@ -154,11 +154,12 @@ def test_polygons_are_valid_and_wind_counter_clockwise(helsinki):
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (lambda path: path.write_text("<osm></osm>"), "not an OpenStreetMap PBF file"),
+        (lambda path: path.write_text("hello"), "not an OpenStreetMap extract"),
+        (lambda path: path.write_text("<osm></osm>"), "unreadable OSM XML"),
         (lambda path: path.write_bytes(EXTRACT.read_bytes()[:300_000]), "unreadable PBF"),
         (lambda path: None, "cannot read the extract"),
     ],
-    ids=["not-pbf", "truncated", "missing"],
+    ids=["not-osm", "osm-without-version", "truncated", "missing"],
 )
 def test_bad_extracts_leave_the_pack_as_it_was(empty_pack, tmp_path, make, message):
     extract = tmp_path / "bad.osm.pbf"
@@ -210,7 +211,7 @@ def test_cli_imports_and_reports_bad_extracts(tmp_path):
     bad.write_text("hello")
     result = CliRunner().invoke(group, ["import-osm", str(bad), "--pack", str(pack)])
     assert result.exit_code == 1
-    assert "not an OpenStreetMap PBF file" in result.output
+    assert "not an OpenStreetMap extract" in result.output
     assert "left as it was" in result.output
 
 
@@ -291,5 +292,5 @@ def test_cli_create_leaves_nothing_behind_on_a_bad_extract(tmp_path):
     bad.write_text("hello")
     result = CliRunner().invoke(group, ["import-osm", str(bad), "--pack", str(tmp_path / "town"), "--create"])
     assert result.exit_code == 1
-    assert "is not created" in result.output
+    assert "no pack created" in result.output
     assert not (tmp_path / "town").exists()

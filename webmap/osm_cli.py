@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 import time
 from pathlib import Path
 
 import click
 
-from geo.osm import OsmImportError, create_pack, import_osm
+from geo.osm import OsmImportError, import_osm
 
 
 def register(cli_group: click.Group) -> None:
@@ -22,19 +21,25 @@ def register(cli_group: click.Group) -> None:
 @click.option(
     "--pack", "pack", required=True, type=click.Path(path_type=Path), help="the city pack to update"
 )
-@click.option("--create", is_flag=True, help="start a new pack framed by the extract's bounds")
+@click.option("--create", is_flag=True, help="start a new pack framed by the extract's walking network")
 def import_osm_command(extract: Path, pack: Path, create: bool) -> None:
-    """Import parks, water, forest, the walking network, ski trails and benches from EXTRACT.osm.pbf."""
+    """Import parks, water, forest, the walking network, kerbs, ski trails and benches from EXTRACT.
+
+    EXTRACT is an OpenStreetMap extract: PBF (.osm.pbf) or OSM XML (.osm, .osm.gz,
+    .osm.bz2, as openstreetmap.org's Export and the Overpass API give).
+    """
     began = time.perf_counter()
-    created = create and not pack.exists()
     try:
-        if create:
-            create_pack(extract, pack)
-        summary = import_osm(extract, pack)
-    except OsmImportError as error:
-        if created:
-            shutil.rmtree(pack, ignore_errors=True)
-        click.echo(f"import-osm: {error}", err=True)
-        click.echo(f"import-osm: {pack} is {'not created' if created else 'left as it was'}", err=True)
+        summary = import_osm(extract, pack, create=create)
+    except (OsmImportError, OSError) as error:
+        outcome = "no pack created" if create and not (pack / "city.toml").exists() else "left as it was"
+        message = str(error) if isinstance(error, OsmImportError) else f"{error.filename}: {error.strerror}"
+        click.echo(f"import-osm: {message} ({pack}: {outcome})", err=True)
         sys.exit(1)
-    click.echo(f"imported into {pack} in {time.perf_counter() - began:.1f} s: {summary}")
+    elapsed_s = time.perf_counter() - began
+    click.echo(f"imported {extract.name} into {pack} in {elapsed_s:.1f} s")
+    for line in summary.report():
+        click.echo(f"  {line}")
+    if create:
+        city = pack / "city.toml"
+        click.echo(f"  next: edit {city} (names, centre, zoom), then `ecomap check-data {pack}`")

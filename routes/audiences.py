@@ -1,4 +1,4 @@
-"""Audiences of the health tracks (children, adults, seniors, limited mobility), read from the pack."""
+"""Who the health tracks are for (children, adults, seniors, limited mobility): the pack's or the defaults."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from geo.errors import Problem
 from geo.tables import check_keys
 
 AUDIENCES_FILE = "tracks/audiences.toml"
+DEFAULT_AUDIENCES = Path(__file__).with_name("default_audiences.toml")
 AUDIENCE_KEYS = {
     "id": str,
     "name_ru": str,
@@ -49,17 +50,25 @@ class Audience:
 
 
 def load_audiences(pack_path: str | Path) -> tuple[dict[str, Audience], list[Problem]]:
-    """Read ``tracks/audiences.toml`` of a pack: the audiences by id, and every problem found."""
+    """The audiences by id and every problem found: the pack's ``tracks/audiences.toml``, else the defaults.
+
+    The defaults (``routes/default_audiences.toml``) are Sysert's documented figures, so
+    a new pack (``ecomap import-osm --create``) has audiences for its loops and routes;
+    a pack's own file replaces them all.
+    """
     path = Path(pack_path) / AUDIENCES_FILE
+    label = AUDIENCES_FILE
+    if not path.is_file():
+        path, label = DEFAULT_AUDIENCES, f"{DEFAULT_AUDIENCES.parent.name}/{DEFAULT_AUDIENCES.name}"
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}, [Problem(AUDIENCES_FILE, "", "missing: tracks need their audiences")]
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        return {}, [Problem(AUDIENCES_FILE, "", f"unreadable TOML: {error}")]
+        return {}, [Problem(label, "", f"unreadable TOML: {error}")]
+    except OSError as error:
+        return {}, [Problem(label, "", f"unreadable: {error.strerror}")]
     entries = document.get("audiences")
     if not isinstance(entries, list) or not entries:
-        return {}, [Problem(AUDIENCES_FILE, "", "needs a non-empty [[audiences]] list")]
+        return {}, [Problem(label, "", "needs a non-empty [[audiences]] list")]
     audiences: dict[str, Audience] = {}
     problems = []
     for index, entry in enumerate(entries):
@@ -67,7 +76,7 @@ def load_audiences(pack_path: str | Path) -> tuple[dict[str, Audience], list[Pro
         messages = check_audience(entry)
         if not messages and entry["id"] in audiences:
             messages = ["listed twice"]
-        problems.extend(Problem(AUDIENCES_FILE, where, message) for message in messages)
+        problems.extend(Problem(label, where, message) for message in messages)
         if not messages:
             audiences[entry["id"]] = _audience(entry)
     return audiences, problems

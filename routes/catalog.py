@@ -29,13 +29,14 @@ class Catalog:
 def load_catalog(pack: CityPack) -> Catalog:
     """Load and measure the pack's tracks; TrackError if the tracks or audiences are malformed.
 
-    A pack without a ``tracks/`` folder has an empty catalogue.
+    A pack without a ``tracks/`` folder has no tracks, and the default audiences
+    (``routes/default_audiences.toml``) for its loops and routes.
     """
-    if not (pack.path / TRACKS_DIR).is_dir():
-        return Catalog({}, {}, {}, {})
     audiences, problems = load_audiences(pack.path)
     if problems:
         raise TrackError(str(pack.path), problems)
+    if not (pack.path / TRACKS_DIR).is_dir():
+        return Catalog({}, audiences, {}, {})
     tracks = load_tracks(pack.path)
     measures = {track_id: measure_track(track, pack.crs_metric) for track_id, track in tracks.items()}
     passages = {track_id: track_passages(track.lons, track.lats, pack) for track_id, track in tracks.items()}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from routes import check_tracks, load_tracks
+from routes import check_tracks, load_audiences, load_tracks
 from routes.tracks import TrackError, parse_track
 from tests.conftest import SYSERT_PACK
 
@@ -234,7 +234,9 @@ def test_a_pack_without_tracks_has_no_track_problems(good_pack: Path):
     assert check_tracks(good_pack) == []
 
 
-def test_a_tracks_folder_without_audiences_is_a_problem(pack: Path):
+def test_a_tracks_folder_without_audiences_uses_the_default_audiences(pack: Path):
     (pack / "tracks" / "audiences.toml").unlink()
-    problems = check_tracks(pack)
-    assert str(problems[0]) == "tracks/audiences.toml: missing: tracks need their audiences"
+    assert check_tracks(pack) == []
+    audiences, problems = load_audiences(pack)
+    assert problems == []
+    assert set(audiences) == {"adults", "seniors", "children", "limited-mobility"}

@@ -400,7 +400,7 @@ def read_extract(extract: str | Path, rules: tuple[LayerRule, ...], fmt: str | N
             take("point", f"n{node.id}", node.tags, lambda: factory.create_point(node))
 
         def way(self, way: Any) -> None:
-            take("line", f"w{way.id}", way.tags, lambda: _way_line(way))
+            take("line", f"w{way.id}", way.tags, lambda: _way_line(factory, way))
 
         def area(self, area: Any) -> None:
             osm_id = f"{'w' if area.from_way() else 'r'}{area.orig_id()}"
@@ -448,8 +448,14 @@ def _line_parts(features: list[dict[str, Any]]) -> list[list[list[float]]]:
     return parts
 
 
-def _way_line(way: Any) -> bytes:
+def _way_line(factory: Any, way: Any) -> bytes:
     """A way's line through its nodes that the extract has (a cut extract misses some), as WKB."""
+    import osmium
+
+    try:
+        return factory.create_linestring(way)
+    except osmium.InvalidLocationError:
+        pass
     coordinates = [(node.lon, node.lat) for node in way.nodes if node.location.valid()]
     if len(coordinates) < 2:
         raise ValueError("fewer than 2 located nodes")

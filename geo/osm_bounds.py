@@ -15,6 +15,7 @@ HEADER_MAX_AREA_RATIO = 16.0  # header bounds this many times the data's area fr
 OUTLIER_AREA_RATIO = 4.0  # data whose full extent is this many times its core has stray far ways
 CORE_QUANTILES = (0.005, 0.995)
 MIN_SPAN_DEG = 0.001  # about 100 m: the smallest side a frame is measured with
+MARGIN_DEG = 0.0002  # about 20 m around the data, so that no way runs along the frame's edge
 MAP_SIZE_PX = (1024, 768)
 ZOOM_RANGE = (10, 18)
 
@@ -35,7 +36,7 @@ def choose_frame(header: BBox | None, lons: np.ndarray, lats: np.ndarray) -> Fra
     >>> lons, lats = np.array([9.50, 9.52, 9.54]), np.array([47.12, 47.14, 47.15])
     >>> frame = choose_frame(None, lons, lats)
     >>> frame.bbox, frame.reason
-    ((9.5, 47.12, 9.54, 47.15), "the walking network's extent (the extract's header gives no bounds)")
+    ((9.4998, 47.1198, 9.5402, 47.1502), "the walking network's extent (the extract's header gives no bounds)")
     >>> choose_frame((9.49, 47.11, 9.55, 47.16), lons, lats).reason
     "the extract's header bounds"
     >>> choose_frame((9.50, 47.12, 9.51, 47.13), lons, lats).reason.split(":")[0]
@@ -63,16 +64,20 @@ def data_box(lons: np.ndarray, lats: np.ndarray) -> tuple[BBox, str]:
     >>> lons = np.concatenate([np.linspace(9.50, 9.54, 500), [12.0]])
     >>> lats = np.concatenate([np.linspace(47.12, 47.15, 500), [48.0]])
     >>> box, reason = data_box(lons, lats)
-    >>> [round(value, 3) for value in box], reason
-    ([9.5, 47.12, 9.54, 47.15], "the central 99 % of the walking network's positions")
+    >>> [round(value, 4) for value in box], reason
+    ([9.5, 47.12, 9.5401, 47.1501], "the central 99 % of the walking network's positions")
     """
     full = (float(lons.min()), float(lats.min()), float(lons.max()), float(lats.max()))
     low, high = CORE_QUANTILES
     core_lons, core_lats = np.quantile(lons, [low, high]), np.quantile(lats, [low, high])
     core = (float(core_lons[0]), float(core_lats[0]), float(core_lons[1]), float(core_lats[1]))
     if _area(full) > OUTLIER_AREA_RATIO * _area(core):
-        return core, f"the central {(high - low) * 100:.0f} % of the walking network's positions"
-    return full, "the walking network's extent"
+        return _widened(core), f"the central {(high - low) * 100:.0f} % of the walking network's positions"
+    return _widened(full), "the walking network's extent"
+
+
+def _widened(box: BBox) -> BBox:
+    return (box[0] - MARGIN_DEG, box[1] - MARGIN_DEG, box[2] + MARGIN_DEG, box[3] + MARGIN_DEG)
 
 
 def _area(box: BBox) -> float:

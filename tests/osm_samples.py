@@ -47,7 +47,7 @@ class OsmDocument:
         for relation_id, (members, tags) in sorted(self.relations.items()):
             lines.append(f'  <relation id="{relation_id}" version="1">')
             lines.extend(
-                f"    <member type={quoteattr(kind)} ref=\"{ref}\" role={quoteattr(role)}/>"
+                f'    <member type={quoteattr(kind)} ref="{ref}" role={quoteattr(role)}/>'
                 for kind, ref, role in members
             )
             lines.extend(_tags(tags))

@@ -433,7 +433,10 @@ def clip_features(
     """The features of one layer clipped to ``bbox``, as pack GeoJSON features."""
     features = []
     for osm_id, geometry, tags in found:
-        clean = _clean(geometry, rule.kind, bbox)
+        try:
+            clean = _clean(geometry, rule.kind, bbox)
+        except shapely.errors.GEOSException:
+            continue  # a shape GEOS cannot repair (a self-crossing ring of a broken multipolygon)
         if clean is not None:
             features.append(_feature(rule, osm_id, clean, tags))
     return features

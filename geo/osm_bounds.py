@@ -35,8 +35,10 @@ def choose_frame(header: BBox | None, lons: np.ndarray, lats: np.ndarray) -> Fra
 
     >>> lons, lats = np.array([9.50, 9.52, 9.54]), np.array([47.12, 47.14, 47.15])
     >>> frame = choose_frame(None, lons, lats)
-    >>> frame.bbox, frame.reason
-    ((9.4998, 47.1198, 9.5402, 47.1502), "the walking network's extent (the extract's header gives no bounds)")
+    >>> frame.bbox
+    (9.4998, 47.1198, 9.5402, 47.1502)
+    >>> frame.reason
+    "the walking network's extent (the extract's header gives no bounds)"
     >>> choose_frame((9.49, 47.11, 9.55, 47.16), lons, lats).reason
     "the extract's header bounds"
     >>> choose_frame((9.50, 47.12, 9.51, 47.13), lons, lats).reason.split(":")[0]

@@ -205,7 +205,7 @@ def import_osm(extract: str | Path, pack_path: str | Path, create: bool = False)
     else:
         frame = Frame(tuple(city["bbox"]), f"the pack's bbox ({CITY_FILE})")
         crs_metric = city["crs_metric"]
-        _check_overlap(extract, header, found, frame.bbox)
+        _check_overlap(extract, found, frame.bbox)
     features = {rule.id: clip_features(rule, found[rule.id], frame.bbox) for rule in mapping.rules}
     if not any(features.values()):
         raise OsmImportError(
@@ -267,18 +267,17 @@ def _frame(extract: Path, header: BBox | None, found: Found, network_rules: list
     return choose_frame(header, coordinates[:, 0], coordinates[:, 1])
 
 
-def _check_overlap(extract: Path, header: BBox | None, found: Found, bbox: BBox) -> None:
-    """Refuse an extract whose bounds (its header's, else its data's) miss the pack's bbox."""
-    if header is None:
-        boxes = [geometry.bounds for features in found.values() for _, geometry, _ in features]
-        if not boxes:
-            return
-        array = np.array(boxes)
-        header = (array[:, 0].min(), array[:, 1].min(), array[:, 2].max(), array[:, 3].max())
-    west, south, east, north = (round(float(value), 6) for value in header)
+def _check_overlap(extract: Path, found: Found, bbox: BBox) -> None:
+    """Refuse an extract whose data (not its header, maybe wrong) lies wholly outside the pack's bbox."""
+    boxes = [geometry.bounds for features in found.values() for _, geometry, _ in features]
+    if not boxes:
+        return
+    array = np.array(boxes)
+    data = (array[:, 0].min(), array[:, 1].min(), array[:, 2].max(), array[:, 3].max())
+    west, south, east, north = (round(float(value), 6) for value in data)
     if east < bbox[0] or west > bbox[2] or north < bbox[1] or south > bbox[3]:
         raise OsmImportError(
-            f"{extract}: the extract covers [{west}, {south}, {east}, {north}], "
+            f"{extract}: the extract's data covers [{west}, {south}, {east}, {north}], "
             f"outside the pack's bbox {list(bbox)}"
         )
 

@@ -262,3 +262,18 @@ def test_a_hand_written_city_toml_with_inline_arrays_and_no_layers_folder(run_ec
     again = run_ecomap("import-osm", str(extract), "--pack", str(pack))
     assert again.exit_code == 0, again.output
     assert check_pack(pack) == []
+
+
+def test_an_update_judges_the_data_not_wrong_header_bounds(run_ecomap, small_pack, tmp_path):
+    document = grid_town(5)
+    document.way(50, [1, 7], highway="footway")
+    document.bounds = (60.80, 56.49, 60.81, 56.50)  # Sysert's: nowhere near the data
+    extract = write(tmp_path / "t.osm", document.xml())
+    result = run_ecomap("import-osm", str(extract), "--pack", str(small_pack))
+    assert result.exit_code == 0, result.output
+    assert "osm-paths: 11" in result.output
+    far = grid_town(5, origin=(60.80, 56.49))
+    far.bounds = document.bounds
+    result = run_ecomap("import-osm", str(write(tmp_path / "far.osm", far.xml())), "--pack", str(small_pack))
+    assert result.exit_code == 1
+    assert "the extract's data covers [60.8, 56.49, 60.804, 56.494], outside the pack's bbox" in result.stderr

@@ -38,7 +38,17 @@ OSM_TYPES = {"n": "node", "w": "way", "r": "relation"}
 FILTERS = {"walkable": walkable, "kerb": is_kerb}
 SHOWN_PROBLEMS = 5
 
-__all__ = ["OsmImportError", "import_osm", "load_mapping", "read_tagged"]
+__all__ = [
+    "ImportSummary",
+    "LayerRule",
+    "Mapping",
+    "OsmImportError",
+    "clip_features",
+    "import_osm",
+    "load_mapping",
+    "read_extract",
+    "read_tagged",
+]
 
 
 @dataclass(frozen=True)

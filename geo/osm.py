@@ -253,7 +253,9 @@ def _check_hand_made(pack_path: Path, city: dict[str, Any], mapping: Mapping) ->
     clash = sorted((manual - set(_block_layer_ids(pack_path))) & {rule.id for rule in mapping.rules})
     if clash:
         raise OsmImportError(f"{pack_path}: hand-made layer(s) {', '.join(clash)} would be overwritten")
-    if not isinstance(city.get("bbox"), list) or not isinstance(city.get("crs_metric"), str):
+    bbox = city.get("bbox")
+    numbers = isinstance(bbox, list) and len(bbox) == 4 and all(isinstance(v, int | float) for v in bbox)
+    if not numbers or not isinstance(city.get("crs_metric"), str):
         raise OsmImportError(f"{pack_path / CITY_FILE}: needs a 'bbox' and a 'crs_metric' (run check-data)")
 
 

@@ -277,3 +277,19 @@ def test_an_update_judges_the_data_not_wrong_header_bounds(run_ecomap, small_pac
     result = run_ecomap("import-osm", str(write(tmp_path / "far.osm", far.xml())), "--pack", str(small_pack))
     assert result.exit_code == 1
     assert "the extract's data covers [60.8, 56.49, 60.804, 56.494], outside the pack's bbox" in result.stderr
+
+
+def test_an_unreadable_file_is_named_with_the_reason(monkeypatch, tmp_path):
+    from geo.osm_files import OsmImportError, extract_format
+
+    extract = write(tmp_path / "locked.osm", grid_town().xml())
+    real_open = Path.open
+
+    def guarded(self, *args, **kwargs):
+        if self == extract:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", guarded)
+    with pytest.raises(OsmImportError, match=r"locked\.osm: cannot read the extract: Permission denied$"):
+        extract_format(extract)

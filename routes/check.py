@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 from pathlib import Path
 
 from geo.errors import PackError, Problem
 from geo.pack import CityPack, load_pack
+from routes import elevation
 from routes.audiences import Audience, load_audiences
 from routes.figures import measure_track
 from routes.passes import track_passages, water_crossings
@@ -13,8 +15,10 @@ from routes.tracks import TRACKS_DIR, Track, read_tracks
 
 STOP_MAX_OFFSET_M = 50.0  # a stop further than this from its line is misplaced
 WATER_TOLERANCE_M = 10.0  # a hand-drawn line may graze the water's hand-drawn edge
-# A climb steeper than 100 % (45°) between two known heights on a walking or ski track is a typo.
+# A climb steeper than 100 % (45°) over 50 m or more of a walking or ski track is a typo; over
+# shorter stretches a GPS recording's heights wander by more than that (see _elevation_jumps).
 ELEVATION_JUMP_MAX_SLOPE = 1.0
+ELEVATION_WINDOW_M = 50.0
 
 
 def check_tracks(pack_path: str | Path) -> list[Problem]:
@@ -121,16 +125,37 @@ def _stops_outside_bbox(track: Track, pack: CityPack) -> dict[str, str]:
 
 
 def _elevation_jumps(track: Track, lengths_m: tuple[float, ...]) -> list[str]:
-    """Known heights of neighbouring vertices that differ more than the line could climb."""
-    heights = track.elevations_m
+    """Known heights that climb more than the line could over ``ELEVATION_WINDOW_M`` or more of it.
+
+    Each known height is judged against the known height at least the window back along the
+    line (within the first window of the line: at least the window ahead). A GPS height wanders
+    by metres from fix to fix, so fixes 3 m apart can differ by 4 m that nobody climbed; over
+    50 m that wander is far under the slope limit, while a typo (a height 100 m off) is far over
+    it. A height already named is not a reference for the next ones, and a run of neighbouring
+    heights off by the same typo is named once, at its first position.
+    """
+    distances = elevation.cumulative_m(lengths_m)
+    known = [
+        (index, distances[index], height)
+        for index, height in enumerate(track.elevations_m)
+        if height is not None
+    ]
+    known_distances = [distance for _, distance, _ in known]
+    flagged: set[int] = set()
     messages = []
-    for index, length in enumerate(lengths_m):
-        start, end = heights[index], heights[index + 1]
-        if (
-            start is not None
-            and end is not None
-            and abs(end - start) > ELEVATION_JUMP_MAX_SLOPE * max(length, 1)
-        ):
-            jump = f"elevation jumps from {start:g} m to {end:g} m over {length:.0f} m"
-            messages.append(f"{jump} at position {index + 1}: a typo?")
+    for at, (index, distance, _) in enumerate(known):
+        behind = bisect.bisect_right(known_distances, distance - ELEVATION_WINDOW_M) - 1
+        ahead = bisect.bisect_left(known_distances, distance + ELEVATION_WINDOW_M, lo=at)
+        if behind >= 0:
+            (other, start_m, start), (_, end_m, end) = known[behind], known[at]
+        elif ahead < len(known):
+            (_, start_m, start), (other, end_m, end) = known[at], known[ahead]
+        else:
+            continue  # the whole line is shorter than the window
+        if other in flagged or abs(end - start) <= ELEVATION_JUMP_MAX_SLOPE * (end_m - start_m):
+            continue
+        if at == 0 or known[at - 1][0] not in flagged:
+            jump = f"elevation jumps from {start:g} m to {end:g} m over {end_m - start_m:.0f} m"
+            messages.append(f"{jump} at position {index}: a typo?")
+        flagged.add(index)
     return messages

@@ -26,6 +26,10 @@ CREATOR = "ecomap"
 # line (a planner's, or ecomap's own export), whose long straight steps are meant: it is kept.
 BREAK_GAP_S = 300.0
 BREAK_STEP_M = 500.0
+WHERE_WORDS = {
+    "en": {"track": "track {}, segment {}", "route": "route {}", "piece": "{}, piece {} of {}"},
+    "ru": {"track": "трек {}, сегмент {}", "route": "маршрут {}", "piece": "{}, кусок {} из {}"},
+}
 METRES_PER_DEGREE = 111_320.0  # of latitude, and of longitude at the equator
 # <?xml ... encoding="NAME" ...?> at the very start (after blanks), read as Latin-1 from the bytes.
 DECLARED_ENCODING = re.compile(r"""^(\s*<\?xml\s[^>]*?encoding\s*=\s*["'])([A-Za-z][A-Za-z0-9._-]*)""")
@@ -42,6 +46,10 @@ STOP_SYMBOLS = {
 
 class GpxImportError(ValueError):
     """A file that cannot become a track draft, with the reason."""
+
+
+class PartChoiceError(GpxImportError):
+    """A recording of several parts where no part, or one it does not have, was chosen; lists them."""
 
 
 @dataclass(frozen=True)
@@ -171,6 +179,7 @@ class RecordedPart:
 
     number: int  # from 1, in the file's order
     where: tuple[str, int, int]  # ("track", track number, segment number) or ("route", number, 1), from 1
+    piece: tuple[int, int]  # (its number, how many) among the pieces its segment was cut into at breaks
     name: str | None  # its track's or route's name
     positions: tuple[tuple[float, float, float | None], ...]  # (lon, lat, elevation or None)
     start: dt.datetime | None
@@ -230,7 +239,7 @@ def read_recording(data: bytes, name: str) -> Recording:
         pieces = [points] if planned else _split_at_breaks(points)
         breaks += len(pieces) - 1
         unknown_heights = not zeros_are_heights and _all_heights_zero(points)
-        for piece in pieces:
+        for piece_number, piece in enumerate(pieces, start=1):
             positions = _positions(piece, unknown_heights)
             most_points = max(most_points, len(positions))
             if len(positions) < 2:
@@ -241,6 +250,7 @@ def read_recording(data: bytes, name: str) -> Recording:
                 RecordedPart(
                     number=len(parts) + 1,
                     where=where,
+                    piece=(piece_number, len(pieces)),
                     name=part_name,
                     positions=tuple(positions),
                     start=times[0] if times else None,
@@ -309,8 +319,7 @@ def _check_point(
 
 def part_summary(part: RecordedPart) -> str:
     """One line about a part for a listing: number, where and name, points, length and time span."""
-    kind, first, second = part.where
-    where = f"track {first}, segment {second}" if kind == "track" else f"route {first}"
+    where = _where(part, "en")
     named = f" {part.name!r}" if part.name else ""
     span = "no times"
     if part.start is not None and part.end is not None:
@@ -329,19 +338,24 @@ def import_gpx(data: bytes, name: str, updated: dt.date, part: int | None = None
 
 def choose_part(recording: Recording, number: int | None) -> RecordedPart:
     """Part ``number`` (from 1), or the only part; refuse with a listing when the choice is unclear."""
-    parts = recording.parts
-    if not parts:
-        raise GpxImportError(
-            f"{recording.file}: the GPX has {recording.most_points} distinct point(s) in its longest part;"
-            " a track needs 2 or more"
-        )
+    parts = require_parts(recording)
     if number is None and len(parts) == 1:
         return parts[0]
     if number is not None and 1 <= number <= len(parts):
         return parts[number - 1]
     listing = "\n".join(part_summary(item) for item in parts)
     asked = "" if number is None else f"there is no part {number}; "
-    raise GpxImportError(f"{recording.file}: {asked}the recording has {len(parts)} parts:\n{listing}")
+    raise PartChoiceError(f"{recording.file}: {asked}the recording has {len(parts)} parts:\n{listing}")
+
+
+def require_parts(recording: Recording) -> tuple[RecordedPart, ...]:
+    """The recording's parts; refuse a recording without a part of 2 or more distinct points."""
+    if not recording.parts:
+        raise GpxImportError(
+            f"{recording.file}: the GPX has {recording.most_points} distinct point(s) in its longest part;"
+            " a track needs 2 or more"
+        )
+    return recording.parts
 
 
 def draft_part(recording: Recording, part: RecordedPart, updated: dt.date) -> dict:
@@ -353,9 +367,7 @@ def draft_part(recording: Recording, part: RecordedPart, updated: dt.date) -> di
     several = len(recording.parts) > 1
     title = part.name or recording.title or recording.file
     track_id = slug(title)[:56] + (f"-{part.number}" if several else "")
-    kind, first, second = part.where
-    where_en = f"track {first}, segment {second}" if kind == "track" else f"route {first}"
-    where_ru = f"трек {first}, сегмент {second}" if kind == "track" else f"маршрут {first}"
+    where_en, where_ru = _where(part, "en"), _where(part, "ru")
     total = len(recording.parts)
     of_ru = f" (часть {part.number} из {total}: {where_ru})" if several else ""
     of_en = f" (part {part.number} of {total}: {where_en})" if several else ""
@@ -384,6 +396,14 @@ def draft_part(recording: Recording, part: RecordedPart, updated: dt.date) -> di
         if number == part.number and offset_m <= STOP_MAX_OFFSET_M:
             features.append(_stop_feature(track_id, index, waypoint))
     return {"type": "FeatureCollection", "features": features}
+
+
+def _where(part: RecordedPart, lang: str) -> str:
+    """Where the part is in the file, in ``lang`` (ru, en): its track and segment, or route, and piece."""
+    kind, first, second = part.where
+    words = WHERE_WORDS[lang]
+    where = words[kind].format(first, second)
+    return where if part.piece[1] == 1 else words["piece"].format(where, *part.piece)
 
 
 def far_waypoints(recording: Recording) -> list[tuple[str, float]]:

@@ -127,35 +127,39 @@ def _stops_outside_bbox(track: Track, pack: CityPack) -> dict[str, str]:
 def _elevation_jumps(track: Track, lengths_m: tuple[float, ...]) -> list[str]:
     """Known heights that climb more than the line could over ``ELEVATION_WINDOW_M`` or more of it.
 
-    Each known height is judged against the known height at least the window back along the
-    line (within the first window of the line: at least the window ahead). A GPS height wanders
+    Each known height is compared with the known height at least the window back along the
+    line; where there is none (the start of the line) or it is over twice the window back (past
+    a long step), with the one at least the window ahead if that is nearer. A GPS height wanders
     by metres from fix to fix, so fixes 3 m apart can differ by 4 m that nobody climbed; over
-    50 m that wander is far under the slope limit, while a typo (a height 100 m off) is far over
-    it. A height already named is not a reference for the next ones, and a run of neighbouring
-    heights off by the same typo is named once, at its first position.
+    50 m that wander is far under the slope limit, while a typo (a height 100 m off) is far
+    over it. A height already named is not a reference for the next ones, and a run of
+    neighbouring heights off by the same typo is named once, at its first position.
     """
     distances = elevation.cumulative_m(lengths_m)
-    known = [
-        (index, distances[index], height)
-        for index, height in enumerate(track.elevations_m)
-        if height is not None
-    ]
-    known_distances = [distance for _, distance, _ in known]
+    known = [(index, distances[index], h) for index, h in enumerate(track.elevations_m) if h is not None]
+    known_m = [distance for _, distance, _ in known]
     flagged: set[int] = set()
     messages = []
-    for at, (index, distance, _) in enumerate(known):
-        behind = bisect.bisect_right(known_distances, distance - ELEVATION_WINDOW_M) - 1
-        ahead = bisect.bisect_left(known_distances, distance + ELEVATION_WINDOW_M, lo=at)
-        if behind >= 0:
-            (other, start_m, start), (_, end_m, end) = known[behind], known[at]
-        elif ahead < len(known):
-            (_, start_m, start), (other, end_m, end) = known[at], known[ahead]
-        else:
+    for at, (index, distance, height) in enumerate(known):
+        behind = bisect.bisect_right(known_m, distance - ELEVATION_WINDOW_M) - 1
+        ahead = bisect.bisect_left(known_m, distance + ELEVATION_WINDOW_M, lo=at)
+        spans = {
+            reference: abs(distance - known_m[reference])
+            for reference in (behind, ahead)
+            if 0 <= reference < len(known)
+        }
+        if not spans:
             continue  # the whole line is shorter than the window
-        if other in flagged or abs(end - start) <= ELEVATION_JUMP_MAX_SLOPE * (end_m - start_m):
+        if behind in spans and spans[behind] <= 2 * ELEVATION_WINDOW_M:
+            reference = behind
+        else:
+            reference = min(spans, key=spans.__getitem__)
+        other, _, other_height = known[reference]
+        if other in flagged or abs(height - other_height) <= ELEVATION_JUMP_MAX_SLOPE * spans[reference]:
             continue
         if at == 0 or known[at - 1][0] not in flagged:
-            jump = f"elevation jumps from {start:g} m to {end:g} m over {end_m - start_m:.0f} m"
+            start, end = (other_height, height) if other < index else (height, other_height)
+            jump = f"elevation jumps from {start:g} m to {end:g} m over {spans[reference]:.0f} m"
             messages.append(f"{jump} at position {index}: a typo?")
         flagged.add(index)
     return messages

@@ -132,34 +132,43 @@ def _elevation_jumps(track: Track, lengths_m: tuple[float, ...]) -> list[str]:
     a long step), with the one at least the window ahead if that is nearer. A GPS height wanders
     by metres from fix to fix, so fixes 3 m apart can differ by 4 m that nobody climbed; over
     50 m that wander is far under the slope limit, while a typo (a height 100 m off) is far
-    over it. A height already named is not a reference for the next ones, and a run of
-    neighbouring heights off by the same typo is named once, at its first position.
+    over it. Both positions compared are named (either height may be the wrong one). A
+    height already named is not a reference for the next ones, and a run of neighbouring heights
+    off the same way (a step in the heights) is named once.
     """
     distances = elevation.cumulative_m(lengths_m)
     known = [(index, distances[index], h) for index, h in enumerate(track.elevations_m) if h is not None]
     known_m = [distance for _, distance, _ in known]
-    flagged: set[int] = set()
+    flagged: dict[int, tuple[bool, bool]] = {}  # index: (compared ahead, higher than its reference)
     messages = []
     for at, (index, distance, height) in enumerate(known):
-        behind = bisect.bisect_right(known_m, distance - ELEVATION_WINDOW_M) - 1
-        ahead = bisect.bisect_left(known_m, distance + ELEVATION_WINDOW_M, lo=at)
-        spans = {
-            reference: abs(distance - known_m[reference])
-            for reference in (behind, ahead)
-            if 0 <= reference < len(known)
-        }
-        if not spans:
+        reference = _height_reference(known_m, at)
+        if reference is None:
             continue  # the whole line is shorter than the window
-        if behind in spans and spans[behind] <= 2 * ELEVATION_WINDOW_M:
-            reference = behind
-        else:
-            reference = min(spans, key=spans.__getitem__)
-        other, _, other_height = known[reference]
-        if other in flagged or abs(height - other_height) <= ELEVATION_JUMP_MAX_SLOPE * spans[reference]:
+        other, other_m, other_height = known[reference]
+        span_m = abs(distance - other_m)
+        if other in flagged or abs(height - other_height) <= ELEVATION_JUMP_MAX_SLOPE * span_m:
             continue
-        if at == 0 or known[at - 1][0] not in flagged:
-            start, end = (other_height, height) if other < index else (height, other_height)
-            jump = f"elevation jumps from {start:g} m to {end:g} m over {spans[reference]:.0f} m"
+        way = (other > index, height > other_height)
+        if at == 0 or flagged.get(known[at - 1][0]) != way:
+            theirs, mine = f"{other_height:g} m (position {other})", f"{height:g} m"
+            start, end = (theirs, mine) if other < index else (mine, theirs)
+            jump = f"elevation jumps from {start} to {end} over {span_m:.0f} m"
             messages.append(f"{jump} at position {index}: a typo?")
-        flagged.add(index)
+        flagged[index] = way
     return messages
+
+
+def _height_reference(known_m: list[float], at: int) -> int | None:
+    """Which known height the one at ``at`` is compared with (see ``_elevation_jumps``); None if none."""
+    distance = known_m[at]
+    behind = bisect.bisect_right(known_m, distance - ELEVATION_WINDOW_M) - 1
+    ahead = bisect.bisect_left(known_m, distance + ELEVATION_WINDOW_M, lo=at)
+    spans = {
+        reference: abs(distance - known_m[reference])
+        for reference in (behind, ahead)
+        if 0 <= reference < len(known_m)
+    }
+    if behind in spans and spans[behind] <= 2 * ELEVATION_WINDOW_M:
+        return behind
+    return min(spans, key=spans.__getitem__, default=None)

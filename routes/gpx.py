@@ -145,11 +145,15 @@ def decode_gpx(data: bytes, name: str) -> str:
         data = data[len(codecs.BOM_UTF8) :]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _starting_with_a_tag(_decode(data, "utf-16", name, "UTF-16 as its byte-order mark says"), name)
+    elif data.startswith((b"<\x00", b"\x00<")):  # XML 1.0 appendix F: UTF-16 without a mark
+        encoding = "utf-16-le" if data.startswith(b"<") else "utf-16-be"
+        return _starting_with_a_tag(_decode(data, encoding, name, f"{encoding.upper()} text"), name)
     if not data.lstrip().startswith(b"<"):
         raise GpxImportError(f"{name}: not a GPX file (it does not start with an XML tag)")
     declared = DECLARED_ENCODING.match(data.decode("latin-1"))
     if declared is None:
-        return _decode(data, "utf-8", name, "UTF-8 text (and its XML declaration names no other encoding)")
+        text = _decode(data, "utf-8", name, "UTF-8 text (and its XML declaration names no other encoding)")
+        return _starting_with_a_tag(text, name)
     encoding = declared.group(2)
     return _starting_with_a_tag(
         _decode(data, encoding, name, f"{encoding} text, as its XML declaration says"), name
@@ -170,6 +174,8 @@ def _decode(data: bytes, encoding: str, name: str, expected: str) -> str:
 def _starting_with_a_tag(text: str, name: str) -> str:
     if not text.lstrip().startswith("<"):
         raise GpxImportError(f"{name}: not a GPX file (it does not start with an XML tag)")
+    if "\x00" in text:
+        raise GpxImportError(f"{name}: not a GPX file (XML text holds no NUL character)")
     return text
 
 

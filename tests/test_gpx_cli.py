@@ -267,7 +267,7 @@ def test_several_parts_without_a_choice_are_listed(run_ecomap, two_parts: Path):
     assert (
         "2: track 1, segment 2 'Прогулка', 7 points, 0.06 km, 2026-05-01 11:00–11:01 (1 min)" in result.output
     )
-    assert "Choose one with --part N, or write each to a folder with --out DIR." in result.output
+    assert "Choose one with --part N, or write each to a folder with --out DIR/." in result.output
     assert isinstance(result.exception, SystemExit)
 
 
@@ -372,4 +372,16 @@ def test_a_wrong_encoding_is_named(run_ecomap, tmp_path: Path, data: bytes, mess
     result = run_ecomap("import-gpx", str(source))
     assert result.exit_code == 1
     assert "Error: walk.gpx: " in result.output and message in result.output
+    assert isinstance(result.exception, SystemExit)
+
+
+def test_a_draft_that_cannot_be_written_is_a_message(run_ecomap, tmp_path: Path):
+    source = tmp_path / "walk.gpx"
+    source.write_bytes(walk(steady(0, 0)))
+    (tmp_path / "taken").write_text("a file, not a folder", encoding="utf-8")
+    result = run_ecomap("import-gpx", str(source), "--out", str(tmp_path / "taken" / "draft.geojson"))
+    assert result.exit_code == 1
+    assert (
+        f"Error: {tmp_path / 'taken' / 'draft.geojson'}: cannot be written: Not a directory" in result.output
+    )
     assert isinstance(result.exception, SystemExit)

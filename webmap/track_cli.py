@@ -88,39 +88,56 @@ def import_gpx_command(file: Path, out: str | None, part: int | None, list_parts
     Each track segment is a part of its own, cut where the recording paused for over
     5 minutes or jumped over 500 m; parts are never joined by a straight line. A file of
     one part gives one draft; for several, choose one with --part N or write them all
-    into a folder with --out DIR.
+    into a folder with --out DIR/.
     """
-    size = file.stat().st_size
-    if size > MAX_GPX_BYTES:
-        raise click.ClickException(
-            f"{file}: {size / 1e6:.1f} MB is over the {MAX_GPX_BYTES / 1e6:.1f} MB limit"
-        )
+    recording = _read_recording(file)
+    if list_parts:
+        click.echo("\n".join(part_summary(item) for item in recording.parts) or f"{file.name}: no parts")
+        _notes(recording)
+        return
+    folder = out is not None and (Path(out).is_dir() or out.endswith(("/", os.sep)))
     try:
-        recording = read_recording(file.read_bytes(), file.name)
-        if list_parts:
-            click.echo("\n".join(part_summary(item) for item in recording.parts) or "no parts")
-            _notes(recording)
-            return
-        folder = out is not None and (Path(out).is_dir() or out.endswith(("/", os.sep)))
-        chosen = require_parts(recording) if part is None and folder else [choose_part(recording, part)]
+        chosen = require_parts(recording) if part is None and folder else (choose_part(recording, part),)
     except PartChoiceError as error:
-        hint = "Choose one with --part N, or write each to a folder with --out DIR."
+        hint = "Choose one with --part N, or write each to a folder with --out DIR/."
         raise click.ClickException(f"{error}\n{hint}") from None
     except GpxImportError as error:
         raise click.ClickException(str(error)) from None
     drafts = [draft_part(recording, item, dt.date.today()) for item in chosen]
     if out is None:
         click.echo(_json(drafts[0]), nl=False)
-        _notes(recording)
-        return
-    for draft in drafts:
-        path = Path(out) / f"{draft['features'][0]['id']}.geojson" if folder else Path(out)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(_json(draft), encoding="utf-8")
-        line = draft["features"][0]["geometry"]["coordinates"]
-        track_id = draft["features"][0]["id"]
-        click.echo(f"{path}: track {track_id!r}, {len(line)} points, {len(draft['features']) - 1} stops")
+    else:
+        _write_drafts(drafts, Path(out), folder)
     _notes(recording)
+
+
+def _read_recording(file: Path) -> Recording:
+    """The recording in FILE, or a message naming the file and what is wrong."""
+    try:
+        size = file.stat().st_size
+        if size > MAX_GPX_BYTES:
+            raise GpxImportError(
+                f"{file}: {size / 1e6:.1f} MB is over the {MAX_GPX_BYTES / 1e6:.1f} MB limit"
+            )
+        return read_recording(file.read_bytes(), file.name)
+    except OSError as error:
+        raise click.ClickException(f"{file}: cannot be read: {error.strerror}") from None
+    except GpxImportError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _write_drafts(drafts: list[dict], out: Path, folder: bool) -> None:
+    """Write each draft to OUT (a file), or to OUT/<id>.geojson when OUT is a folder."""
+    for draft in drafts:
+        line = draft["features"][0]
+        path = out / f"{line['id']}.geojson" if folder else out
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(_json(draft), encoding="utf-8")
+        except OSError as error:
+            raise click.ClickException(f"{path}: cannot be written: {error.strerror}") from None
+        points = len(line["geometry"]["coordinates"])
+        click.echo(f"{path}: track {line['id']!r}, {points} points, {len(draft['features']) - 1} stops")
     click.echo("Edit the names, texts, mode, months, audiences and surface, then run `ecomap check-data`.")
 
 

@@ -381,7 +381,5 @@ def test_a_draft_that_cannot_be_written_is_a_message(run_ecomap, tmp_path: Path)
     (tmp_path / "taken").write_text("a file, not a folder", encoding="utf-8")
     result = run_ecomap("import-gpx", str(source), "--out", str(tmp_path / "taken" / "draft.geojson"))
     assert result.exit_code == 1
-    assert (
-        f"Error: {tmp_path / 'taken' / 'draft.geojson'}: cannot be written: Not a directory" in result.output
-    )
+    assert f"Error: {tmp_path / 'taken' / 'draft.geojson'}: cannot be written: " in result.output
     assert isinstance(result.exception, SystemExit)

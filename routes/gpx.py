@@ -222,50 +222,64 @@ def read_recording(data: bytes, name: str) -> Recording:
     point's index (from 0, in the file's order) and the value.
     """
     document = parse_gpx(data, name)
-    segments = [
-        (("track", t, s), track.name, segment.points)
-        for t, track in enumerate(document.tracks, start=1)
-        for s, segment in enumerate(track.segments, start=1)
-        if segment.points
-    ]
-    planned = not segments
-    if planned:
-        segments = [(("route", r, 1), route.name, route.points) for r, route in enumerate(document.routes, 1)]
-    index = 0
-    for _, _, points in segments:
-        for point in points:
-            _check_point(point, index, name)
-            index += 1
-    for number, waypoint in enumerate(document.waypoints):
-        _check_point(waypoint, number, name, "waypoint")
+    segments = _segments(document)
+    planned = all(where[0] == "route" for where, _, _ in segments)
+    points = [point for _, _, segment in segments for point in segment]
+    for index, point in enumerate(points):
+        _check_point(point, index, name)
+    for index, waypoint in enumerate(document.waypoints):
+        _check_point(waypoint, index, name, "waypoint")
     zeros_are_heights = document.creator == CREATOR  # ecomap writes only known heights
     parts: list[RecordedPart] = []
     breaks = dropped = most_points = 0
-    for where, part_name, points in segments:
-        pieces = [points] if planned else _split_at_breaks(points)
+    for where, part_name, segment in segments:
+        pieces = [segment] if planned else _split_at_breaks(segment)
         breaks += len(pieces) - 1
-        unknown_heights = not zeros_are_heights and _all_heights_zero(points)
+        unknown_heights = not zeros_are_heights and _all_heights_zero(segment)
         for piece_number, piece in enumerate(pieces, start=1):
             positions = _positions(piece, unknown_heights)
             most_points = max(most_points, len(positions))
             if len(positions) < 2:
                 dropped += 1
                 continue
-            times = [point.time for point in piece if point.time is not None]
-            parts.append(
-                RecordedPart(
-                    number=len(parts) + 1,
-                    where=where,
-                    piece=(piece_number, len(pieces)),
-                    name=part_name,
-                    positions=tuple(positions),
-                    start=times[0] if times else None,
-                    end=times[-1] if times else None,
-                    length_m=metrics.length_m([p[0] for p in positions], [p[1] for p in positions]),
-                )
-            )
+            part = _part(len(parts) + 1, where, (piece_number, len(pieces)), part_name, piece, positions)
+            parts.append(part)
     waypoints = tuple(document.waypoints)
     return Recording(name, document.name, tuple(parts), waypoints, breaks, dropped, most_points)
+
+
+def _segments(document: gpxpy.gpx.GPX) -> list[tuple[tuple[str, int, int], str | None, list]]:
+    """(where, name, points) of every track segment with points; of every route when there are none."""
+    segments = [
+        (("track", t, s), track.name, segment.points)
+        for t, track in enumerate(document.tracks, start=1)
+        for s, segment in enumerate(track.segments, start=1)
+        if segment.points
+    ]
+    return segments or [
+        (("route", r, 1), route.name, route.points) for r, route in enumerate(document.routes, 1)
+    ]
+
+
+def _part(
+    number: int,
+    where: tuple[str, int, int],
+    piece: tuple[int, int],
+    name: str | None,
+    points: list,
+    positions: list[tuple[float, float, float | None]],
+) -> RecordedPart:
+    times = [point.time for point in points if point.time is not None]
+    return RecordedPart(
+        number=number,
+        where=where,
+        piece=piece,
+        name=name,
+        positions=tuple(positions),
+        start=times[0] if times else None,
+        end=times[-1] if times else None,
+        length_m=metrics.length_m([p[0] for p in positions], [p[1] for p in positions]),
+    )
 
 
 def _split_at_breaks(points: list) -> list[list]:

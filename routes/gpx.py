@@ -385,7 +385,7 @@ def draft_part(recording: Recording, part: RecordedPart, updated: dt.date) -> di
     ``STOP_MAX_OFFSET_M`` of it (``far_waypoints`` names the others).
     """
     several = len(recording.parts) > 1
-    title = part.name or recording.title or recording.file
+    title = part.name or recording.title or slug(recording.file)
     track_id = slug(title)[:56] + (f"-{part.number}" if several else "")
     where_en, where_ru = _where(part, "en"), _where(part, "ru")
     total = len(recording.parts)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 from pathlib import Path
 
 from geo.errors import PackError, Problem
 from geo.pack import CityPack, load_pack
+from routes import elevation
 from routes.audiences import Audience, load_audiences
 from routes.figures import measure_track
 from routes.passes import track_passages, water_crossings
@@ -13,8 +15,10 @@ from routes.tracks import TRACKS_DIR, Track, read_tracks
 
 STOP_MAX_OFFSET_M = 50.0  # a stop further than this from its line is misplaced
 WATER_TOLERANCE_M = 10.0  # a hand-drawn line may graze the water's hand-drawn edge
-# A climb steeper than 100 % (45°) between two known heights on a walking or ski track is a typo.
+# A climb steeper than 100 % (45°) over 50 m or more of a walking or ski track is a typo; over
+# shorter stretches a GPS recording's heights wander by more than that (see _elevation_jumps).
 ELEVATION_JUMP_MAX_SLOPE = 1.0
+ELEVATION_WINDOW_M = 50.0
 
 
 def check_tracks(pack_path: str | Path) -> list[Problem]:
@@ -121,16 +125,50 @@ def _stops_outside_bbox(track: Track, pack: CityPack) -> dict[str, str]:
 
 
 def _elevation_jumps(track: Track, lengths_m: tuple[float, ...]) -> list[str]:
-    """Known heights of neighbouring vertices that differ more than the line could climb."""
-    heights = track.elevations_m
+    """Known heights that climb more than the line could over ``ELEVATION_WINDOW_M`` or more of it.
+
+    Each known height is compared with the known height at least the window back along the
+    line; where there is none (the start of the line) or it is over twice the window back (past
+    a long step), with the one at least the window ahead if that is nearer. A GPS height wanders
+    by metres from fix to fix, so fixes 3 m apart can differ by 4 m that nobody climbed; over
+    50 m that wander is far under the slope limit, while a typo (a height 100 m off) is far
+    over it. Both positions compared are named (either height may be the wrong one). A
+    height already named is not a reference for the next ones, and a run of neighbouring heights
+    off the same way (a step in the heights) is named once.
+    """
+    distances = elevation.cumulative_m(lengths_m)
+    known = [(index, distances[index], h) for index, h in enumerate(track.elevations_m) if h is not None]
+    known_m = [distance for _, distance, _ in known]
+    flagged: dict[int, tuple[bool, bool]] = {}  # index: (compared ahead, higher than its reference)
     messages = []
-    for index, length in enumerate(lengths_m):
-        start, end = heights[index], heights[index + 1]
-        if (
-            start is not None
-            and end is not None
-            and abs(end - start) > ELEVATION_JUMP_MAX_SLOPE * max(length, 1)
-        ):
-            jump = f"elevation jumps from {start:g} m to {end:g} m over {length:.0f} m"
-            messages.append(f"{jump} at position {index + 1}: a typo?")
+    for at, (index, distance, height) in enumerate(known):
+        reference = _height_reference(known_m, at)
+        if reference is None:
+            continue  # the whole line is shorter than the window
+        other, other_m, other_height = known[reference]
+        span_m = abs(distance - other_m)
+        if other in flagged or abs(height - other_height) <= ELEVATION_JUMP_MAX_SLOPE * span_m:
+            continue
+        way = (other > index, height > other_height)
+        if at == 0 or flagged.get(known[at - 1][0]) != way:
+            theirs, mine = f"{other_height:g} m (position {other})", f"{height:g} m"
+            start, end = (theirs, mine) if other < index else (mine, theirs)
+            jump = f"elevation jumps from {start} to {end} over {span_m:.0f} m"
+            messages.append(f"{jump} at position {index}: a typo?")
+        flagged[index] = way
     return messages
+
+
+def _height_reference(known_m: list[float], at: int) -> int | None:
+    """Which known height the one at ``at`` is compared with (see ``_elevation_jumps``); None if none."""
+    distance = known_m[at]
+    behind = bisect.bisect_right(known_m, distance - ELEVATION_WINDOW_M) - 1
+    ahead = bisect.bisect_left(known_m, distance + ELEVATION_WINDOW_M, lo=at)
+    spans = {
+        reference: abs(distance - known_m[reference])
+        for reference in (behind, ahead)
+        if 0 <= reference < len(known_m)
+    }
+    if behind in spans and spans[behind] <= 2 * ELEVATION_WINDOW_M:
+        return behind
+    return min(spans, key=spans.__getitem__, default=None)

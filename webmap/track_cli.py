@@ -4,13 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from routes.gpx import MAX_GPX_BYTES, GpxImportError, import_gpx
+from routes.check import STOP_MAX_OFFSET_M
+from routes.gpx import (
+    BREAK_GAP_S,
+    BREAK_STEP_M,
+    MAX_GPX_BYTES,
+    GpxImportError,
+    PartChoiceError,
+    Recording,
+    choose_part,
+    draft_part,
+    far_waypoints,
+    part_summary,
+    read_recording,
+    require_parts,
+)
 from webmap import tracks
 from webmap.i18n import LANGUAGES
 
@@ -60,26 +75,89 @@ def export_gpx(track_ids: tuple[str, ...], out: Path, lang: str | None, base_url
 @click.command("import-gpx")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
-    "--out", type=click.Path(dir_okay=False, path_type=Path), help="Draft file to write (default: stdout)."
+    "--out",
+    type=click.Path(),
+    help="Draft file to write, or a folder (an existing one, or a path ending in /, such as the pack's "
+    "tracks/) for one <id>.geojson per part (default: stdout).",
 )
-def import_gpx_command(file: Path, out: Path | None) -> None:
-    """Turn a recorded GPX FILE into a track definition draft (GeoJSON) in the pack's format."""
-    size = file.stat().st_size
-    if size > MAX_GPX_BYTES:
-        raise click.ClickException(
-            f"{file}: {size / 1e6:.1f} MB is over the {MAX_GPX_BYTES / 1e6:.1f} MB limit"
-        )
+@click.option("--part", type=click.IntRange(min=1), metavar="N", help="Only part N (see --list).")
+@click.option("--list", "list_parts", is_flag=True, help="List the parts of the recording and stop.")
+def import_gpx_command(file: Path, out: str | None, part: int | None, list_parts: bool) -> None:
+    """Turn a recorded GPX FILE into track definition drafts (GeoJSON) in the pack's format.
+
+    Each track segment is a part of its own, cut where the recording paused for over
+    5 minutes or jumped over 500 m; parts are never joined by a straight line. A file of
+    one part gives one draft; for several, choose one with --part N or write them all
+    into a folder with --out DIR/.
+    """
+    recording = _read_recording(file)
+    if list_parts:
+        click.echo("\n".join(part_summary(item) for item in recording.parts) or f"{file.name}: no parts")
+        _notes(recording)
+        return
+    folder = out is not None and (Path(out).is_dir() or out.endswith(("/", os.sep)))
     try:
-        draft = import_gpx(file.read_bytes(), file.name, dt.date.today())
+        chosen = require_parts(recording) if part is None and folder else (choose_part(recording, part),)
+    except PartChoiceError as error:
+        hint = "Choose one with --part N, or write each to a folder with --out DIR/."
+        raise click.ClickException(f"{error}\n{hint}") from None
     except GpxImportError as error:
         raise click.ClickException(str(error)) from None
-    text = json.dumps(draft, ensure_ascii=False, indent=1) + "\n"
+    drafts = [draft_part(recording, item, dt.date.today()) for item in chosen]
     if out is None:
-        click.echo(text, nl=False)
-        return
-    out.write_text(text, encoding="utf-8")
-    line = draft["features"][0]["geometry"]["coordinates"]
-    click.echo(
-        f"{out}: track {draft['features'][0]['id']!r}, {len(line)} points, {len(draft['features']) - 1} stops"
-    )
+        click.echo(_json(drafts[0]), nl=False)
+    else:
+        _write_drafts(drafts, Path(out), folder)
+    _notes(recording)
+
+
+def _read_recording(file: Path) -> Recording:
+    """The recording in FILE, or a message naming the file and what is wrong."""
+    try:
+        size = file.stat().st_size
+        if size > MAX_GPX_BYTES:
+            raise GpxImportError(
+                f"{file}: {size / 1e6:.1f} MB is over the {MAX_GPX_BYTES / 1e6:.1f} MB limit"
+            )
+        return read_recording(file.read_bytes(), file.name)
+    except OSError as error:
+        raise click.ClickException(f"{file}: cannot be read: {error.strerror}") from None
+    except GpxImportError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _write_drafts(drafts: list[dict], out: Path, folder: bool) -> None:
+    """Write each draft to OUT (a file), or to OUT/<id>.geojson when OUT is a folder."""
+    for draft in drafts:
+        line = draft["features"][0]
+        path = out / f"{line['id']}.geojson" if folder else out
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(_json(draft), encoding="utf-8")
+        except OSError as error:
+            raise click.ClickException(f"{path}: cannot be written: {error.strerror}") from None
+        points = len(line["geometry"]["coordinates"])
+        click.echo(f"{path}: track {line['id']!r}, {points} points, {len(draft['features']) - 1} stops")
     click.echo("Edit the names, texts, mode, months, audiences and surface, then run `ecomap check-data`.")
+
+
+def _json(draft: dict) -> str:
+    return json.dumps(draft, ensure_ascii=False, indent=1) + "\n"
+
+
+def _notes(recording: Recording) -> None:
+    """What the drafts leave out, on stderr: breaks, pieces too short for a line, far waypoints."""
+    if recording.breaks:
+        click.echo(
+            f"{recording.file}: {recording.breaks} break(s) (a pause over {BREAK_GAP_S / 60:.0f} min"
+            f" or a step over {BREAK_STEP_M:.0f} m) cut a segment into parts",
+            err=True,
+        )
+    if recording.dropped:
+        click.echo(f"{recording.file}: {recording.dropped} piece(s) of a single point left out", err=True)
+    for name, offset_m in far_waypoints(recording):
+        click.echo(
+            f"{recording.file}: waypoint {name!r} is {offset_m:.0f} m from every part:"
+            f" no draft takes it as a stop (over {STOP_MAX_OFFSET_M:.0f} m)",
+            err=True,
+        )

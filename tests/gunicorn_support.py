@@ -18,7 +18,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,8 +61,11 @@ def server_env(database_url: str, **extra: str) -> dict[str, str]:
     }
 
 
-def gunicorn_command(port: int, workers: int = 2) -> list[str]:
-    """The documented command, with the ecomap config; no control socket (tests run side by side)."""
+def gunicorn_command(port: int, workers: int = 2, options: Sequence[str] = ()) -> list[str]:
+    """The documented command, with the ecomap config; no control socket (tests run side by side).
+
+    ``options`` are more gunicorn options, which apply over the config's (``--threads 4``).
+    """
     return [
         str(GUNICORN),
         "-c",
@@ -72,6 +75,7 @@ def gunicorn_command(port: int, workers: int = 2) -> list[str]:
         str(workers),
         "--bind",
         f"127.0.0.1:{port}",
+        *options,
         "webmap:create_app()",
     ]
 
@@ -105,11 +109,11 @@ def request(port: int, method: str, path: str, body: Any = None, headers: dict |
 class Server:
     """A gunicorn master with its workers, started in the background; ``stop()`` ends it."""
 
-    def __init__(self, env: dict[str, str], workers: int = 2):
+    def __init__(self, env: dict[str, str], workers: int = 2, options: Sequence[str] = ()):
         self.port = free_port()
         self.log = tempfile.NamedTemporaryFile(prefix="ecomap-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
         self.process = subprocess.Popen(
-            gunicorn_command(self.port, workers),
+            gunicorn_command(self.port, workers, options),
             cwd=ROOT,
             env=env,
             stdout=self.log,
@@ -181,9 +185,9 @@ class Server:
 
 
 @contextmanager
-def running_server(env: dict[str, str], workers: int = 2) -> Iterator[Server]:
+def running_server(env: dict[str, str], workers: int = 2, options: Sequence[str] = ()) -> Iterator[Server]:
     """A ready gunicorn server, stopped on exit."""
-    server = Server(env, workers)
+    server = Server(env, workers, options)
     try:
         server.wait_ready()
         yield server

@@ -1,8 +1,9 @@
 """A bounded slowloris on loopback: many sockets that hold a server, and /healthz probes meanwhile.
 
-Two kinds of slow client, half the sockets each: *idle* ones connect and send nothing, *dribbling*
-ones send a request line and then one header line every ``DRIBBLE_S`` seconds without ever ending
-the header. A socket the server closes is opened again, so the number held stays at ``sockets``.
+Three kinds of slow client: *idle* ones connect and send nothing, *dribbling* ones send a request
+line and then one header line every ``DRIBBLE_S`` seconds without ever ending the header, and
+*kept-alive* ones send one whole request, read the answer and stay connected without a word.
+A socket the server closes is opened again, so the number held stays the same.
 A separate thread probes ``GET /healthz`` on a fresh connection every ``PROBE_EVERY_S`` seconds
 and records how long each answer took, or that it failed. Everything is bounded: at most
 ``MAX_SOCKETS`` sockets, ``MAX_HOLD_S`` seconds, each probe ``PROBE_TIMEOUT_S``.
@@ -15,9 +16,16 @@ import math
 import socket
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 MAX_SOCKETS = 200
+# What each kind of slow client sends on connecting.
+OPENINGS = {
+    "idle": b"",  # nothing, ever
+    "dribbling": b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n",  # then a header line now and then
+    "kept-alive": b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",  # one request, then quiet
+}
 MAX_HOLD_S = 30
 PROBE_TIMEOUT_S = 5.0
 PROBE_EVERY_S = 0.5
@@ -58,21 +66,21 @@ def format_s(seconds: float) -> str:
 
 
 class Slowloris:
-    """Hold ``sockets`` slow connections to 127.0.0.1:``port`` until ``stop()``."""
+    """Hold slow connections to 127.0.0.1:``port`` until ``stop()``: ``mix`` says how many of each kind."""
 
-    def __init__(self, port: int, sockets: int = MAX_SOCKETS, dribbling_share: float = 0.5):
-        if not 0 < sockets <= MAX_SOCKETS:
-            raise ValueError(f"sockets must be 1..{MAX_SOCKETS}, not {sockets}")
+    def __init__(self, port: int, mix: Mapping[str, int]):
+        unknown = set(mix) - set(OPENINGS)
+        if unknown or not 0 < sum(mix.values()) <= MAX_SOCKETS:
+            raise ValueError(f"a mix of {sorted(OPENINGS)} with 1..{MAX_SOCKETS} sockets, not {dict(mix)}")
         self.port = port
-        self.sockets = sockets
-        self.dribbling = round(sockets * dribbling_share)
+        self.kinds = [kind for kind, count in mix.items() for _ in range(count)]  # slot -> kind
         self.reopened = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
-        self._held: dict[int, tuple[socket.socket, bool]] = {}  # slot -> (socket, dribbling)
+        self._held: dict[int, socket.socket] = {}  # slot -> its socket
 
     def start(self) -> Slowloris:
-        for slot in range(self.sockets):
+        for slot in range(len(self.kinds)):
             self._open(slot)
         self._thread.start()
         return self
@@ -80,19 +88,19 @@ class Slowloris:
     def stop(self) -> None:
         self._stop.set()
         self._thread.join(timeout=DRIBBLE_S + 5)
-        for sock, _dribbling in self._held.values():
+        for sock in self._held.values():
             sock.close()
 
     def _open(self, slot: int) -> None:
-        dribbling = slot < self.dribbling
         sock = socket.create_connection(("127.0.0.1", self.port), timeout=PROBE_TIMEOUT_S)
         sock.setblocking(False)
-        if dribbling:
-            self._send(sock, b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
-        self._held[slot] = (sock, dribbling)
+        self._send(sock, OPENINGS[self.kinds[slot]])
+        self._held[slot] = sock
 
     @staticmethod
     def _send(sock: socket.socket, data: bytes) -> bool:
+        if not data:
+            return True
         try:
             sock.send(data)
         except BlockingIOError:
@@ -104,7 +112,7 @@ class Slowloris:
     @staticmethod
     def _closed_by_server(sock: socket.socket) -> bool:
         try:
-            return sock.recv(4096) == b""  # an answer (a 408 or 400) or the end: the server let go
+            return sock.recv(65536) == b""  # an answer is read and dropped; the end: the server let go
         except BlockingIOError:
             return False
         except OSError:
@@ -114,9 +122,9 @@ class Slowloris:
         header = 0
         while not self._stop.wait(DRIBBLE_S):
             header += 1
-            for slot, (sock, dribbling) in list(self._held.items()):
+            for slot, sock in list(self._held.items()):
                 alive = not self._closed_by_server(sock)
-                if alive and dribbling:
+                if alive and self.kinds[slot] == "dribbling":
                     alive = self._send(sock, f"X-Slow-{header}: {header}\r\n".encode())
                 if not alive and not self._stop.is_set():
                     sock.close()
@@ -164,14 +172,16 @@ def probe_healthz(port: int, hold_s: float) -> Probes:
     return probes
 
 
-def attack(
-    port: int, sockets: int = MAX_SOCKETS, hold_s: float = 10, dribbling_share: float = 0.5
-) -> tuple[Probes, int]:
-    """Hold ``sockets`` slow connections for ``hold_s`` seconds while probing /healthz.
+MIXED = {"idle": MAX_SOCKETS // 2, "dribbling": MAX_SOCKETS // 2}
+KEPT_ALIVE = {"kept-alive": MAX_SOCKETS}
+
+
+def attack(port: int, mix: Mapping[str, int] = MIXED, hold_s: float = 10) -> tuple[Probes, int]:
+    """Hold the ``mix`` of slow connections for ``hold_s`` seconds while probing /healthz.
 
     Returns the probes and how many attacking sockets the server closed (and were opened again).
     """
-    loris = Slowloris(port, sockets, dribbling_share).start()
+    loris = Slowloris(port, mix).start()
     try:
         time.sleep(0.5)  # every socket is in before the first probe
         return probe_healthz(port, hold_s), loris.reopened

@@ -168,6 +168,24 @@ class Server:
             time.sleep(0.1)
         raise AssertionError(f"fewer than {count} workers after {timeout_s} s:\n{self.output()}")
 
+    def worker_serving(self, client: socket.socket) -> int:
+        """The pid of the worker that holds the server side of the connection ``client`` made."""
+        client_port = client.getsockname()[1]
+        inodes = set()
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+            fields = line.split()
+            local_port, remote_port = (int(address.split(":")[1], 16) for address in fields[1:3])
+            if (local_port, remote_port) == (self.port, client_port):
+                inodes.add(f"socket:[{fields[9]}]")
+        for pid in self.workers():
+            for fd in Path(f"/proc/{pid}/fd").iterdir():
+                try:
+                    if os.readlink(fd) in inodes:
+                        return pid
+                except OSError:
+                    continue
+        raise AssertionError(f"no worker holds the connection from port {client_port}")
+
     def output(self) -> str:
         self.log.flush()
         return Path(self.log.name).read_text(errors="replace")[-4000:]

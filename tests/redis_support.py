@@ -35,10 +35,10 @@ def redis_binary() -> str:
 
 
 @contextmanager
-def running_redis() -> Iterator[str]:
-    """A redis-server on 127.0.0.1; yields its URL (database 0) and stops it on exit."""
+def running_redis(port: int | None = None) -> Iterator[str]:
+    """A redis-server on 127.0.0.1 (``port``, or a free one); yields its URL (database 0); stops on exit."""
     work = tempfile.mkdtemp(prefix="ecomap-redis-")
-    port = free_port()
+    port = port or free_port()
     command = [redis_binary(), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
     log = Path(work) / "redis.log"
     process = subprocess.Popen([*command, "--dir", work, "--logfile", str(log)])

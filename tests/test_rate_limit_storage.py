@@ -11,10 +11,12 @@ from __future__ import annotations
 import http.client
 import json
 import logging
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 
 from tests.gunicorn_support import Server, free_port, running_server, server_env
 from tests.proposals_support import feature, make_app
@@ -23,6 +25,7 @@ from tests.redis_support import running_redis
 LIMIT = 3
 SUBMISSIONS = 2 * LIMIT
 MAX_CONNECTIONS = 40  # opened at most, until two land on different workers
+RECOVERY_WAIT_S = 20  # Flask-Limiter looks at a dead storage again after 1, 2, 4, 8 s
 
 
 def one_connection_per_worker(server: Server) -> list[http.client.HTTPConnection]:
@@ -99,6 +102,25 @@ def test_an_unreachable_storage_counts_in_memory_and_never_fails(tmp_path: Path,
     assert statuses == [201, 201, 429]
     assert "Rate limit storage unreachable - falling back to in-memory storage" in caplog.text
     assert client.get("/healthz").status_code == 200
+
+
+def test_counting_goes_back_to_the_storage_once_it_answers(tmp_path: Path):
+    port = free_port()
+    app = make_app(tmp_path, RATE_LIMIT="100/minute", RATE_LIMIT_STORAGE=f"redis://127.0.0.1:{port}/0")
+    client = app.test_client()
+    assert client.post("/api/proposals", json=feature(title="Before the storage")).status_code == 201
+    with running_redis(port) as url:
+        storage = redis.Redis.from_url(url)
+        deadline = time.monotonic() + RECOVERY_WAIT_S
+        number, keys = 0, []
+        while not keys and time.monotonic() < deadline:
+            number += 1
+            answer = client.post("/api/proposals", json=feature(title=f"Storage back {number}"))
+            assert answer.status_code == 201
+            keys = storage.keys("LIMITS:*")
+            time.sleep(0.5)
+        storage.close()
+    assert keys, f"nothing counted in the storage within {RECOVERY_WAIT_S} s of it answering"
 
 
 def test_a_malformed_storage_url_stops_the_app_with_its_name(tmp_path: Path):

@@ -41,14 +41,16 @@ $(VENDOR): package.json package-lock.json scripts/vendor_assets.py webmap/assets
 %.mo: %.po $(VENV)/.installed
 	$(BIN)/pybabel compile -i $< -o $@
 
-# Benchmarks: figures and ratios printed side by side (Debian's wrk and chromium; bench/*.py).
+# Benchmarks: figures and ratios printed side by side (Debian's wrk, nginx and chromium; bench/*.py).
 bench: setup-test
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk"; exit 1; }
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "make bench needs nginx: apt-get install nginx"; exit 1; }
 	$(BIN)/python bench/bench_citymap.py
 	$(BIN)/python bench/bench_serving.py
 	$(BIN)/python bench/bench_tracks.py
 	$(BIN)/python bench/bench_proposals.py
 	$(BIN)/python bench/bench_loops.py
+	$(BIN)/python bench/bench_slow_clients.py
 
 # Re-extract our own strings after changing them; then translate the .po files.
 translations-update: $(VENV)/.installed

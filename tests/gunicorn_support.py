@@ -18,7 +18,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,8 +61,11 @@ def server_env(database_url: str, **extra: str) -> dict[str, str]:
     }
 
 
-def gunicorn_command(port: int, workers: int = 2) -> list[str]:
-    """The documented command, with the ecomap config; no control socket (tests run side by side)."""
+def gunicorn_command(port: int, workers: int = 2, options: Sequence[str] = ()) -> list[str]:
+    """The documented command, with the ecomap config; no control socket (tests run side by side).
+
+    ``options`` are more gunicorn options, which apply over the config's (``--threads 4``).
+    """
     return [
         str(GUNICORN),
         "-c",
@@ -72,6 +75,7 @@ def gunicorn_command(port: int, workers: int = 2) -> list[str]:
         str(workers),
         "--bind",
         f"127.0.0.1:{port}",
+        *options,
         "webmap:create_app()",
     ]
 
@@ -105,11 +109,11 @@ def request(port: int, method: str, path: str, body: Any = None, headers: dict |
 class Server:
     """A gunicorn master with its workers, started in the background; ``stop()`` ends it."""
 
-    def __init__(self, env: dict[str, str], workers: int = 2):
+    def __init__(self, env: dict[str, str], workers: int = 2, options: Sequence[str] = ()):
         self.port = free_port()
         self.log = tempfile.NamedTemporaryFile(prefix="ecomap-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
         self.process = subprocess.Popen(
-            gunicorn_command(self.port, workers),
+            gunicorn_command(self.port, workers, options),
             cwd=ROOT,
             env=env,
             stdout=self.log,
@@ -164,6 +168,24 @@ class Server:
             time.sleep(0.1)
         raise AssertionError(f"fewer than {count} workers after {timeout_s} s:\n{self.output()}")
 
+    def worker_serving(self, client: socket.socket) -> int:
+        """The pid of the worker that holds the server side of the connection ``client`` made."""
+        client_port = client.getsockname()[1]
+        inodes = set()
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+            fields = line.split()
+            local_port, remote_port = (int(address.split(":")[1], 16) for address in fields[1:3])
+            if (local_port, remote_port) == (self.port, client_port):
+                inodes.add(f"socket:[{fields[9]}]")
+        for pid in self.workers():
+            for fd in Path(f"/proc/{pid}/fd").iterdir():
+                try:
+                    if os.readlink(fd) in inodes:
+                        return pid
+                except OSError:
+                    continue
+        raise AssertionError(f"no worker holds the connection from port {client_port}")
+
     def output(self) -> str:
         self.log.flush()
         return Path(self.log.name).read_text(errors="replace")[-4000:]
@@ -181,9 +203,9 @@ class Server:
 
 
 @contextmanager
-def running_server(env: dict[str, str], workers: int = 2) -> Iterator[Server]:
+def running_server(env: dict[str, str], workers: int = 2, options: Sequence[str] = ()) -> Iterator[Server]:
     """A ready gunicorn server, stopped on exit."""
-    server = Server(env, workers)
+    server = Server(env, workers, options)
     try:
         server.wait_ready()
         yield server

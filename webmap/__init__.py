@@ -37,6 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         openapi,
         pack_access,
         proposals,
+        proxy,
         security,
         tracks,
         views,
@@ -55,6 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     openapi.init_app(app)
     caching.init_app(app)
     compression.init_app(app)
+    proxy.init_app(app)
     security.init_app(app)  # last, so that it hashes the scripts of the page before compression
     return app
 

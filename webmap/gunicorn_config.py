@@ -1,6 +1,14 @@
-"""Gunicorn settings for ecomap (``gunicorn -c python:webmap.gunicorn_config``): a broken pack is a message.
+"""Gunicorn settings for ecomap (``gunicorn -c python:webmap.gunicorn_config``): threads, bounds, pack check.
 
-Without them an error in the app factory makes every worker log a traceback and the master stop
+Workers are gunicorn's ``gthread`` kind: each runs ``threads`` requests at once, and a kept-alive
+connection waits in the worker's poller, not in a thread, for at most ``keepalive`` seconds. A
+client that opens a connection and sends nothing holds a thread for gunicorn's 5 s data wait, then
+waits in the poller; one that sends its header slowly holds a thread until it is done: gunicorn has
+no header timeout. That is why the deployment puts nginx in front (deploy/nginx/ecomap.conf),
+which reads whole requests before it passes them on. The request line, the number of header
+fields and their size are bounded.
+
+Without the hooks an error in the app factory makes every worker log a traceback and the master stop
 with "Worker failed to boot". With them the master checks the city pack (layers, tracks and
 proposal sites) before it listens or forks: a broken pack prints ``ecomap: <the problems>`` and
 exits with 1. A pack that breaks later, when a worker restarts, is one line from that worker and
@@ -21,6 +29,16 @@ from webmap.proposals_sites import SitesError, load_sites
 from webmap.settings import read_settings
 
 wsgi_app = "webmap:create_app()"
+workers = 2
+worker_class = "gthread"
+threads = 8
+keepalive = 5  # seconds a kept-alive connection may stay idle
+timeout = 30  # seconds a worker may go without a heartbeat before the master restarts it
+graceful_timeout = 30  # seconds a stopping worker has to finish its requests
+limit_request_line = 4094
+limit_request_fields = 50
+limit_request_field_size = 8190
+preload_app = False  # every worker builds its own app: no database connection crosses a fork
 START_UP_ERRORS = (PackError, SitesError)  # TrackError is a PackError
 
 

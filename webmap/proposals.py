@@ -15,6 +15,7 @@ from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from limits import parse_many
+from limits.errors import ConfigurationError
 from werkzeug.exceptions import TooManyRequests
 
 from webmap import db
@@ -24,12 +25,16 @@ from webmap.proposals_sites import Site, load_sites
 SESSION_LIFETIME = dt.timedelta(
     hours=8
 )  # a moderator's sign-in; the cookie and its signature expire together
+# A Redis storage that does not answer within a second is taken as down (counted in memory meanwhile).
+REDIS_SCHEMES = ("redis", "rediss", "redis+unix")
+STORAGE_TIMEOUTS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 SITES = "ecomap.proposal_sites"
 LIMITER = "ecomap.proposal_limiter"
 # Settings this feature reads; webmap/settings.py SETTINGS documents them (ECOMAP_<name>).
 DEFAULTS = {
     "DATABASE_URL": "",
     "RATE_LIMIT": "10/minute",
+    "RATE_LIMIT_STORAGE": "",
     "SECURE_COOKIES": "0",
 }
 
@@ -49,10 +54,32 @@ def init_app(app: Flask) -> None:
     rate = str(app.config["RATE_LIMIT"]).strip()
     if rate != "0":
         parse_many(rate)  # a malformed ECOMAP_RATE_LIMIT fails at start, not on the first request
-    app.extensions[LIMITER] = Limiter(get_remote_address, app=app, storage_uri="memory://")
+    app.extensions[LIMITER] = _limiter(app)
     for blueprint in (proposals_api.bp, proposals_pages.bp, moderation.bp, auth.bp):
         app.register_blueprint(blueprint)
     add_city_map_overlays(app, city_map_overlays)
+
+
+def _limiter(app: Flask) -> Limiter:
+    """The rate limiter, counting in RATE_LIMIT_STORAGE (shared by every worker and machine) or in
+    this worker's memory when it is empty.
+
+    While the storage is unreachable Flask-Limiter counts in memory, logs a warning, and goes
+    back to the storage once it answers again: sign-ins and submissions never fail for it.
+    A malformed URL stops the app at start with a message that names the setting.
+    """
+    uri = str(app.config["RATE_LIMIT_STORAGE"]).strip() or "memory://"
+    options = STORAGE_TIMEOUTS if uri.split("://", 1)[0] in REDIS_SCHEMES else {}
+    try:
+        return Limiter(
+            get_remote_address,
+            app=app,
+            storage_uri=uri,
+            storage_options=options,
+            in_memory_fallback_enabled=uri != "memory://",
+        )
+    except ConfigurationError as error:
+        raise ValueError(f"ECOMAP_RATE_LIMIT_STORAGE: {error}") from None
 
 
 def _secure_cookies(app: Flask) -> None:

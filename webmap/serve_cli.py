@@ -8,8 +8,9 @@ from gunicorn.app.base import BaseApplication
 from webmap import gunicorn_config
 
 DEFAULT_BIND = "127.0.0.1:8000"
-DEFAULT_WORKERS = 2
-DEFAULT_TIMEOUT_S = 30
+DEFAULT_WORKERS = gunicorn_config.workers
+DEFAULT_THREADS = gunicorn_config.threads
+DEFAULT_TIMEOUT_S = gunicorn_config.timeout
 # Settings of newer gunicorn versions only: the control socket (gunicorn 24+) is one fixed path per
 # user, which two servers on one machine would share.
 OPTIONAL_SETTINGS = ("control_socket_disable",)
@@ -33,20 +34,28 @@ class EcomapServer(BaseApplication):
         return create_app()
 
 
-def gunicorn_options(workers: int, bind: str, timeout_s: int) -> dict[str, object]:
-    """The gunicorn settings of ``ecomap serve``: sync workers, no preloading, logs to stderr, no
-    control socket.
+def gunicorn_options(
+    workers: int, bind: str, timeout_s: int, threads: int = DEFAULT_THREADS
+) -> dict[str, object]:
+    """The gunicorn settings of ``ecomap serve``: those of webmap/gunicorn_config.py (threaded workers,
+    bounded keep-alive and requests, no preloading), logs to stderr, no control socket.
 
-    >>> gunicorn_options(2, "127.0.0.1:8000", 30)["preload_app"]
-    False
+    >>> options = gunicorn_options(2, "127.0.0.1:8000", 30, threads=4)
+    >>> options["worker_class"], options["threads"], options["keepalive"], options["preload_app"]
+    ('gthread', 4, 5, False)
     """
     return {
         "bind": [bind],
         "workers": workers,
+        "worker_class": gunicorn_config.worker_class,
+        "threads": threads,
+        "keepalive": gunicorn_config.keepalive,
         "timeout": timeout_s,
         "graceful_timeout": timeout_s,
-        "preload_app": False,
-        "worker_class": "sync",
+        "limit_request_line": gunicorn_config.limit_request_line,
+        "limit_request_fields": gunicorn_config.limit_request_fields,
+        "limit_request_field_size": gunicorn_config.limit_request_field_size,
+        "preload_app": gunicorn_config.preload_app,
         "errorlog": "-",
         "proc_name": "ecomap",
         "control_socket_disable": True,
@@ -65,14 +74,22 @@ def register(cli: click.Group) -> None:
         "--bind", default=DEFAULT_BIND, show_default=True, help="HOST:PORT or unix:PATH to listen on."
     )
     @click.option(
+        "--threads",
+        default=DEFAULT_THREADS,
+        show_default=True,
+        type=click.IntRange(min=1),
+        help="Requests each worker serves at once (gunicorn's gthread worker).",
+    )
+    @click.option(
         "--timeout",
         "timeout_s",
         default=DEFAULT_TIMEOUT_S,
         show_default=True,
         type=click.IntRange(min=1),
-        help="Seconds a worker may spend on a request before gunicorn restarts it.",
+        help="Seconds a worker may go silent before gunicorn restarts it, and a stopping worker "
+        "has to finish its requests.",
     )
-    def serve(workers: int, bind: str, timeout_s: int) -> None:
-        """Serve the app under gunicorn with WORKERS processes (stateless: any number of machines
-        can serve one city with one PostgreSQL database)."""
-        EcomapServer(gunicorn_options(workers, bind, timeout_s)).run()
+    def serve(workers: int, bind: str, threads: int, timeout_s: int) -> None:
+        """Serve the app under gunicorn with WORKERS processes of THREADS threads (stateless: any
+        number of machines can serve one city with one PostgreSQL database)."""
+        EcomapServer(gunicorn_options(workers, bind, timeout_s, threads)).run()

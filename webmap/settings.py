@@ -49,6 +49,18 @@ SETTINGS = (
         "Proposal submissions, votes and sign-in attempts per client (Flask-Limiter syntax); "
         "`0` turns it off.",
     ),
+    Setting(
+        "RATE_LIMIT_STORAGE",
+        "",
+        "Where the rate limits are counted, as a Flask-Limiter storage URL such as "
+        "`redis://127.0.0.1:6379/0`: shared by every worker and machine; empty: in each worker's memory.",
+    ),
+    Setting(
+        "PROXY_HOPS",
+        "0",
+        "Reverse proxies in front of the app whose `X-Forwarded-For` and `X-Forwarded-Proto` are "
+        "trusted (`1` behind deploy/nginx); `0`: the client is the peer address.",
+    ),
     Setting("SECURE_COOKIES", "0", "`1` marks the session and voter cookies Secure (HTTPS only)."),
     Setting(
         "FRAME_ANCESTORS",

@@ -1,0 +1,46 @@
+"""Slow clients do not take the service down: /healthz answers every probe during a bounded slowloris.
+
+200 loopback sockets for 8 s per test. gunicorn's gthread workers park kept-alive connections in a
+poller, so 200 quiet kept-alive clients cost no thread (the old sync workers answered none of the
+probes). Clients that connect and say nothing, or send their header a line at a time, hold a
+gunicorn thread each: nginx in front (deploy/nginx/ecomap.conf) holds them instead. The figures
+are printed; bench/bench_slow_clients.py compares p95 across worker models, with and without nginx.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.gunicorn_support import Server, running_server, server_env
+from tests.nginx_support import running_nginx
+from tests.slow_clients_support import KEPT_ALIVE, MIXED, PROBE_TIMEOUT_S, attack
+
+HOLD_S = 8
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[Server]:
+    database = Path(tmp_path_factory.mktemp("slow-clients")) / "ecomap.sqlite3"
+    with running_server(server_env(f"sqlite:///{database}")) as running:
+        yield running
+
+
+def test_kept_alive_idle_clients_hold_no_worker(server: Server):
+    probes, _reopened = attack(server.port, KEPT_ALIVE, HOLD_S)
+    print(f"\n200 kept-alive idle clients, gunicorn alone: {probes.summary()}")
+    assert probes.sent >= HOLD_S
+    assert not probes.failures, f"/healthz probes not answered within {PROBE_TIMEOUT_S} s: {probes.summary()}"
+
+
+def test_idle_and_dribbling_clients_wait_in_nginx(server: Server):
+    with running_nginx(server.port) as nginx:
+        probes, _reopened = attack(nginx.port, MIXED, HOLD_S)
+        errors = nginx.error_log()
+    print(f"\n100 idle and 100 dribbling clients, behind nginx: {probes.summary()}")
+    assert probes.sent >= HOLD_S
+    assert not probes.failures, f"/healthz probes not answered within {PROBE_TIMEOUT_S} s: {probes.summary()}"
+    assert "upstream" not in errors, errors  # nginx reached gunicorn every time
+    assert server.get("/healthz").status == 200

@@ -3,25 +3,35 @@
 SQLite in the instance folder by default (WAL, foreign keys, a busy timeout, full sync on
 commit); ``DATABASE_URL`` (ECOMAP_DATABASE_URL) points at PostgreSQL instead.
 
-While the database cannot be reached every request that needs it answers 503 (see
-``init_app``); pooled connections are checked before use, so the service recovers by itself
-once the database is back.
+The SQLite file and the tables are created at start-up only (``init_app``, which every
+``ecomap`` command and every server worker runs); at run time SQLite is opened with
+``mode=rw``, so a file that vanished is a 503, never a new empty database in its place.
+
+While the database cannot be reached, or is read-only, every request that needs it answers 503
+(see ``init_app``). Pooled connections are checked before use, and a connection that failed
+because the database was read-only is dropped with the whole pool (a SQLite file opened while
+write-protected stays read-only for its connection's life), so the service recovers by itself
+once the database is back or writable again. ``Database.writable`` is the health check.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask import Flask, current_app, request
 from sqlalchemy import Engine, create_engine, event, exc, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from webmap.errors import service_unavailable
+from webmap.models import utcnow
 
 EXTENSION = "ecomap.db"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -32,6 +42,16 @@ CONNECT_TIMEOUT_S = 5  # PostgreSQL: give up on an unreachable server instead of
 # Errors that mean the database cannot be reached or used right now (server down, file gone,
 # connection cut, pool exhausted, disk full, lock wait over): a 503, not a 500.
 DATABASE_DOWN = (exc.OperationalError, exc.InterfaceError, exc.DisconnectionError, exc.TimeoutError)
+# PostgreSQL SQLSTATEs of a database that is up but may not be written now: read-only transaction
+# (default_transaction_read_only, a hot standby), and privileges taken away. Answered as 503.
+PG_READ_ONLY, PG_NO_PRIVILEGE = "25006", "42501"
+# SQLite errors after which a connection is not to be trusted again (read-only, file gone or broken).
+SQLITE_STALE = ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_NOTADB", "SQLITE_CORRUPT")
+HEALTH_LOCK_WAIT_MS = 5_000  # /healthz waits this long at most for the write lock
+HEALTH_UPSERT = text(
+    "INSERT INTO health_checks (id, checked_at) VALUES (1, :now) "
+    "ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at"
+)
 
 
 class Database:
@@ -58,31 +78,112 @@ class Database:
     def dispose(self) -> None:
         self.engine.dispose()
 
-    def ping(self) -> bool:
-        """Whether the database answers a query now."""
+    def writable(self) -> bool:
+        """Whether the database takes a write now: an upsert to ``health_checks``, rolled back.
+
+        It takes the write lock (SQLite) or a row lock (PostgreSQL), waiting for it a few
+        seconds at most, so it finds a read-only file or transaction, a missing file and an
+        unreachable server, and writes nothing.
+        """
         try:
-            with self.read() as session:
-                session.execute(text("SELECT 1"))
-        except DATABASE_DOWN:
+            with self.engine.connect() as connection:
+                self._check_write(connection)
+        except (*DATABASE_DOWN, exc.DBAPIError):
             return False
         return True
 
+    def _check_write(self, connection) -> None:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # on the driver's connection: a statement here would begin a transaction
+            connection.connection.driver_connection.execute(f"PRAGMA busy_timeout={HEALTH_LOCK_WAIT_MS}")
+        try:
+            with connection.execution_options(sqlite_begin="IMMEDIATE").begin() as transaction:
+                if not sqlite:
+                    connection.exec_driver_sql(f"SET LOCAL lock_timeout = {HEALTH_LOCK_WAIT_MS}")
+                connection.execute(HEALTH_UPSERT, {"now": utcnow()})
+                transaction.rollback()
+        finally:
+            if sqlite and not connection.invalidated:
+                connection.connection.driver_connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite connections get WAL, foreign keys and a busy timeout."""
+    """An engine for ``url``; SQLite connections get WAL, foreign keys and a busy timeout.
+
+    A SQLite file is opened with ``mode=rw``: the engine never creates it (``create_database`` does).
+    """
     if not url.startswith("sqlite"):
         connect_args, parsed = {}, make_url(url)
         if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
             connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
-        return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
-    database = make_url(url).database
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
+        engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+        event.listen(engine, "handle_error", _postgres_error)
+        return engine
+    path = sqlite_path(url)
+    if path is None:
+        connect_args = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+        engine = create_engine(url, connect_args=connect_args)
+    else:
+        engine = create_engine(url, creator=lambda: _sqlite_open(path, "rw"))
+        _check_file_on_checkout(engine, path)
     event.listen(engine, "connect", _sqlite_connect)
     event.listen(engine, "begin", _sqlite_begin)
-    if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
-        _check_file_on_checkout(engine, Path(database))
+    event.listen(engine, "handle_error", _sqlite_error)
     return engine
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL; None for an in-memory database or a ``file:`` URI.
+
+    >>> sqlite_path("sqlite:///db/ecomap.sqlite3").name
+    'ecomap.sqlite3'
+    >>> sqlite_path("sqlite://") is None
+    True
+    """
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).absolute()
+
+
+def create_database(url: str) -> None:
+    """Create a SQLite URL's folder and empty file if they are missing (PostgreSQL: nothing to do)."""
+    path = sqlite_path(url) if url.startswith("sqlite") else None
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _sqlite_open(path, "rwc").close()
+
+
+def _sqlite_open(path: Path, mode: str) -> sqlite3.Connection:
+    """Open ``path`` as a SQLite URI: ``mode=rw`` fails on a missing file, ``rwc`` creates it."""
+    uri = f"{path.as_uri()}?mode={mode}"
+    return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+
+
+def _sqlite_error(context) -> None:
+    """Drop a connection (and the pool) after an error that leaves it stale, such as read-only."""
+    name = getattr(context.original_exception, "sqlite_errorname", "") or ""
+    if name.startswith(SQLITE_STALE):
+        context.is_disconnect = True
+
+
+def _postgres_error(context):
+    """A read-only or unprivileged database is a 503 (OperationalError); read-only drops the pool.
+
+    A session started while the database was read-only stays read-only, so its connection is
+    dropped for the pool to open fresh ones.
+    """
+    code = getattr(context.original_exception, "sqlstate", None)
+    if code not in (PG_READ_ONLY, PG_NO_PRIVILEGE) or context.sqlalchemy_exception is None:
+        return None
+    if code == PG_READ_ONLY:
+        context.is_disconnect = True
+    return exc.OperationalError(
+        context.statement,
+        context.parameters,
+        context.original_exception,
+        connection_invalidated=context.is_disconnect,
+    )
 
 
 def _check_file_on_checkout(engine: Engine, path: Path) -> None:
@@ -137,9 +238,16 @@ def default_url(instance_path: str | Path) -> str:
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to ``revision``; concurrent starts wait for each other instead of racing."""
+    """Bring the schema to ``revision``; concurrent starts wait for each other instead of racing.
+
+    A schema already at ``revision`` is only read, so a worker starts while the database is read-only.
+    """
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
+    target = ScriptDirectory.from_config(config).get_revision(revision).revision
+    with engine.connect() as connection:
+        if MigrationContext.configure(connection).get_current_revision() == target:
+            return
     lock = engine.execution_options(sqlite_begin="IMMEDIATE")
     with lock.begin() as connection:
         if connection.dialect.name == "postgresql":
@@ -149,8 +257,9 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Open the database named by DATABASE_URL (default: SQLite in the instance folder) and migrate it."""
+    """Open (creating and migrating) the database in DATABASE_URL, default SQLite in the instance folder."""
     url = app.config.get("DATABASE_URL") or default_url(app.instance_path)
+    create_database(url)
     database = Database(url)
     migrate(database.engine)
     app.extensions[EXTENSION] = database

@@ -199,7 +199,8 @@ def test_upgrade_to_0003_drops_the_anonymous_votes_and_keeps_proposals(database_
             )
             connection.execute(
                 text(
-                    "INSERT INTO votes (proposal_id, voter, created_at) SELECT id, 'x', CURRENT_TIMESTAMP FROM proposals"
+                    "INSERT INTO votes (proposal_id, voter, created_at) "
+                    "SELECT id, 'x', CURRENT_TIMESTAMP FROM proposals"
                 )
             )
         migrate(engine, "head")

@@ -16,8 +16,11 @@ once the database is back or writable again. ``Database.writable`` is the health
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,6 +50,7 @@ DATABASE_DOWN = (exc.OperationalError, exc.InterfaceError, exc.DisconnectionErro
 PG_READ_ONLY, PG_NO_PRIVILEGE = "25006", "42501"
 # SQLite errors after which a connection is not to be trusted again (read-only, file gone or broken).
 SQLITE_STALE = ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_NOTADB", "SQLITE_CORRUPT")
+MIGRATE_RETRY_S = 1.0  # how often a worker that started without its database tries to migrate it
 HEALTH_LOCK_WAIT_MS = 5_000  # /healthz waits this long at most for the write lock
 HEALTH_UPSERT = text(
     "INSERT INTO health_checks (id, checked_at) VALUES (1, :now) "
@@ -62,6 +66,30 @@ class Database:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._writers = sessionmaker(writer, expire_on_commit=False)
+        self.migrated = False
+        self._migrating = threading.Lock()
+        self._next_migration = 0.0
+
+    def ensure_migrated(self) -> bool:
+        """Migrate once; while the database is down, try again at most every MIGRATE_RETRY_S.
+
+        A worker that starts while the database is unreachable or read-only still starts (its
+        requests that need the database answer 503) and migrates once the database is back.
+        One thread tries at a time; the others go on without waiting.
+        """
+        if self.migrated or not self._migrating.acquire(blocking=False):
+            return self.migrated
+        try:
+            if not self.migrated and time.monotonic() >= self._next_migration:
+                self._next_migration = time.monotonic() + MIGRATE_RETRY_S
+                migrate(self.engine)
+                self.migrated = True
+        except DATABASE_DOWN as error:
+            cause = getattr(error, "orig", None) or error
+            logging.getLogger(__name__).warning("database not migrated yet, it is unavailable: %s", cause)
+        finally:
+            self._migrating.release()
+        return self.migrated
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -161,10 +189,16 @@ def _sqlite_open(path: Path, mode: str) -> sqlite3.Connection:
 
 
 def _sqlite_error(context) -> None:
-    """Drop a connection (and the pool) after an error that leaves it stale, such as read-only."""
+    """Drop a connection, and every idle one, after an error that leaves it stale, such as read-only.
+
+    All of them: SQLite keeps the file descriptors of a closed connection while other connections
+    of the process hold locks on the file, and hands them to the next connection it opens, so a
+    read-only descriptor would outlive the connection that opened it.
+    """
     name = getattr(context.original_exception, "sqlite_errorname", "") or ""
     if name.startswith(SQLITE_STALE):
         context.is_disconnect = True
+        context.engine.pool.dispose()
 
 
 def _postgres_error(context):
@@ -187,20 +221,22 @@ def _postgres_error(context):
 
 
 def _check_file_on_checkout(engine: Engine, path: Path) -> None:
-    """SQLite's pool_pre_ping: a pooled connection whose file is gone or replaced is dropped.
+    """SQLite's pool_pre_ping: a pooled connection whose file is gone, replaced or re-permitted is dropped.
 
     An open SQLite connection keeps working on its file even after the file (or its folder)
-    was moved, deleted or replaced, so it would read and write a file nobody else sees. Each
-    checkout compares the path's file with the one the connection opened; on a mismatch the
-    pool reconnects, which fails (a 503) while the path is missing.
+    was moved, deleted or replaced, so it would read and write a file nobody else sees; and a
+    connection opened while the file was write-protected stays read-only after write access is
+    back. Each checkout compares the path's file (device, inode, mode, owner) and its folder's
+    mode and owner with those the connection opened; on a mismatch the pool reconnects, which
+    fails (a 503) while the path is missing.
     """
 
-    def identity() -> tuple[int, int] | None:
+    def identity() -> tuple[int, ...] | None:
         try:
-            stat = os.stat(path)
+            stat, folder = os.stat(path), os.stat(path.parent)
         except OSError:
             return None
-        return stat.st_dev, stat.st_ino
+        return stat.st_dev, stat.st_ino, stat.st_mode, stat.st_uid, folder.st_mode, folder.st_uid
 
     def on_connect(_dbapi_connection, record) -> None:
         record.info["ecomap.file"] = identity()
@@ -208,7 +244,8 @@ def _check_file_on_checkout(engine: Engine, path: Path) -> None:
     def on_checkout(_dbapi_connection, record, _proxy) -> None:
         current = identity()
         if current is None or current != record.info.get("ecomap.file"):
-            raise exc.DisconnectionError(f"the SQLite file {path} is gone or was replaced")
+            engine.pool.dispose()  # the idle ones too, see _sqlite_error
+            raise exc.DisconnectionError(f"the SQLite file {path} is gone, replaced or changed mode")
 
     event.listen(engine, "connect", on_connect)
     event.listen(engine, "checkout", on_checkout)
@@ -259,12 +296,21 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 def init_app(app: Flask) -> None:
     """Open (creating and migrating) the database in DATABASE_URL, default SQLite in the instance folder."""
     url = app.config.get("DATABASE_URL") or default_url(app.instance_path)
-    create_database(url)
+    try:
+        create_database(url)
+    except (OSError, sqlite3.Error) as error:
+        app.logger.warning("could not create the SQLite database: %s", error)
     database = Database(url)
-    migrate(database.engine)
+    database.ensure_migrated()
     app.extensions[EXTENSION] = database
+    app.before_request(_migrate_if_needed)
     for error in DATABASE_DOWN:
         app.register_error_handler(error, _database_down)
+
+
+def _migrate_if_needed() -> None:
+    """Before each request: the schema of a database that was down at start-up, once it is back."""
+    get_db().ensure_migrated()
 
 
 def _database_down(error: Exception):

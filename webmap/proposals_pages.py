@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
@@ -45,8 +44,8 @@ class VoteForm(FlaskForm):
 class JoinForm(FlaskForm):
     """A class code from the teacher and a nickname, unique in the class."""
 
-    code = StringField(lazy_gettext("Class code"), validators=[DataRequired(), Length(max=CODE_MAX)])
-    nickname = StringField(lazy_gettext("Nickname"), validators=[DataRequired(), Length(max=NICKNAME_MAX)])
+    code = StringField("code", validators=[DataRequired(), Length(max=CODE_MAX)])
+    nickname = StringField("nickname", validators=[DataRequired(), Length(max=NICKNAME_MAX)])
 
 
 @bp.get("/proposals/new")

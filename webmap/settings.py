@@ -49,7 +49,7 @@ SETTINGS = (
         "Proposal submissions, votes and sign-in attempts per client (Flask-Limiter syntax); "
         "`0` turns it off.",
     ),
-    Setting("SECURE_COOKIES", "0", "`1` marks the session and voter cookies Secure (HTTPS only)."),
+    Setting("SECURE_COOKIES", "0", "`1` marks the session and participant cookies Secure (HTTPS only)."),
     Setting(
         "FRAME_ANCESTORS",
         "'self'",

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import insert, text
 
 from tests.postgres import ClusterError, fresh_database, throwaway_cluster
-from webmap.db import Database, migrate
+from webmap.db import Database, create_database, migrate
 from webmap.models import Proposal, utcnow
 from webmap.proposals_store import Filters, add_proposal, find_proposals
 from webmap.proposals_validation import Draft
@@ -102,6 +102,7 @@ def p50_p95(times_ms: list[float]) -> tuple[float, float]:
 
 def measure(url: str, rows: int, seed: int = 23) -> dict[str, float]:
     rng = random.Random(seed)
+    create_database(url)
     database = Database(url)
     try:
         migrate(database.engine)

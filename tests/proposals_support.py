@@ -103,3 +103,26 @@ def set_status(app, proposal_id: int, status: str, reason: str | None = None) ->
 
     with app.app_context(), get_db().write() as session:
         decide(session, get_proposal(session, proposal_id), status, "test", reason)
+
+
+def make_class(app, name: str = "5Б", size: int = 30) -> str:
+    """A class code, created as a moderator would."""
+    from webmap.classes_store import create_class
+    from webmap.db import get_db
+
+    with app.app_context(), get_db().write() as session:
+        return create_class(session, name, size, "test")[1]
+
+
+def join(client, code: str, nickname: str):
+    """Join a class in this browser (test client) through the form."""
+    token = csrf_token(client.get("/proposals/join?lang=en").get_data(as_text=True))
+    return client.post(
+        "/proposals/join?lang=en", data={"code": code, "nickname": nickname, "csrf_token": token}
+    )
+
+
+def vote(client, proposal_id: int, **headers: str):
+    """Press the vote button of ``proposal_id`` in this browser."""
+    token = csrf_token(client.get("/proposals/join").get_data(as_text=True))
+    return client.post(f"/proposals/{proposal_id}/vote?lang=en", data={"csrf_token": token}, headers=headers)

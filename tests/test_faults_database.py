@@ -26,6 +26,7 @@ from tests.gunicorn_support import (
     stored_proposals,
 )
 from tests.proposals_support import dispose, feature, make_app
+from webmap.db import MIGRATE_RETRY_S
 
 RECOVERY_TIMEOUT_S = 60
 LOAD_S = 4  # load running across the outage's start, and again across its end
@@ -189,3 +190,55 @@ def test_in_process_the_api_and_healthz_answer_503_while_the_sqlite_folder_is_go
     assert submitted.headers["Retry-After"] == "10"
     assert page.status_code == 503
     assert "<h1>503</h1>" in page.get_data(as_text=True)
+
+
+def test_in_process_a_vanished_sqlite_file_is_503_and_never_replaced_by_an_empty_one(tmp_path):
+    folder = tmp_path / "db"
+    database = folder / "ecomap.sqlite3"
+    app = make_app(tmp_path, f"sqlite:///{database}")
+    client = app.test_client()
+    away = tmp_path / "away"
+    away.mkdir()
+    try:
+        assert client.post("/api/proposals", json=feature(title="Kept")).status_code == 201
+        moved = sorted(folder.iterdir(), key=lambda path: path != database)  # the database first
+        for path in moved:
+            path.rename(away / path.name)
+        answers = [client.post("/api/proposals", json=feature()), client.get("/api/proposals")]
+        health = client.get("/healthz")
+        created = sorted(path.name for path in folder.iterdir())
+        for path in sorted(away.iterdir(), key=lambda path: path.name == database.name):  # the database last
+            path.rename(folder / path.name)
+        healed = client.get("/healthz")
+        listed = client.get("/api/proposals").json
+    finally:
+        dispose(app)
+    assert [answer.status_code for answer in answers] == [503, 503]
+    assert answers[0].json["error"]["field"] == "database"
+    assert (health.status_code, health.json["status"], health.json["database"]) == (503, "degraded", "down")
+    assert created == []
+    assert healed.status_code == 200
+    assert listed["type"] == "FeatureCollection"
+
+
+def test_a_worker_that_starts_without_its_database_serves_and_migrates_once_it_is_back(tmp_path):
+    folder = tmp_path / "db"
+    url = f"sqlite:///{folder / 'ecomap.sqlite3'}"
+    dispose(make_app(tmp_path / "first", url))  # the database exists, migrated
+    folder.rename(tmp_path / "away")
+    folder.write_text("not a folder: the database's volume is gone\n")
+
+    app = make_app(tmp_path / "second", url)  # must not fail: the map does not need the database
+    client = app.test_client()
+    try:
+        down = [client.get(path).status_code for path in ("/healthz", "/api/proposals", "/api/layers")]
+        folder.unlink()
+        (tmp_path / "away").rename(folder)
+        time.sleep(MIGRATE_RETRY_S + 0.1)  # until the next try to migrate
+        back = [client.get(path).status_code for path in ("/healthz", "/api/proposals")]
+        submitted = client.post("/api/proposals", json=feature())
+    finally:
+        dispose(app)
+    assert down == [503, 503, 200]
+    assert back == [200, 200]
+    assert submitted.status_code == 201

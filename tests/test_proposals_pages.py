@@ -13,9 +13,12 @@ from tests.proposals_support import (
     XSS,
     csrf_token,
     feature,
+    join,
     make_app,
+    make_class,
     set_status,
     submit,
+    vote,
 )
 
 
@@ -75,22 +78,25 @@ def test_approved_page_lists_by_site_escaped(app, client):
     assert "Still pending" not in page
 
 
-def test_one_vote_per_browser_per_proposal(app, client):
+def test_one_vote_per_participant_per_proposal(app, client):
     proposal_id = _approved(app, client, title="Planter")
     other_browser = app.test_client()
+    code = make_class(app)
 
-    def vote(browser):
-        token = csrf_token(browser.get("/proposals").get_data(as_text=True))
-        return browser.post(f"/proposals/{proposal_id}/vote", data={"csrf_token": token})
-
-    first = vote(client)
+    joined = join(client, code, "fox")
+    first = vote(client, proposal_id)
     page = client.get("/proposals?lang=en").get_data(as_text=True)
-    again = client.post(f"/proposals/{proposal_id}/vote", data={"csrf_token": _session_token(client)})
-    vote(other_browser)
+    again = vote(client, proposal_id)
+    join(other_browser, code, "owl")
+    vote(other_browser, proposal_id)
 
-    assert first.status_code == 302 and again.status_code == 302
-    assert "HttpOnly" in first.headers["Set-Cookie"] and "ecomap_voter=" in first.headers["Set-Cookie"]
-    assert "You voted" in page
+    assert joined.status_code == 302
+    assert (
+        "HttpOnly" in joined.headers["Set-Cookie"] and "ecomap_participant=" in joined.headers["Set-Cookie"]
+    )
+    assert first.status_code == 302 and again.status_code == 409
+    assert "You voted" in page and "You vote as fox, class 5Б" in page
+    assert "already voted" in again.get_data(as_text=True)
     assert client.get("/api/proposals").json["features"][0]["properties"]["votes"] == 2
 
 

@@ -58,15 +58,16 @@ def test_migrations_create_the_schema_and_bbox_index(app):
                     text("SELECT indexname FROM pg_indexes WHERE indexname = 'ix_proposals_bbox'")
                 )
             assert index.scalar() is not None
-    assert {"proposals", "votes", "moderators"} <= tables
-    assert version == "0002"
+    assert {"proposals", "votes", "moderators", "class_codes", "participants", "health_checks"} <= tables
+    assert version == "0003"
 
 
 def test_upgrade_from_0001_keeps_moderators_and_adds_the_session_generation(database_url):  # noqa: F811
 
-    from webmap.db import make_engine, migrate
+    from webmap.db import create_database, make_engine, migrate
     from webmap.models import Moderator
 
+    create_database(database_url)
     engine = make_engine(database_url)
     try:
         migrate(engine, "0001")
@@ -85,7 +86,7 @@ def test_upgrade_from_0001_keeps_moderators_and_adds_the_session_generation(data
         with engine.connect() as connection:
             version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
             row = connection.execute(text("SELECT username, session_generation FROM moderators")).one()
-        assert version == "0002"
+        assert version == "0003"
         assert tuple(row) == ("old", 0)
         with engine.begin() as connection:
             connection.execute(
@@ -163,17 +164,55 @@ def test_bbox_query_finds_overlapping_boxes_only(app):
             assert ids((60.8340, 56.4960, 60.8345, 56.4962)) == []
 
 
-def test_one_vote_per_voter_per_proposal(app):
+def test_one_vote_per_participant_per_proposal(app):
+    from webmap.classes_store import create_class, join_class
+
     draft = _draft(app, SCHOOL_POINT)
     with app.app_context():
         with get_db().write() as session:
             proposal_id = add_proposal_id(session, draft)
+            _group, code = create_class(session, "5Б", 2, "test")
+            first, _ = join_class(session, code, "fox")
+            second, _ = join_class(session, code, "owl")
         with get_db().write() as session:
-            results = [add_vote(session, proposal_id, voter) for voter in ("a", "a", "b")]
+            results = [add_vote(session, proposal_id, who.id) for who in (first, first, second)]
         with get_db().read() as session:
             counts = vote_counts(session, [proposal_id])
     assert results == [True, False, True]
     assert counts == {proposal_id: 2}
+
+
+def test_upgrade_to_0003_drops_the_anonymous_votes_and_keeps_proposals(database_url):  # noqa: F811
+    from webmap.db import create_database, make_engine, migrate
+
+    create_database(database_url)
+    engine = make_engine(database_url)
+    try:
+        migrate(engine, "0002")
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO proposals (token, site, category, title, materials, description, author, "
+                    "geometry, min_lon, min_lat, max_lon, max_lat, status, created_at) VALUES ('t', 's', "
+                    "'bench', 'Old', '', '', 'a', '{}', 0, 0, 0, 0, 'approved', CURRENT_TIMESTAMP)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO votes (proposal_id, voter, created_at) "
+                    "SELECT id, 'x', CURRENT_TIMESTAMP FROM proposals"
+                )
+            )
+        migrate(engine, "head")
+        with engine.connect() as connection:
+            titles = connection.execute(text("SELECT title FROM proposals")).scalars().all()
+            votes = connection.execute(text("SELECT count(*) FROM votes")).scalar()
+            columns = {column["name"] for column in inspect(engine).get_columns("votes")}
+        assert titles == ["Old"]
+        assert votes == 0
+        assert "participant_id" in columns and "voter" not in columns
+    finally:
+        engine.dispose()
 
 
 def test_a_new_app_on_the_same_database_sees_what_was_acknowledged(tmp_path, database_url):  # noqa: F811

@@ -13,7 +13,7 @@ from geo.measure import summarize_layer
 from geo.pack import check_pack, load_pack
 from routes import check_tracks
 from routes.catalog import load_catalog
-from webmap import osm_cli, proposal_cli, serve_cli, track_cli
+from webmap import class_code_cli, osm_cli, proposal_cli, serve_cli, track_cli
 from webmap.proposals_sites import SitesError
 from webmap.settings import read_settings
 
@@ -53,6 +53,7 @@ def check_data(pack: Path | None) -> None:
 
 track_cli.register(cli)
 proposal_cli.register(cli)
+class_code_cli.register(proposal_cli.proposals_group)
 serve_cli.register(cli)
 osm_cli.register(cli)
 

@@ -3,25 +3,38 @@
 SQLite in the instance folder by default (WAL, foreign keys, a busy timeout, full sync on
 commit); ``DATABASE_URL`` (ECOMAP_DATABASE_URL) points at PostgreSQL instead.
 
-While the database cannot be reached every request that needs it answers 503 (see
-``init_app``); pooled connections are checked before use, so the service recovers by itself
-once the database is back.
+The SQLite file and the tables are created at start-up only (``init_app``, which every
+``ecomap`` command and every server worker runs); at run time SQLite is opened with
+``mode=rw``, so a file that vanished is a 503, never a new empty database in its place.
+
+While the database cannot be reached, or is read-only, every request that needs it answers 503
+(see ``init_app``). Pooled connections are checked before use, and a connection that failed
+because the database was read-only is dropped with the whole pool (a SQLite file opened while
+write-protected stays read-only for its connection's life), so the service recovers by itself
+once the database is back or writable again. ``Database.writable`` is the health check.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import sqlite3
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask import Flask, current_app, request
 from sqlalchemy import Engine, create_engine, event, exc, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from webmap.errors import service_unavailable
+from webmap.models import utcnow
 
 EXTENSION = "ecomap.db"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -32,6 +45,17 @@ CONNECT_TIMEOUT_S = 5  # PostgreSQL: give up on an unreachable server instead of
 # Errors that mean the database cannot be reached or used right now (server down, file gone,
 # connection cut, pool exhausted, disk full, lock wait over): a 503, not a 500.
 DATABASE_DOWN = (exc.OperationalError, exc.InterfaceError, exc.DisconnectionError, exc.TimeoutError)
+# PostgreSQL SQLSTATEs of a database that is up but may not be written now: read-only transaction
+# (default_transaction_read_only, a hot standby), and privileges taken away. Answered as 503.
+PG_READ_ONLY, PG_NO_PRIVILEGE = "25006", "42501"
+# SQLite errors after which a connection is not to be trusted again (read-only, file gone or broken).
+SQLITE_STALE = ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_NOTADB", "SQLITE_CORRUPT")
+MIGRATE_RETRY_S = 1.0  # how often a worker that started without its database tries to migrate it
+HEALTH_LOCK_WAIT_MS = 5_000  # /healthz waits this long at most for the write lock
+HEALTH_UPSERT = text(
+    "INSERT INTO health_checks (id, checked_at) VALUES (1, :now) "
+    "ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at"
+)
 
 
 class Database:
@@ -42,6 +66,30 @@ class Database:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._writers = sessionmaker(writer, expire_on_commit=False)
+        self.migrated = False
+        self._migrating = threading.Lock()
+        self._next_migration = 0.0
+
+    def ensure_migrated(self) -> bool:
+        """Migrate once; while the database is down, try again at most every MIGRATE_RETRY_S.
+
+        A worker that starts while the database is unreachable or read-only still starts (its
+        requests that need the database answer 503) and migrates once the database is back.
+        One thread tries at a time; the others go on without waiting.
+        """
+        if self.migrated or not self._migrating.acquire(blocking=False):
+            return self.migrated
+        try:
+            if not self.migrated and time.monotonic() >= self._next_migration:
+                self._next_migration = time.monotonic() + MIGRATE_RETRY_S
+                migrate(self.engine)
+                self.migrated = True
+        except DATABASE_DOWN as error:
+            cause = getattr(error, "orig", None) or error
+            logging.getLogger(__name__).warning("database not migrated yet, it is unavailable: %s", cause)
+        finally:
+            self._migrating.release()
+        return self.migrated
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -58,48 +106,137 @@ class Database:
     def dispose(self) -> None:
         self.engine.dispose()
 
-    def ping(self) -> bool:
-        """Whether the database answers a query now."""
+    def writable(self) -> bool:
+        """Whether the database takes a write now: an upsert to ``health_checks``, rolled back.
+
+        It takes the write lock (SQLite) or a row lock (PostgreSQL), waiting for it a few
+        seconds at most, so it finds a read-only file or transaction, a missing file and an
+        unreachable server, and writes nothing.
+        """
         try:
-            with self.read() as session:
-                session.execute(text("SELECT 1"))
-        except DATABASE_DOWN:
+            with self.engine.connect() as connection:
+                self._check_write(connection)
+        except (*DATABASE_DOWN, exc.DBAPIError):
             return False
         return True
 
+    def _check_write(self, connection) -> None:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # on the driver's connection: a statement here would begin a transaction
+            connection.connection.driver_connection.execute(f"PRAGMA busy_timeout={HEALTH_LOCK_WAIT_MS}")
+        try:
+            with connection.execution_options(sqlite_begin="IMMEDIATE").begin() as transaction:
+                if not sqlite:
+                    connection.exec_driver_sql(f"SET LOCAL lock_timeout = {HEALTH_LOCK_WAIT_MS}")
+                connection.execute(HEALTH_UPSERT, {"now": utcnow()})
+                transaction.rollback()
+        finally:
+            if sqlite and not connection.invalidated:
+                connection.connection.driver_connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite connections get WAL, foreign keys and a busy timeout."""
+    """An engine for ``url``; SQLite connections get WAL, foreign keys and a busy timeout.
+
+    A SQLite file is opened with ``mode=rw``: the engine never creates it (``create_database`` does).
+    """
     if not url.startswith("sqlite"):
         connect_args, parsed = {}, make_url(url)
         if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
             connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
-        return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
-    database = make_url(url).database
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
+        engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+        event.listen(engine, "handle_error", _postgres_error)
+        return engine
+    path = sqlite_path(url)
+    if path is None:
+        connect_args = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+        engine = create_engine(url, connect_args=connect_args)
+    else:
+        engine = create_engine(url, creator=lambda: _sqlite_open(path, "rw"))
+        _check_file_on_checkout(engine, path)
     event.listen(engine, "connect", _sqlite_connect)
     event.listen(engine, "begin", _sqlite_begin)
-    if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
-        _check_file_on_checkout(engine, Path(database))
+    event.listen(engine, "handle_error", _sqlite_error)
     return engine
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL; None for an in-memory database or a ``file:`` URI.
+
+    >>> sqlite_path("sqlite:///db/ecomap.sqlite3").name
+    'ecomap.sqlite3'
+    >>> sqlite_path("sqlite://") is None
+    True
+    """
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).absolute()
+
+
+def create_database(url: str) -> None:
+    """Create a SQLite URL's folder and empty file if they are missing (PostgreSQL: nothing to do)."""
+    path = sqlite_path(url) if url.startswith("sqlite") else None
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _sqlite_open(path, "rwc").close()
+
+
+def _sqlite_open(path: Path, mode: str) -> sqlite3.Connection:
+    """Open ``path`` as a SQLite URI: ``mode=rw`` fails on a missing file, ``rwc`` creates it."""
+    uri = f"{path.as_uri()}?mode={mode}"
+    return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+
+
+def _sqlite_error(context) -> None:
+    """Drop a connection, and every idle one, after an error that leaves it stale, such as read-only.
+
+    All of them: SQLite keeps the file descriptors of a closed connection while other connections
+    of the process hold locks on the file, and hands them to the next connection it opens, so a
+    read-only descriptor would outlive the connection that opened it.
+    """
+    name = getattr(context.original_exception, "sqlite_errorname", "") or ""
+    if name.startswith(SQLITE_STALE):
+        context.is_disconnect = True
+        context.engine.pool.dispose()
+
+
+def _postgres_error(context):
+    """A read-only or unprivileged database is a 503 (OperationalError); read-only drops the pool.
+
+    A session started while the database was read-only stays read-only, so its connection is
+    dropped for the pool to open fresh ones.
+    """
+    code = getattr(context.original_exception, "sqlstate", None)
+    if code not in (PG_READ_ONLY, PG_NO_PRIVILEGE) or context.sqlalchemy_exception is None:
+        return None
+    if code == PG_READ_ONLY:
+        context.is_disconnect = True
+    return exc.OperationalError(
+        context.statement,
+        context.parameters,
+        context.original_exception,
+        connection_invalidated=context.is_disconnect,
+    )
+
+
 def _check_file_on_checkout(engine: Engine, path: Path) -> None:
-    """SQLite's pool_pre_ping: a pooled connection whose file is gone or replaced is dropped.
+    """SQLite's pool_pre_ping: a pooled connection whose file is gone, replaced or re-permitted is dropped.
 
     An open SQLite connection keeps working on its file even after the file (or its folder)
-    was moved, deleted or replaced, so it would read and write a file nobody else sees. Each
-    checkout compares the path's file with the one the connection opened; on a mismatch the
-    pool reconnects, which fails (a 503) while the path is missing.
+    was moved, deleted or replaced, so it would read and write a file nobody else sees; and a
+    connection opened while the file was write-protected stays read-only after write access is
+    back. Each checkout compares the path's file (device, inode, mode, owner) and its folder's
+    mode and owner with those the connection opened; on a mismatch the pool reconnects, which
+    fails (a 503) while the path is missing.
     """
 
-    def identity() -> tuple[int, int] | None:
+    def identity() -> tuple[int, ...] | None:
         try:
-            stat = os.stat(path)
+            stat, folder = os.stat(path), os.stat(path.parent)
         except OSError:
             return None
-        return stat.st_dev, stat.st_ino
+        return stat.st_dev, stat.st_ino, stat.st_mode, stat.st_uid, folder.st_mode, folder.st_uid
 
     def on_connect(_dbapi_connection, record) -> None:
         record.info["ecomap.file"] = identity()
@@ -107,7 +244,8 @@ def _check_file_on_checkout(engine: Engine, path: Path) -> None:
     def on_checkout(_dbapi_connection, record, _proxy) -> None:
         current = identity()
         if current is None or current != record.info.get("ecomap.file"):
-            raise exc.DisconnectionError(f"the SQLite file {path} is gone or was replaced")
+            engine.pool.dispose()  # the idle ones too, see _sqlite_error
+            raise exc.DisconnectionError(f"the SQLite file {path} is gone, replaced or changed mode")
 
     event.listen(engine, "connect", on_connect)
     event.listen(engine, "checkout", on_checkout)
@@ -137,9 +275,16 @@ def default_url(instance_path: str | Path) -> str:
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to ``revision``; concurrent starts wait for each other instead of racing."""
+    """Bring the schema to ``revision``; concurrent starts wait for each other instead of racing.
+
+    A schema already at ``revision`` is only read, so a worker starts while the database is read-only.
+    """
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
+    target = ScriptDirectory.from_config(config).get_revision(revision).revision
+    with engine.connect() as connection:
+        if MigrationContext.configure(connection).get_current_revision() == target:
+            return
     lock = engine.execution_options(sqlite_begin="IMMEDIATE")
     with lock.begin() as connection:
         if connection.dialect.name == "postgresql":
@@ -149,13 +294,23 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Open the database named by DATABASE_URL (default: SQLite in the instance folder) and migrate it."""
+    """Open (creating and migrating) the database in DATABASE_URL, default SQLite in the instance folder."""
     url = app.config.get("DATABASE_URL") or default_url(app.instance_path)
+    try:
+        create_database(url)
+    except (OSError, sqlite3.Error) as error:
+        app.logger.warning("could not create the SQLite database: %s", error)
     database = Database(url)
-    migrate(database.engine)
+    database.ensure_migrated()
     app.extensions[EXTENSION] = database
+    app.before_request(_migrate_if_needed)
     for error in DATABASE_DOWN:
         app.register_error_handler(error, _database_down)
+
+
+def _migrate_if_needed() -> None:
+    """Before each request: the schema of a database that was down at start-up, once it is back."""
+    get_db().ensure_migrated()
 
 
 def _database_down(error: Exception):

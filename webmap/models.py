@@ -1,4 +1,4 @@
-"""The database tables of proposals, their votes and the moderators, as SQLAlchemy 2 models."""
+"""The tables of proposals, class codes, participants, their votes and the moderators (SQLAlchemy 2)."""
 
 from __future__ import annotations
 
@@ -59,16 +59,62 @@ class Proposal(Base):
     moderated_by: Mapped[str | None] = mapped_column(String(80))
 
 
+class ClassCode(Base):
+    """A class that a moderator let vote: its name, how many may join, and the hash of its code.
+
+    The code itself is shown once, to the moderator who created it; only its SHA-256 is kept.
+    """
+
+    __tablename__ = "class_codes"
+    __table_args__ = (CheckConstraint("size > 0", name="ck_class_codes_size"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    size: Mapped[int] = mapped_column(Integer)
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Participant(Base):
+    """A student who joined a class with its code and a nickname, unique in the class.
+
+    The browser keeps a random token in a cookie; only its SHA-256 is kept here.
+    ``nickname_key`` is the nickname normalised (NFKC, case-folded) for the uniqueness rule.
+    """
+
+    __tablename__ = "participants"
+    __table_args__ = (UniqueConstraint("class_id", "nickname_key", name="uq_participants_class_nickname"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("class_codes.id", ondelete="CASCADE"))
+    nickname: Mapped[str] = mapped_column(String(40))
+    nickname_key: Mapped[str] = mapped_column(String(160))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Vote(Base):
-    """One browser's vote for one proposal (the browser is known by a hashed cookie token)."""
+    """One participant's vote for one proposal: at most one each, by the unique constraint."""
 
     __tablename__ = "votes"
-    __table_args__ = (UniqueConstraint("proposal_id", "voter", name="uq_votes_proposal_voter"),)
+    __table_args__ = (
+        UniqueConstraint("proposal_id", "participant_id", name="uq_votes_proposal_participant"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"))
-    voter: Mapped[str] = mapped_column(String(64))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class HealthCheck(Base):
+    """One row that /healthz writes and rolls back, to learn whether the database takes writes."""
+
+    __tablename__ = "health_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
 class Moderator(Base):

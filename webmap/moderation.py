@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange
 
 from webmap.auth import LogoutForm, current_moderator, moderator_page
+from webmap.classes_store import NAME_MAX, SIZE_MAX, create_class, list_classes
 from webmap.db import get_db
 from webmap.errors import ApiError, wants_json
 from webmap.i18n import select_language
@@ -32,6 +33,13 @@ class RejectForm(FlaskForm):
     reason = TextAreaField("reason", validators=[DataRequired(), Length(max=REASON_MAX)])
 
 
+class ClassForm(FlaskForm):
+    """A new class code: the class's name and how many students may join with it."""
+
+    name = StringField("name", validators=[DataRequired(), Length(max=NAME_MAX)])
+    size = IntegerField("size", validators=[DataRequired(), NumberRange(min=1, max=SIZE_MAX)])
+
+
 @bp.get("")
 @moderator_page
 def queue():
@@ -39,11 +47,13 @@ def queue():
     return _queue_page()
 
 
-def _queue_page() -> str:
+def _queue_page(new_class: tuple[str, str] | None = None) -> str:
+    """The queue; ``new_class`` (name, code) shows a code just created, the only time it is shown."""
     moderator, lang = current_moderator(), select_language()
     sites = _sites_of(moderator, request.args.get("site"))
     with get_db().read() as session:
         pending = find_proposals(session, Filters(("pending",), tuple(sites)))
+        classes = list_classes(session)
     features = [to_feature(proposal, moderation=True) for proposal in pending]
     parts = sites_map_parts(list(sites.values()), features, "pending", lang)
     return render_template(
@@ -56,8 +66,28 @@ def _queue_page() -> str:
         reject_form=RejectForm(),
         logout_form=LogoutForm(),
         reason_max=REASON_MAX,
+        classes=classes,
+        class_form=ClassForm(formdata=None),
+        new_class=new_class,
+        name_max=NAME_MAX,
+        size_max=SIZE_MAX,
         **parts,
     )
+
+
+@bp.post("/classes")
+@moderator_page
+def add_class():
+    """Create a class code; the page shows the code once (only its hash is kept)."""
+    form = ClassForm()
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400, "the form's CSRF token is missing or wrong; reload the page")
+        abort(400, f"a class needs a name (1 to {NAME_MAX} characters) and a size (1 to {SIZE_MAX})")
+    with get_db().write() as session:
+        group, code = create_class(session, form.name.data, form.size.data, current_moderator().username)
+        name = group.name
+    return _queue_page(new_class=(name, code)), 201
 
 
 @bp.post("/<int:proposal_id>/approve")

@@ -409,11 +409,16 @@ def _paths() -> dict[str, Any]:
         },
         "/healthz": {
             "get": {
-                "summary": "Whether the service can answer: the pack loaded, the database reachable",
+                "summary": "Whether the service can answer: the pack loaded, the database writable",
+                "description": "The database check writes a row and rolls it back, so a database that is "
+                "unreachable, missing or read-only is reported as down.",
                 "operationId": "health",
                 "responses": {
                     "200": _ok(_ref("Health")),
-                    "503": _ok(_ref("Health"), text="Degraded: the database is down"),
+                    "503": _ok(
+                        _ref("Health"),
+                        text="Degraded: the database cannot be written (down, missing or read-only)",
+                    ),
                 },
             }
         },

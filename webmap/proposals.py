@@ -110,7 +110,12 @@ def rate_limited(scope: str) -> Iterator[None]:
     yield
 
 
-RATE_SCOPES = {"submit": "proposal submissions", "vote": "votes", "login": "sign-in attempts"}
+RATE_SCOPES = {
+    "submit": "proposal submissions",
+    "vote": "votes",
+    "login": "sign-in attempts",
+    "join": "attempts to join a class",
+}
 
 
 def _too_many(limiter: Limiter, scope: str, limit: str) -> TooManyRequests:
@@ -125,6 +130,7 @@ def _too_many(limiter: Limiter, scope: str, limit: str) -> TooManyRequests:
         )
     else:
         what = {"submit": _("proposal submissions"), "vote": _("votes"), "login": _("sign-in attempts")}
+        what["join"] = _("attempts to join a class")
         message = _(
             "Too many %(what)s from this address: the limit is %(limit)s. Try again in %(seconds)s s.",
             what=what.get(scope, scope),

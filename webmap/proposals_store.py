@@ -1,9 +1,8 @@
-"""Store and query proposals, votes and moderators: functions over a SQLAlchemy session."""
+"""Store and query proposals, participants' votes and moderators: functions over a SQLAlchemy session."""
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import secrets
@@ -143,27 +142,21 @@ def decide(
         setattr(proposal, name, value)
 
 
-def add_vote(session: Session, proposal_id: int, voter_token: str) -> bool:
-    """Count one browser's vote once; False when this browser already voted for this proposal."""
+def add_vote(session: Session, proposal_id: int, participant_id: int) -> bool:
+    """Count a participant's vote once; False when they already voted for this proposal.
+
+    The database's unique constraint decides, so two votes sent at once still make one row.
+    """
     try:
         with session.begin_nested():
-            session.add(Vote(proposal_id=proposal_id, voter=voter_hash(voter_token), created_at=utcnow()))
+            session.add(Vote(proposal_id=proposal_id, participant_id=participant_id, created_at=utcnow()))
     except IntegrityError:
         return False
     return True
 
 
-def voter_hash(voter_token: str) -> str:
-    """Votes keep a hash of the browser's token, not the token.
-
-    >>> len(voter_hash("abc"))
-    64
-    """
-    return hashlib.sha256(voter_token.encode()).hexdigest()
-
-
 def vote_counts(session: Session, proposal_ids: Iterable[int]) -> dict[int, int]:
-    """The number of votes of each proposal (0 for none)."""
+    """The number of participants' votes of each proposal (0 for none)."""
     ids = list(proposal_ids)
     counts = dict.fromkeys(ids, 0)
     if ids:
@@ -174,12 +167,12 @@ def vote_counts(session: Session, proposal_ids: Iterable[int]) -> dict[int, int]
     return counts
 
 
-def voted_for(session: Session, voter_token: str | None, proposal_ids: Iterable[int]) -> set[int]:
-    """The proposals among ``proposal_ids`` this browser voted for."""
+def voted_for(session: Session, participant_id: int | None, proposal_ids: Iterable[int]) -> set[int]:
+    """The proposals among ``proposal_ids`` this participant voted for."""
     ids = list(proposal_ids)
-    if not voter_token or not ids:
+    if participant_id is None or not ids:
         return set()
-    query = select(Vote.proposal_id).where(Vote.voter == voter_hash(voter_token), Vote.proposal_id.in_(ids))
+    query = select(Vote.proposal_id).where(Vote.participant_id == participant_id, Vote.proposal_id.in_(ids))
     return set(session.scalars(query))
 
 

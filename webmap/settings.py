@@ -61,7 +61,7 @@ SETTINGS = (
         "Reverse proxies in front of the app whose `X-Forwarded-For` and `X-Forwarded-Proto` are "
         "trusted (`1` behind deploy/nginx); `0`: the client is the peer address.",
     ),
-    Setting("SECURE_COOKIES", "0", "`1` marks the session and voter cookies Secure (HTTPS only)."),
+    Setting("SECURE_COOKIES", "0", "`1` marks the session and participant cookies Secure (HTTPS only)."),
     Setting(
         "FRAME_ANCESTORS",
         "'self'",

@@ -44,10 +44,14 @@ def city_map():
 
 @bp.get("/healthz")
 def healthz():
-    """200 with the pack's id and layer count; 503 and status "degraded" while the database is down."""
+    """200 with the pack's id and layer count; 503 and status "degraded" while the database cannot be written.
+
+    The database check is a write rolled back (``Database.writable``): a read-only, missing or
+    unreachable database is "down".
+    """
     pack = get_pack()
     database = current_app.extensions.get(DATABASE)
-    database_ok = database is None or database.ping()
+    database_ok = database is None or database.writable()
     body = {
         "status": "ok" if database_ok else "degraded",
         "pack": pack.id,

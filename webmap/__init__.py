@@ -36,9 +36,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         loops,
         openapi,
         pack_access,
+        pagekit,
         proposals,
         security,
         tracks,
+        units,
         views,
     )
 
@@ -47,6 +49,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     pack_access.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)
+    units.init_app(app)
+    pagekit.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     tracks.init_app(app)

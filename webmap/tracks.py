@@ -81,7 +81,9 @@ def track_list():
     try:
         filters = _filters(catalog)
     except ApiError as error:
-        abort(400, error.message)
+        labels = {"audience": _("Who"), "mode": _("How"), "season": _("When")}
+        field = labels.get(error.field or "", error.field)
+        abort(400, _("There is no such choice for “%(field)s”; pick one from the list.", field=field))
     lang = select_language()
     tracks = select_tracks(catalog, **filters)
     today = dt.date.today()

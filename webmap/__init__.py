@@ -36,6 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         loops,
         openapi,
         pack_access,
+        pagecache,
         pagekit,
         proposals,
         security,
@@ -51,6 +52,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     units.init_app(app)
     pagekit.init_app(app)
+    pagecache.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     tracks.init_app(app)

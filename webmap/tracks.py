@@ -20,6 +20,7 @@ from webmap.caching import conditional
 from webmap.errors import ApiError
 from webmap.i18n import select_language
 from webmap.pack_access import get_pack, get_tiles
+from webmap.pagecache import cached_page
 from webmap.views import add_city_map_overlays
 
 EXTENSION = "ecomap.tracks"
@@ -100,6 +101,11 @@ def track_page(track_id: str):
     track = _page_track(catalog, track_id)
     audience_id = _audience_of(track)
     lang = select_language()
+    key = ("track", track.id, audience_id, lang, dt.date.today())
+    return cached_page(key, lambda: _render_track_page(catalog, track, audience_id, lang))
+
+
+def _render_track_page(catalog: Catalog, track: Track, audience_id: str, lang: str) -> str:
     gpx_url = url_for("tracks.track_gpx", track_id=track.id, lang=lang, audience=audience_id)
     page_url = public_url("tracks.track_page", track_id=track.id, lang=lang, audience=audience_id)
     root = trackmap.build_track_map(get_pack(), catalog, track, lang, get_tiles()).get_root()

@@ -12,6 +12,7 @@ from webmap.db import EXTENSION as DATABASE
 from webmap.errors import ApiError, wants_json
 from webmap.i18n import select_language
 from webmap.pack_access import get_pack, get_tiles, parse_date
+from webmap.pagecache import cached_page, proposals_version
 
 bp = Blueprint("pages", __name__)
 OVERLAYS = "ecomap.citymap_overlays"
@@ -27,6 +28,12 @@ def city_map():
     """The city map with every layer, in the chosen language, as in force on ``?date=``."""
     lang = select_language()
     date = _page_date(request.args.get("date"))
+    show_all = request.args.get("tracks") == "all"
+    key = ("city_map", lang, date, show_all, proposals_version())
+    return cached_page(key, lambda: _render_city_map(lang, date))
+
+
+def _render_city_map(lang: str, date: dt.date) -> str:
     pack = get_pack()
     overlays = [
         overlay for source in current_app.extensions.get(OVERLAYS, ()) for overlay in source(pack, date, lang)

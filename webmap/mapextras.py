@@ -64,29 +64,35 @@ class TileErrorNotice(MacroElement):
 
 
 class PlaceLabels(MacroElement):
-    """Show the tooltips of the named places as permanent labels from ``min_zoom`` on."""
+    """Labels with the names of the places whose features carry ``_label`` text, shown from
+    ``min_zoom`` on while their layer is shown (text as text, never HTML)."""
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
 (function (map, layers, minZoom) {
+    const groups = layers.map(function (layer) {
+        const labels = L.layerGroup();
+        layer.eachLayer(function (feature) {
+            const text = ((feature.feature || {}).properties || {})._label;
+            if (!text) return;
+            const at = feature.getLatLng ? feature.getLatLng() : feature.getBounds().getCenter();
+            const span = document.createElement("span");
+            span.textContent = text;
+            const options = {permanent: true, className: "ecomap-place-label", interactive: false};
+            options.direction = feature.getLatLng ? "top" : "center";
+            L.tooltip(options).setLatLng(at).setContent(span).addTo(labels);
+        });
+        return [layer, labels];
+    });
     const update = function () {
-        const show = map.getZoom() >= minZoom;
-        map.getContainer().classList.toggle("ecomap-labels-on", show);
-        for (const layer of layers) {
-            layer.eachLayer(function (feature) {
-                const tooltip = feature.getTooltip && feature.getTooltip();
-                if (!tooltip) return;
-                tooltip.options.permanent = show;
-                tooltip.options.sticky = !show;
-                tooltip.options.direction = show ? "top" : "auto";
-                tooltip.options.className = show ? "ecomap-place-label" : "";
-                if (show && map.hasLayer(feature)) feature.openTooltip();
-                else feature.closeTooltip();
-            });
+        for (const [layer, labels] of groups) {
+            const show = map.getZoom() >= minZoom && map.hasLayer(layer);
+            if (show && !map.hasLayer(labels)) labels.addTo(map);
+            if (!show && map.hasLayer(labels)) map.removeLayer(labels);
         }
     };
-    map.on("zoomend overlayadd", update);
+    map.on("zoomend overlayadd overlayremove", update);
     map.whenReady(update);
 })(
     {{ this._parent.get_name() }},

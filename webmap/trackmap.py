@@ -347,4 +347,14 @@ def track_layers(
         rows.append([_("Track page"), {"href": page_url, "text": track.name[lang]}])
         _track_line(track, lang, rows).add_to(group)
         groups.append(group)
+    for index, group in enumerate(groups):
+        group.legend_entries = track_legend() if index == 0 else []
     return groups
+
+
+def track_legend() -> list[tuple[str, str, str]]:
+    """The city map's legend rows for the tracks: walking tracks and ski tracks (dashed)."""
+    return [
+        (MODE_COLOURS["walk"], _("Walking track"), "line"),
+        (MODE_COLOURS["ski"], _("Ski track"), "line-dashed"),
+    ]

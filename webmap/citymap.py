@@ -69,7 +69,22 @@ def popup_rows(properties: dict[str, Any], fields: tuple[str, ...], lang: str) -
     return rows
 
 
+def accuracy_text(accuracy: str) -> str:
+    """A pack's ``accuracy`` ("approximate: note") with its class in the request's language; the
+    note is the pack's own text, in the pack's language (English), and said to be.
+
+    Unknown classes are shown as written.
+    """
+    grade, _colon, note = accuracy.partition(":")
+    grades = {"approximate": _("approximate"), "surveyed": _("surveyed")}
+    grade = grades.get(grade.strip(), grade.strip())
+    note = note.strip()
+    return _("%(accuracy)s; the pack's note: %(note)s", accuracy=grade, note=note) if note else grade
+
+
 def _field_text(properties: dict[str, Any], field: str, lang: str) -> str:
+    if field == "accuracy" and properties.get("accuracy"):
+        return accuracy_text(str(properties["accuracy"]))
     if field == "current_use":
         if "uses" not in properties:
             return ""

@@ -17,6 +17,7 @@ from routes.metrics import DEFAULT_MASS_KG
 from routes.tracks import Track
 from webmap import trackmap
 from webmap.caching import conditional
+from webmap.citymap import accuracy_text
 from webmap.errors import ApiError
 from webmap.i18n import select_language
 from webmap.pack_access import get_pack, get_tiles
@@ -122,6 +123,7 @@ def _render_track_page(catalog: Catalog, track: Track, audience_id: str, lang: s
         gpx_url=gpx_url,
         page_url=page_url,
         qr_svg=trackmap.qr_svg(page_url),
+        accuracy=accuracy_text(track.accuracy),
         map_header=root.header.render(),
         map_html=root.html.render(),
         map_script=root.script.render(),

@@ -1,8 +1,12 @@
-"""Error pages speak the reader's language; the API keeps its JSON shape."""
+"""Pages speak the reader's language: error pages, the data notes; the API keeps its JSON shape."""
 
 from __future__ import annotations
 
+import html
+
 import pytest
+
+from webmap.citymap import accuracy_text
 
 
 @pytest.mark.parametrize(
@@ -37,3 +41,18 @@ def test_the_api_keeps_its_json_error_shape(client, path, headers):
     response = client.get(path, headers=headers)
     assert response.status_code == 400
     assert response.get_json()["error"]["field"] == "date"
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("ru", "приблизительно; примечание из данных (на английском): drawn 50 m off"),
+        ("en", "approximate; the pack's note: drawn 50 m off"),
+    ],
+)
+def test_the_accuracy_class_is_said_in_the_readers_language(app, client, lang, expected):
+    page = html.unescape(client.get(f"/tracks/walk-10000-steps?lang={lang}").get_data(as_text=True))
+    assert expected in page
+    with app.test_request_context(f"/?lang={lang}"):
+        assert accuracy_text("surveyed") == {"ru": "по съёмке", "en": "surveyed"}[lang]
+        assert accuracy_text("estimated: by eye").startswith("estimated;")

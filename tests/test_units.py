@@ -61,3 +61,11 @@ def test_track_pages_show_no_english_decimal_point_or_feet_in_russian(client, la
     else:
         assert "7.3\xa0km" in figures and "10,151 steps" in figures
     assert "imperial: false" in html and " ft" not in html
+
+
+def test_jinjas_own_filters_still_work_beside_ours(app):
+    with app.test_request_context("/?lang=ru"):
+        template = app.jinja_env.from_string(
+            "{{ items | length }} {{ 7426 | distance }} {{ 242.0 | metres }}"
+        )
+        assert template.render(items=[1, 2, 3]) == f"3 7,4{NBSP}км 242{NBSP}м"

@@ -136,7 +136,10 @@ def steps(count: int) -> str:
 
 
 def init_app(app) -> None:
-    """Offer the formatters to templates as filters: ``{{ profile.low_m | metres }}``."""
-    for formatter in (number, metres, length, duration, percent, steps):
+    """Offer the formatters to templates as filters: ``{{ profile.low_m | metres }}``,
+    ``{{ length_m | distance }}``."""
+    for formatter in (number, metres, duration, percent, steps):
         app.add_template_filter(formatter)
+    # Jinja's own ``length`` and ``date``-like names stay as they are
+    app.add_template_filter(length, name="distance")
     app.add_template_filter(date, name="long_date")

@@ -52,7 +52,8 @@ def draw_texts(lang: str) -> dict:
 
 def error_texts(status: int, message: str | None) -> tuple[str, str]:
     """An error page's title and message in the reader's language: werkzeug's own English
-    descriptions (and the internal error's) give way to ours; a message the app wrote stays."""
+    descriptions (and the internal error's, which names the request) give way to ours; a message
+    the app wrote stays."""
     titles = {
         400: _("This request cannot be answered"),
         403: _("This page is not open to you"),
@@ -75,7 +76,7 @@ def error_texts(status: int, message: str | None) -> tuple[str, str]:
     }
     title = titles.get(status, _("Error %(status)s", status=status))
     werkzeug_default = default_exceptions.get(status)
-    if status in (429, 500) or not message or (werkzeug_default and message == werkzeug_default.description):
+    if status == 500 or not message or (werkzeug_default and message == werkzeug_default.description):
         message = generic.get(status, "")
     return title, message
 

@@ -288,7 +288,7 @@ def ordered_stops(catalog: Catalog, track: Track) -> list:
 def stop_badge(number: int, kind: str, title: str) -> str:
     """The HTML of a numbered stop on the map: the number on the kind's colour, its name as a title.
 
-    >>> stop_badge(3, "tea", "Tea <stop>")
+    >>> str(stop_badge(3, "tea", "Tea <stop>"))
     '<span class="ecomap-stop-number" style="background:#b34700" title="Tea &lt;stop&gt;">3</span>'
     """
     colour = STOP_COLOURS[kind]

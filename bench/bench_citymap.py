@@ -4,7 +4,8 @@ For each variant: the HTML's bytes, the server's render time (median of in-proce
 requests), and the time in headless Chromium from navigation until every layer is drawn
 (median of fresh page loads), with its ratio to the floor.
 
-- ours: `/` as served (tiles off).
+- ours: `/` as served (tiles off): rendered once, then answered from the page cache
+  (webmap/pagecache.py), so its render time is that of a cached answer.
 - naive: folium as tutorials use it: every layer embedded with folium.GeoJson,
   GeoJsonPopup and LayerControl, all of folium's default assets, the whole map
   rebuilt and rendered on every request.
@@ -17,6 +18,7 @@ Run: .venv/bin/python bench/bench_citymap.py [--loads N]   (figures only; nothin
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import statistics
 import tempfile
@@ -99,6 +101,7 @@ class QuietHandler(WSGIRequestHandler):
 def build_app():
     database = os.path.join(tempfile.mkdtemp(), "bench.sqlite3")
     app = create_app({"TILES": "none", "DATABASE_URL": f"sqlite:///{database}", "RATE_LIMIT": "0"})
+    app.logger.getChild("requests").setLevel(logging.WARNING)  # no request log lines between the figures
     app.add_url_rule("/_bench/naive", "bench_naive", lambda: Response(naive_page(app), mimetype="text/html"))
     app.add_url_rule("/_bench/floor", "bench_floor", lambda: Response(floor_page(), mimetype="text/html"))
     return app

@@ -27,6 +27,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+# axe-core from npm (package.json), run in the page to check accessibility (tests only).
+AXE_SCRIPT = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
 
 
 # The features drawn on the page's Leaflet map: folium names its JS variable after the map div's id.
@@ -122,6 +126,40 @@ def page(browser, page_log: PageLog, request):
     page.on("pageerror", lambda error: page_log.page_errors.append(str(error)))
     yield page
     context.close()
+
+
+@pytest.fixture
+def open_context(browser, page_log: PageLog):
+    """Open browser contexts of a size and a language whose pages carry axe-core (added as an init
+    script, which the pages' Content-Security-Policy does not block) and record into page_log."""
+    if not AXE_SCRIPT.is_file():
+        pytest.fail(f"{AXE_SCRIPT} is missing: run `npm ci --ignore-scripts` (make setup does)")
+    contexts = []
+
+    def open_page(viewport: dict, locale: str):
+        context = browser.new_context(viewport=viewport, locale=locale)
+        context.add_init_script(path=str(AXE_SCRIPT))
+        contexts.append(context)
+        page = context.new_page()
+        page.on("request", lambda req: page_log.requests.append(req.url))
+        page.on("console", lambda msg: msg.type == "error" and page_log.console_errors.append(msg.text))
+        page.on("pageerror", lambda error: page_log.page_errors.append(str(error)))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's violations of any impact on the page as it is now: "rule (impact): targets"."""
+    return page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {resultTypes: ["violations"]});
+            return result.violations.map(v => `${v.id} (${v.impact}): ` +
+                v.nodes.map(node => node.target.join(" ")).join(", "));
+        }"""
+    )
 
 
 def screenshot(page, name: str) -> Path:

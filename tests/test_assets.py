@@ -13,6 +13,7 @@ from folium import plugins
 
 from webmap.assets import (
     ASSETS,
+    DRAW_LOCALES,
     EXTRA_FILES,
     MANIFEST,
     STATIC_DIR,
@@ -197,5 +198,5 @@ def test_plugin_we_do_not_vendor_refuses_to_render() -> None:
 
 def test_missing_assets_lists_every_file_of_an_empty_static_dir(tmp_path) -> None:
     missing = missing_assets(tmp_path)
-    assert len(missing) == len(ASSETS) + len(EXTRA_FILES) + 1
+    assert len(missing) == len(ASSETS) + len(EXTRA_FILES) + 1 + len(DRAW_LOCALES)
     assert {f"{VENDOR_DIR}/leaflet/dist/leaflet.js", f"{VENDOR_DIR}/{MANIFEST}"} <= set(missing)

@@ -189,7 +189,7 @@ def test_in_process_the_api_and_healthz_answer_503_while_the_sqlite_folder_is_go
     assert submitted.json["error"]["field"] == "database"
     assert submitted.headers["Retry-After"] == "10"
     assert page.status_code == 503
-    assert "<h1>503</h1>" in page.get_data(as_text=True)
+    assert "Ошибка 503" in page.get_data(as_text=True)  # the error page, in the default language
 
 
 def test_in_process_a_vanished_sqlite_file_is_503_and_never_replaced_by_an_empty_one(tmp_path):

@@ -73,7 +73,7 @@ def test_track_page_draws_the_track_and_its_stops(page, page_log, serve, app):
     server = serve(app)
     page.goto(server.url + "/tracks/terrenkur-embankment?lang=en")
     page.wait_for_selector("path.ecomap-track-line")
-    assert page.locator("path.ecomap-track-stop").count() == 7
+    assert page.locator(".ecomap-track-stop .ecomap-stop-number").count() == 7
     assert page.locator(".track-qr svg").count() == 1
     assert_no_violations(page, page_log)
 

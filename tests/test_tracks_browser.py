@@ -31,11 +31,17 @@ def open_track(page, live_server, track_id: str, lang: str = "en"):
 def test_track_and_stops_are_drawn(page, page_log, live_server):
     open_track(page, live_server, "terrenkur-embankment")
     assert page.locator("path.ecomap-track-line").count() == 1
-    assert page.locator("path.ecomap-track-stop").count() == 7
-    page.locator("path.ecomap-track-stop").first.click(force=True)
+    badges = page.locator(".ecomap-track-stop .ecomap-stop-number")
+    assert badges.all_inner_texts() == [str(number) for number in range(1, 8)]
+    listed = page.locator(".track-stop-list .track-stop-badge").all_inner_texts()
+    assert listed == [str(number) for number in range(1, 8)]
+    badges.nth(2).click()  # the start and the finish share a place: one covers the other
     popup = page.locator(".leaflet-popup-content table.ecomap-popup")
     popup.wait_for()
-    assert "Terrenkur" in popup.inner_text()
+    assert popup.inner_text().startswith("Bench\t3. ")  # the popup names the stop by its number in the list
+    assert (
+        page.locator(".track-stop-list li").nth(2).locator("h3").inner_text().endswith("Bench 2 by the water")
+    )
     screenshot(page, "track-terrenkur")
     assert page_log.foreign_requests(live_server.host) == []
     assert page_log.console_errors == [] and page_log.page_errors == []
@@ -51,15 +57,17 @@ def test_download_link_returns_the_gpx(page, live_server):
     assert document.name == "10,000 steps: the pond and the park"
 
 
-def test_qr_code_decodes_to_the_gpx_link(page, live_server):
+def test_qr_code_opens_the_track_page(page, live_server):
     zxingcpp = pytest.importorskip("zxingcpp")
     image_module = pytest.importorskip("PIL.Image")
     open_track(page, live_server, "ski-talkov-kamen")
-    link = page.locator(".track-download a.track-gpx").get_attribute("href")
     png = page.locator(".track-qr svg").screenshot()
     results = zxingcpp.read_barcodes(image_module.open(io.BytesIO(png)))
-    assert [result.text for result in results] == [link]
-    assert link.startswith(live_server.url) and link.split("?")[0].endswith("/tracks/ski-talkov-kamen.gpx")
+    assert [result.text for result in results] == [page.locator(".track-page-url").inner_text()]
+    link = results[0].text
+    assert link.startswith(live_server.url) and link.split("?")[0].endswith("/tracks/ski-talkov-kamen")
+    page.goto(link)
+    assert page.locator("h1").inner_text() == page.title().split(" · ")[0]
 
 
 @pytest.mark.parametrize("page", [PHONE], indirect=True, ids=["phone"])

@@ -110,8 +110,8 @@ def test_texts_are_escaped(tmp_path: Path):
     ("track_id", "expected", "absent"),
     [
         ("ski-talkov-kamen", "at least", None),
-        ("terrenkur-embankment", "(norm 200 m)", "over the norm"),
-        ("walk-10000-steps", "over the norm of 800 m", None),
+        ("terrenkur-embankment", "(norm 200\xa0m)", "over the norm"),
+        ("walk-10000-steps", "over the norm of 800\xa0m", None),
     ],
     ids=["partial-heights-lower-bound", "rest-gap-within-norm", "rest-gap-over-norm"],
 )

@@ -36,10 +36,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         loops,
         openapi,
         pack_access,
+        pagecache,
+        pagekit,
         proposals,
         proxy,
         security,
         tracks,
+        units,
         views,
     )
 
@@ -48,6 +51,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     pack_access.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)
+    units.init_app(app)
+    pagekit.init_app(app)
+    pagecache.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     tracks.init_app(app)

@@ -79,6 +79,17 @@ ASSETS: dict[str, str] = {
 # shadow images next to the marker-icon.png that leaflet.css names.
 EXTRA_FILES = ("leaflet/dist/images/marker-icon-2x.png", "leaflet/dist/images/marker-shadow.png")
 
+# Leaflet.draw's texts per language, written by scripts/vendor_assets.py from npm's
+# leaflet-draw-locales (its strings are in a CommonJS module, so node reads them out).
+DRAW_LOCALES = ("ru", "en")
+DRAW_LOCALE_DIR = "leaflet-draw-locales"
+
+
+def draw_locale_path(lang: str, static_dir: Path | str = STATIC_DIR) -> Path:
+    """The vendored JSON of Leaflet.draw's ``L.drawLocal`` in ``lang``."""
+    return Path(static_dir) / VENDOR_DIR / DRAW_LOCALE_DIR / f"{lang}.json"
+
+
 # folium classes whose every asset must be in ASSETS; any other class that loads a CDN asset
 # refuses to render (see use_local_assets).
 VENDORED_CLASSES = frozenset(
@@ -180,4 +191,5 @@ def missing_assets(static_dir: Path | str = STATIC_DIR) -> list[str]:
     """Return the vendored files, relative to `static_dir`, that pages need and lack."""
     paths = [f"{VENDOR_DIR}/{path}" for path in (*ASSETS.values(), *EXTRA_FILES)]
     paths.append(f"{VENDOR_DIR}/{MANIFEST}")
+    paths += [f"{VENDOR_DIR}/{DRAW_LOCALE_DIR}/{lang}.json" for lang in DRAW_LOCALES]
     return [path for path in paths if not (Path(static_dir) / path).is_file()]

@@ -9,15 +9,30 @@ from typing import Any
 
 import folium
 import folium.plugins
+import shapely.geometry
+from babel.dates import get_month_names
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from geo.coords import latlon
 from geo.layers import layer_features
 from geo.pack import CityPack, Layer
 from webmap.controls import Legend, MetricScale
+from webmap.mapextras import ControlsFirst, PlaceLabels, TileErrorNotice
 from webmap.popups import POPUP_KEY, TOOLTIP_KEY, SafePopup, SafeTooltip, layer_name
 
+LABEL_KEY = "_label"
+
 LOCALIZED_FIELDS = ("name", "description", "hours", "amenities")
+LABEL_MIN_ZOOM = 15  # place names are drawn on the map from this zoom on
+LABEL_MAX_SPAN_DEG = 0.01  # ... for points and for shapes smaller than about a kilometre
+# Seasonal uses look different: the rink icy blue, the cinema orange, closed grey and dashed.
+USE_STYLES = {
+    "rink": {"color": "#0d47a1", "fillColor": "#9fd3f2", "fillOpacity": 0.75},
+    "cinema": {"color": "#6a3d9a", "fillColor": "#ff7f00", "fillOpacity": 0.65},
+}
+OTHER_USE_COLOURS = ("#00897b", "#c2185b", "#5d4037")
+CLOSED_STYLE = {"color": "#616161", "fillColor": "#bdbdbd", "fillOpacity": 0.5, "dashArray": "4 4"}
 
 
 @dataclass(frozen=True)
@@ -54,7 +69,22 @@ def popup_rows(properties: dict[str, Any], fields: tuple[str, ...], lang: str) -
     return rows
 
 
+def accuracy_text(accuracy: str) -> str:
+    """A pack's ``accuracy`` ("approximate: note") with its class in the request's language; the
+    note is the pack's own text, in the pack's language (English), and said to be.
+
+    Unknown classes are shown as written.
+    """
+    grade, _colon, note = accuracy.partition(":")
+    grades = {"approximate": _("approximate"), "surveyed": _("surveyed")}
+    grade = grades.get(grade.strip(), grade.strip())
+    note = note.strip()
+    return _("%(accuracy)s; the pack's note: %(note)s", accuracy=grade, note=note) if note else grade
+
+
 def _field_text(properties: dict[str, Any], field: str, lang: str) -> str:
+    if field == "accuracy" and properties.get("accuracy"):
+        return accuracy_text(str(properties["accuracy"]))
     if field == "current_use":
         if "uses" not in properties:
             return ""
@@ -73,13 +103,33 @@ def tooltip_text(properties: dict[str, Any], lang: str) -> str:
 
 
 def display_features(layer: Layer, date: dt.date, lang: str) -> dict[str, Any]:
-    """The layer's GeoJSON on ``date`` with popup rows and tooltip text in ``lang``."""
+    """The layer's GeoJSON on ``date`` with popup rows, tooltip text and, for places small enough
+    to name on the map, label text in ``lang``."""
     collection = layer_features(layer, date)
     for feature in collection["features"]:
         properties = feature["properties"]
         properties[POPUP_KEY] = popup_rows(properties, layer.popup_fields, lang)
         properties[TOOLTIP_KEY] = tooltip_text(properties, lang)
+        if layer.kind != "line" and _small(feature["geometry"]):
+            properties[LABEL_KEY] = str(properties.get(f"name_{lang}", ""))
     return collection
+
+
+def _small(geometry: dict[str, Any]) -> bool:
+    """Whether a geometry is a point or spans less than LABEL_MAX_SPAN_DEG both ways."""
+    west, south, east, north = shapely.geometry.shape(geometry).bounds
+    return max(east - west, north - south) < LABEL_MAX_SPAN_DEG
+
+
+def use_style(use: dict[str, Any] | None, index: int) -> dict[str, Any]:
+    """How a seasonal place looks under its use in force (``index``: the use's place in its list)."""
+    if use is None:
+        return CLOSED_STYLE
+    return USE_STYLES.get(use["id"]) or {
+        "color": OTHER_USE_COLOURS[index % 3],
+        "fillColor": OTHER_USE_COLOURS[index % 3],
+        "fillOpacity": 0.6,
+    }
 
 
 Overlay = tuple[str, folium.FeatureGroup]
@@ -107,22 +157,65 @@ def build_city_map(
     )
     lean_assets(city_map)
     if tiles.url:
-        folium.TileLayer(tiles.url, attr=tiles.attribution, name=_("Base map"), control=False).add_to(
-            city_map
-        )
+        base = folium.TileLayer(tiles.url, attr=tiles.attribution, name=_("Base map"), control=False)
+        base.add_to(city_map)
+        TileErrorNotice(base, _tile_notice()).add_to(city_map)
     groups: dict[str, list[folium.FeatureGroup]] = {}
+    entries: list[tuple[str, str, str]] = []
+    labelled = []
     for layer in pack.layers.values():
-        feature_group = _layer_group(layer, date, lang).add_to(city_map)
+        feature_group, geojson = _layer_group(layer, date, lang)
+        feature_group.add_to(city_map)
         groups.setdefault(layer_name(pack.groups[layer.group][lang]), []).append(feature_group)
+        entries += _layer_legend(layer, geojson.data, lang)
+        labelled.append(geojson)
     for group_title, feature_group in overlays:
+        entries += getattr(feature_group, "legend_entries", None) or []
+        if not hasattr(feature_group, "legend_entries"):
+            entries += _overlay_legend(feature_group)
         feature_group.layer_name = layer_name(feature_group.layer_name)
         groups.setdefault(layer_name(group_title), []).append(feature_group.add_to(city_map))
     folium.plugins.GroupedLayerControl(groups, exclusive_groups=False, collapsed=True).add_to(city_map)
     folium.plugins.Fullscreen(title=_("Full screen"), title_cancel=_("Exit full screen")).add_to(city_map)
-    entries = [(_legend_colour(layer), layer.legend[lang], layer.kind) for layer in pack.layers.values()]
-    Legend(_("Legend"), entries).add_to(city_map)
+    Legend(_("Legend"), list(dict.fromkeys(entries))).add_to(city_map)
     MetricScale().add_to(city_map)
+    PlaceLabels(labelled, LABEL_MIN_ZOOM).add_to(city_map)
+    ControlsFirst().add_to(city_map)
     return city_map
+
+
+def _tile_notice() -> str:
+    return _("The base map could not be loaded: check the connection. The layers are still shown.")
+
+
+def _layer_legend(layer: Layer, collection: dict[str, Any], lang: str) -> list[tuple[str, str, str]]:
+    """A layer's legend rows: one, or one per seasonal use and one for between seasons."""
+    uses = next((f["properties"]["uses"] for f in collection["features"] if "uses" in f["properties"]), None)
+    if not uses:
+        return [(_legend_colour(layer), layer.legend[lang], layer.kind)]
+    rows = [
+        (use_style(use, index)["fillColor"], f"{use[f'name_{lang}']} ({_months(use['months'])})", layer.kind)
+        for index, use in enumerate(uses)
+    ]
+    return [*rows, (CLOSED_STYLE["fillColor"], _("Between seasons: closed"), "polygon-closed")]
+
+
+def _months(months: list[int]) -> str:
+    names = get_month_names("abbreviated", context="stand-alone", locale=get_locale())
+    return ", ".join(names[month] for month in months)
+
+
+def _overlay_legend(group: folium.FeatureGroup) -> list[tuple[str, str, str]]:
+    """A legend row for another part's overlay (such as the approved proposals): its name, with
+    the colour and kind of its first feature."""
+    for child in group._children.values():
+        if isinstance(child, folium.GeoJson) and child.data.get("features"):
+            feature = child.data["features"][0]
+            style_function = getattr(child, "style_function", None)
+            style = style_function(feature) if style_function else {}
+            kind = {"Point": "point", "LineString": "line"}.get(feature["geometry"]["type"], "polygon")
+            return [(style.get("fillColor") or style.get("color", "#555"), group.layer_name, kind)]
+    return []
 
 
 LEAFLET_ASSETS = ("leaflet", "leaflet_css")
@@ -140,11 +233,21 @@ def lean_assets(folium_map: folium.Map) -> folium.Map:
     return folium_map
 
 
-def _layer_group(layer: Layer, date: dt.date, lang: str) -> folium.FeatureGroup:
-    """One layer as a named feature group holding a GeoJson with safe popups and tooltips."""
+def _layer_group(layer: Layer, date: dt.date, lang: str) -> tuple[folium.FeatureGroup, folium.GeoJson]:
+    """One layer as a named feature group holding a GeoJson with safe popups and tooltips;
+    seasonal places styled by their use in force."""
     group = folium.FeatureGroup(name=layer_name(layer.title[lang]), show=True)
     style = _leaflet_style(layer.style)
-    options: dict[str, Any] = {"style_function": lambda _feature: style, "highlight_function": None}
+
+    def feature_style(feature: dict[str, Any]) -> dict[str, Any]:
+        properties = feature["properties"]
+        if "uses" not in properties:
+            return style
+        use = properties.get("current_use")
+        index = next((i for i, u in enumerate(properties["uses"]) if use and u["id"] == use["id"]), 0)
+        return {**style, **use_style(use, index)}
+
+    options: dict[str, Any] = {"style_function": feature_style, "highlight_function": None}
     if layer.kind == "point":
         marker_style = {"fill": True, "fill_opacity": 0.85, "fill_color": style.get("color"), **style}
         options["marker"] = folium.CircleMarker(radius=layer.style.get("radius", 8), **marker_style)
@@ -152,7 +255,7 @@ def _layer_group(layer: Layer, date: dt.date, lang: str) -> folium.FeatureGroup:
     SafePopup().add_to(geojson)
     SafeTooltip().add_to(geojson)
     geojson.add_to(group)
-    return group
+    return group, geojson
 
 
 def _leaflet_style(style: dict[str, Any]) -> dict[str, Any]:

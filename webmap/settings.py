@@ -69,6 +69,13 @@ SETTINGS = (
         "`'self' https://sysert.example` to let the city website embed the map.",
     ),
     Setting(
+        "PUBLIC_URL",
+        "",
+        "The site's public address, such as `https://ecomap.sysert.example`, for the links that "
+        "leave the site: QR codes on trailhead signs and GPX files; empty: the address each request "
+        "came in on.",
+    ),
+    Setting(
         "SECRET_KEY",
         "",
         "Key that signs session cookies; empty: a random key kept in the instance folder.",

@@ -9,8 +9,9 @@ import folium
 import segno
 from babel.dates import get_month_names
 from flask import url_for
-from flask_babel import format_decimal, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from geo.coords import latlon
 from geo.pack import CityPack
@@ -19,7 +20,10 @@ from routes.figures import TrackMeasure, audience_figures
 from routes.gpx import GpxText
 from routes.profile import Profile, profile
 from routes.tracks import Track
-from webmap.citymap import Tiles, display_features
+from webmap import units
+from webmap.citymap import Tiles, display_features, lean_assets
+from webmap.controls import MetricScale
+from webmap.mapextras import ControlsFirst, FitRoute, TileErrorNotice
 from webmap.popups import POPUP_KEY, TOOLTIP_KEY, SafePopup, SafeTooltip, layer_name
 
 MODE_COLOURS = {"walk": "#c2185b", "ski": "#1565c0"}
@@ -27,8 +31,8 @@ STOP_COLOURS = {
     "start": "#2e7d32",
     "finish": "#b71c1c",
     "bench": "#6d4c41",
-    "tea": "#ef6c00",
-    "view": "#00838f",
+    "tea": "#b34700",
+    "view": "#00707a",
     "info": "#5e35b1",
 }
 
@@ -55,38 +59,26 @@ def season_names() -> dict[str, str]:
     return {"winter": _("Winter"), "spring": _("Spring"), "summer": _("Summer"), "autumn": _("Autumn")}
 
 
-def format_length(length_m: float) -> str:
-    """``800 m`` under a kilometre, ``7.31 km`` from one."""
-    if length_m < 1000:
-        return _("%(metres)s m", metres=format_decimal(round(length_m)))
-    return _("%(km)s km", km=format_decimal(round(length_m / 1000, 2)))
-
-
-def format_duration(duration_s: float) -> str:
-    """``1 h 05 min`` or ``45 min``."""
-    minutes = round(duration_s / 60)
-    if minutes < 60:
-        return _("%(minutes)d min", minutes=minutes)
-    return _("%(hours)d h %(minutes)02d min", hours=minutes // 60, minutes=minutes % 60)
-
-
 def _time_text(duration_s: float, complete: bool) -> str:
     """The time, marked as a lower bound where heights are unknown on part of the track."""
     if complete:
-        return format_duration(duration_s)
-    return _("at least %(time)s (heights partly unknown)", time=format_duration(duration_s))
+        return units.duration(duration_s)
+    return _("at least %(time)s (heights partly unknown)", time=units.duration(duration_s))
 
 
 def _rest_gap_text(measure: TrackMeasure) -> str:
     """The longest stretch without a rest against the terrenkur class's norm."""
-    gap, norm = format_length(measure.longest_rest_gap_m), format_length(measure.rest_gap_norm_m or 0)
+    gap, norm = units.length(measure.longest_rest_gap_m), units.length(measure.rest_gap_norm_m or 0)
     if measure.rest_gap_over_norm:
         return _("%(gap)s (over the norm of %(norm)s)", gap=gap, norm=norm)
     return _("%(gap)s (norm %(norm)s)", gap=gap, norm=norm)
 
 
-def track_card(catalog: Catalog, track: Track, audience_id: str | None, lang: str) -> dict[str, Any]:
-    """The key figures of a track for one audience (its first when None), as display texts."""
+def track_card(
+    catalog: Catalog, track: Track, audience_id: str | None, lang: str, today: dt.date | None = None
+) -> dict[str, Any]:
+    """The key figures of a track for one audience (its first when None), as display texts, and
+    whether it runs in ``today``'s month (None: not asked)."""
     measure = catalog.measures[track.id]
     audience = catalog.audiences[audience_id if audience_id in track.audiences else track.audiences[0]]
     figures = audience_figures(track, measure, audience)
@@ -94,19 +86,15 @@ def track_card(catalog: Catalog, track: Track, audience_id: str | None, lang: st
     if climb.ascent_m is None:
         climb_text = _("unknown: no heights on this track")
     else:
-        climb_text = _(
-            "+%(ascent)s m / −%(descent)s m",
-            ascent=format_decimal(climb.ascent_m),
-            descent=format_decimal(climb.descent_m),
-        )
+        climb_text = f"+{units.metres(climb.ascent_m)} / −{units.metres(climb.descent_m or 0)}"
         if not climb.complete:
-            share = format_decimal(round(climb.known_fraction * 100))
-            climb_text += " " + _("(heights known on %(share)s %% of the track)", share=share)
-    rows = [(_("Length"), format_length(measure.length_m))]
+            share = units.percent(climb.known_fraction)
+            climb_text += " " + _("(heights known on %(share)s of the track)", share=share)
+    rows = [(_("Length"), units.length(measure.length_m))]
     if figures.steps is not None:
-        share = format_decimal(round(figures.step_goal_share * 100))
+        share = units.percent(figures.step_goal_share)
         steps_text = _(
-            "%(steps)s (%(share)s %% of the daily goal)", steps=format_decimal(figures.steps), share=share
+            "%(steps)s (%(share)s of the daily goal)", steps=units.steps(figures.steps), share=share
         )
         rows.append((_("Steps"), steps_text))
     rows += [
@@ -114,15 +102,15 @@ def track_card(catalog: Catalog, track: Track, audience_id: str | None, lang: st
         (
             _("Energy"),
             _(
-                "%(kcal)s kcal for %(mass)s kg",
-                kcal=format_decimal(figures.energy_kcal),
-                mass=format_decimal(figures.mass_kg),
+                "%(energy)s for %(mass)s",
+                energy=units.energy(figures.energy_kcal),
+                mass=units.mass(figures.mass_kg),
             ),
         ),
         (_("Climb"), climb_text),
     ]
     if measure.max_gradient_pct is not None:
-        rows.append((_("Steepest slope"), f"{format_decimal(measure.max_gradient_pct)} %"))
+        rows.append((_("Steepest slope"), units.percent(measure.max_gradient_pct / 100, decimals=1)))
     if measure.terrenkur_class is not None:
         rows.append((_("Terrenkur class"), str(measure.terrenkur_class)))
         rows.append((_("Longest stretch without a rest"), _rest_gap_text(measure)))
@@ -132,6 +120,7 @@ def track_card(catalog: Catalog, track: Track, audience_id: str | None, lang: st
         "description": track.description[lang],
         "mode": mode_names()[track.mode],
         "months": month_range_text(track.months),
+        "in_season": None if today is None else track.runs_in(today.month),
         "audience": audience.name[lang],
         "audiences": [catalog.audiences[name].name[lang] for name in track.audiences],
         "rows": rows,
@@ -150,17 +139,17 @@ def stop_rows(catalog: Catalog, track: Track, lang: str) -> list[dict[str, str]]
     """The stops in order along the track, with kind, distance from the start and text."""
     positions = catalog.measures[track.id].stop_positions_m
     kinds = stop_kind_names()
-    ordered = sorted(track.stops, key=lambda stop: positions[stop.id])
     return [
         {
+            "number": number,
             "id": stop.id,
             "kind": stop.kind,
             "kind_name": kinds[stop.kind],
             "name": stop.name[lang],
             "text": stop.text[lang],
-            "at": format_length(positions[stop.id]),
+            "at": units.length(positions[stop.id]),
         }
-        for stop in ordered
+        for number, stop in enumerate(ordered_stops(catalog, track), start=1)
     ]
 
 
@@ -171,19 +160,19 @@ def passage_rows(catalog: Catalog, track: Track, lang: str) -> list[str]:
         name = passage.name[lang]
         if passage.relation == "inside":
             rows.append(
-                _("%(length)s through %(name)s", length=format_length(passage.length_m or 0), name=name)
+                _("%(length)s through %(name)s", length=units.length(passage.length_m or 0), name=name)
             )
         elif passage.relation == "beside":
             rows.append(
                 _(
                     "%(length)s within 100 m of %(name)s",
-                    length=format_length(passage.length_m or 0),
+                    length=units.length(passage.length_m or 0),
                     name=name,
                 )
             )
         else:
             rows.append(
-                _("%(name)s, %(distance)s away", name=name, distance=format_length(passage.distance_m or 0))
+                _("%(name)s, %(distance)s away", name=name, distance=units.length(passage.distance_m or 0))
             )
     return rows
 
@@ -214,14 +203,20 @@ def gpx_text(pack: CityPack, catalog: Catalog, track: Track, audience_id: str, l
 
 
 def build_track_map(pack: CityPack, catalog: Catalog, track: Track, lang: str, tiles: Tiles) -> folium.Map:
-    """A map of one track: the line, its stops with their texts, and the places it passes."""
+    """A map of one track fitted to it: the line, its numbered stops, and the places it passes."""
     track_map = folium.Map(
-        tiles=None, control_scale=True, location=latlon(track.lons[0], track.lats[0]), zoom_start=14
+        tiles=None,
+        zoom_control=True,
+        location=latlon(track.lons[0], track.lats[0]),
+        zoom_start=14,
     )
+    lean_assets(track_map)
     if tiles.url:
-        folium.TileLayer(tiles.url, attr=tiles.attribution, name=_("Base map"), control=False).add_to(
-            track_map
-        )
+        base = folium.TileLayer(tiles.url, attr=tiles.attribution, name=_("Base map"), control=False)
+        base.add_to(track_map)
+        TileErrorNotice(
+            base, _("The base map could not be loaded; the track and its stops are shown.")
+        ).add_to(track_map)
     passed = {}
     for passage in catalog.passages[track.id]:
         passed.setdefault(passage.layer_id, set()).add(passage.feature_id)
@@ -246,9 +241,16 @@ def build_track_map(pack: CityPack, catalog: Catalog, track: Track, lang: str, t
         geojson.add_to(track_map)
     _track_line(track, lang).add_to(track_map)
     _stops_layer(catalog, track, lang).add_to(track_map)
-    track_map.fit_bounds([[min(track.lats), min(track.lons)], [max(track.lats), max(track.lons)]])
     folium.LayerControl(collapsed=True).add_to(track_map)
+    MetricScale().add_to(track_map)
+    FitRoute(route_bounds(track)).add_to(track_map)
+    ControlsFirst().add_to(track_map)
     return track_map
+
+
+def route_bounds(track: Track) -> list[list[float]]:
+    """The track's bounding box as folium wants it: [[south, west], [north, east]]."""
+    return [[min(track.lats), min(track.lons)], [max(track.lats), max(track.lons)]]
 
 
 def _track_line(track: Track, lang: str, popup_rows: list[list[str]] | None = None) -> folium.GeoJson:
@@ -277,8 +279,26 @@ def _track_line(track: Track, lang: str, popup_rows: list[list[str]] | None = No
     return line
 
 
+def ordered_stops(catalog: Catalog, track: Track) -> list:
+    """The track's stops in order along it: stop n on the map is item n of the list."""
+    positions = catalog.measures[track.id].stop_positions_m
+    return sorted(track.stops, key=lambda stop: positions[stop.id])
+
+
+def stop_badge(number: int, kind: str, title: str) -> str:
+    """The HTML of a numbered stop on the map: the number on the kind's colour, its name as a title.
+
+    >>> str(stop_badge(3, "tea", "Tea <stop>"))
+    '<span class="ecomap-stop-number" style="background:#b34700" title="Tea &lt;stop&gt;">3</span>'
+    """
+    colour = STOP_COLOURS[kind]
+    return Markup('<span class="ecomap-stop-number" style="background:{}" title="{}">{}</span>').format(
+        colour, title, number
+    )
+
+
 def _stops_layer(catalog: Catalog, track: Track, lang: str) -> folium.GeoJson:
-    """The stops as coloured circles; the popup shows each stop's kind, name and text as plain text."""
+    """The stops as numbered badges matching the page's list; popups show kind, name and text as text."""
     kinds = stop_kind_names()
     features = [
         {
@@ -286,22 +306,24 @@ def _stops_layer(catalog: Catalog, track: Track, lang: str) -> folium.GeoJson:
             "id": stop.id,
             "properties": {
                 "kind": stop.kind,
-                TOOLTIP_KEY: f"{kinds[stop.kind]}: {stop.name[lang]}",
-                POPUP_KEY: [[kinds[stop.kind], stop.name[lang]], ["", stop.text[lang]]],
+                "number": number,
+                TOOLTIP_KEY: f"{number}. {kinds[stop.kind]}: {stop.name[lang]}",
+                POPUP_KEY: [[kinds[stop.kind], f"{number}. {stop.name[lang]}"], ["", stop.text[lang]]],
             },
             "geometry": {"type": "Point", "coordinates": [stop.lon, stop.lat]},
         }
-        for stop in track.stops
+        for number, stop in enumerate(ordered_stops(catalog, track), start=1)
     ]
     stops = folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name=_("Stops"),
-        marker=folium.CircleMarker(
-            radius=8, fill=True, fill_opacity=0.9, weight=2, color="#fff", className="ecomap-track-stop"
-        ),
+        marker=folium.Marker(icon=folium.DivIcon(class_name="ecomap-track-stop", icon_size=(28, 28))),
         style_function=lambda feature: {
-            "fillColor": STOP_COLOURS[feature["properties"]["kind"]],
-            "color": "#fff",
+            "html": stop_badge(
+                feature["properties"]["number"],
+                feature["properties"]["kind"],
+                feature["properties"][TOOLTIP_KEY],
+            )
         },
         highlight_function=None,
     )
@@ -325,4 +347,14 @@ def track_layers(
         rows.append([_("Track page"), {"href": page_url, "text": track.name[lang]}])
         _track_line(track, lang, rows).add_to(group)
         groups.append(group)
+    for index, group in enumerate(groups):
+        group.legend_entries = track_legend() if index == 0 else []
     return groups
+
+
+def track_legend() -> list[tuple[str, str, str]]:
+    """The city map's legend rows for the tracks: walking tracks and ski tracks (dashed)."""
+    return [
+        (MODE_COLOURS["walk"], _("Walking track"), "line"),
+        (MODE_COLOURS["ski"], _("Ski track"), "line-dashed"),
+    ]

@@ -17,9 +17,11 @@ from routes.metrics import DEFAULT_MASS_KG
 from routes.tracks import Track
 from webmap import trackmap
 from webmap.caching import conditional
+from webmap.citymap import accuracy_text
 from webmap.errors import ApiError
 from webmap.i18n import select_language
 from webmap.pack_access import get_pack, get_tiles
+from webmap.pagecache import cached_page
 from webmap.views import add_city_map_overlays
 
 EXTENSION = "ecomap.tracks"
@@ -81,10 +83,13 @@ def track_list():
     try:
         filters = _filters(catalog)
     except ApiError as error:
-        abort(400, error.message)
+        labels = {"audience": _("Who"), "mode": _("How"), "season": _("When")}
+        field = labels.get(error.field or "", error.field)
+        abort(400, _("There is no such choice for “%(field)s”; pick one from the list.", field=field))
     lang = select_language()
     tracks = select_tracks(catalog, **filters)
-    cards = [trackmap.track_card(catalog, track, filters["audience"], lang) for track in tracks]
+    today = dt.date.today()
+    cards = [trackmap.track_card(catalog, track, filters["audience"], lang, today=today) for track in tracks]
     return render_template(
         "tracks.html", cards=cards, filters=filters, catalog=catalog, modes=MODES, seasons=list(SEASONS)
     )
@@ -97,20 +102,28 @@ def track_page(track_id: str):
     track = _page_track(catalog, track_id)
     audience_id = _audience_of(track)
     lang = select_language()
-    gpx_url = url_for("tracks.track_gpx", track_id=track.id, lang=lang, audience=audience_id, _external=True)
+    key = ("track", track.id, audience_id, lang, dt.date.today())
+    return cached_page(key, lambda: _render_track_page(catalog, track, audience_id, lang))
+
+
+def _render_track_page(catalog: Catalog, track: Track, audience_id: str, lang: str) -> str:
+    gpx_url = url_for("tracks.track_gpx", track_id=track.id, lang=lang, audience=audience_id)
+    page_url = public_url("tracks.track_page", track_id=track.id, lang=lang, audience=audience_id)
     root = trackmap.build_track_map(get_pack(), catalog, track, lang, get_tiles()).get_root()
     root.render()
     return render_template(
         "track.html",
         track=track,
-        card=trackmap.track_card(catalog, track, audience_id, lang),
+        card=trackmap.track_card(catalog, track, audience_id, lang, today=dt.date.today()),
         audiences=[catalog.audiences[name] for name in track.audiences],
         audience_id=audience_id,
         stops=trackmap.stop_rows(catalog, track, lang),
         passes=trackmap.passage_rows(catalog, track, lang),
         profile=trackmap.track_profile(catalog, track, lang),
         gpx_url=gpx_url,
-        qr_svg=trackmap.qr_svg(gpx_url),
+        page_url=page_url,
+        qr_svg=trackmap.qr_svg(page_url),
+        accuracy=accuracy_text(track.accuracy),
         map_header=root.header.render(),
         map_html=root.html.render(),
         map_script=root.script.render(),
@@ -133,7 +146,7 @@ def track_gpx(track_id: str):
 
 def _cached_gpx(catalog: Catalog, track: Track, audience_id: str, lang: str) -> tuple[bytes, str]:
     """The GPX bytes and their ETag from the app's cache (see ``_gpx_bytes``)."""
-    return current_app.extensions[GPX_CACHE](track.id, audience_id, lang, request.host_url)
+    return current_app.extensions[GPX_CACHE](track.id, audience_id, lang, public_url("pages.city_map"))
 
 
 def _gpx_bytes(track_id: str, audience_id: str, lang: str, _host_url: str) -> tuple[bytes, str]:
@@ -150,8 +163,17 @@ def _gpx_bytes(track_id: str, audience_id: str, lang: str, _host_url: str) -> tu
 
 def gpx_document(catalog: Catalog, track: Track, audience_id: str, lang: str) -> str:
     """The GPX text of a track for an audience, linking to its page (needs a request context)."""
-    page_url = url_for("tracks.track_page", track_id=track.id, lang=lang, _external=True)
+    page_url = public_url("tracks.track_page", track_id=track.id, lang=lang)
     return build_gpx(track, lang, trackmap.gpx_text(get_pack(), catalog, track, audience_id, lang), page_url)
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An absolute URL for links that leave the site (QR codes, GPX files): on ECOMAP_PUBLIC_URL
+    when it is set, else on the address the request came in on."""
+    base = current_app.config.get("PUBLIC_URL", "").strip().rstrip("/")
+    if not base:
+        return url_for(endpoint, _external=True, **values)
+    return base + url_for(endpoint, **values)
 
 
 def _audience_of(track: Track) -> str:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Flask, current_app, render_template, request
+from flask import Blueprint, Flask, abort, current_app, render_template, request
+from flask_babel import gettext as _
 
 from webmap.citymap import OverlaySource, build_city_map
 from webmap.db import EXTENSION as DATABASE
+from webmap.errors import ApiError, wants_json
 from webmap.i18n import select_language
 from webmap.pack_access import get_pack, get_tiles, parse_date
+from webmap.pagecache import cached_page, proposals_version
 
 bp = Blueprint("pages", __name__)
 OVERLAYS = "ecomap.citymap_overlays"
@@ -23,8 +26,14 @@ def add_city_map_overlays(app: Flask, source: OverlaySource) -> None:
 @bp.get("/")
 def city_map():
     """The city map with every layer, in the chosen language, as in force on ``?date=``."""
-    date = parse_date(request.args.get("date"))
     lang = select_language()
+    date = _page_date(request.args.get("date"))
+    show_all = request.args.get("tracks") == "all"
+    key = ("city_map", lang, date, show_all, proposals_version())
+    return cached_page(key, lambda: _render_city_map(lang, date))
+
+
+def _render_city_map(lang: str, date: dt.date) -> str:
     pack = get_pack()
     overlays = [
         overlay for source in current_app.extensions.get(OVERLAYS, ()) for overlay in source(pack, date, lang)
@@ -40,6 +49,23 @@ def city_map():
         map_html=root.html.render(),
         map_script=root.script.render(),
     )
+
+
+def _page_date(text: str | None) -> dt.date:
+    """``?date=`` for a page: a bad one is a 400 error page in the reader's language (JSON if asked)."""
+    try:
+        return parse_date(text)
+    except ApiError:
+        if wants_json():
+            raise
+        abort(
+            400,
+            _(
+                "The date %(date)s does not exist; write it as YYYY-MM-DD, such as %(example)s.",
+                date=text,
+                example=dt.date.today().isoformat(),
+            ),
+        )
 
 
 @bp.get("/healthz")

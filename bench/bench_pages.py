@@ -1,0 +1,125 @@
+"""Pages under gunicorn against static files of the same bytes: `/` and a track page.
+
+Starts gunicorn (2 workers, tiles off) on 127.0.0.1 with its log and the app's request
+log in a file (not on the screen), saves each page's HTML as a file served by the same
+server, then drives `wrk` (Debian's package) at each page and at its static copy in turn,
+interleaved and repeated, and prints requests per second and their ratios side by side.
+wrk sends no Accept-Encoding, so both sides answer the same uncompressed bytes.
+
+Run: .venv/bin/python bench/bench_pages.py [--seconds S] [--rounds R] [--connections C]
+(figures only; nothing is asserted)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = {"city": "/?lang=ru", "track": "/tracks/walk-10000-steps?lang=ru"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(url: str, log: Path, timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.05)
+    raise SystemExit(f"bench_pages: {url} did not answer within {timeout_s} s; see {log}")
+
+
+def fetch(url: str) -> bytes:
+    with urllib.request.urlopen(url) as response:
+        return response.read()
+
+
+def wrk_rps(url: str, seconds: int, connections: int) -> float:
+    """Requests per second that wrk measured, bounded to ``seconds``; every answer must be 2xx."""
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", url]
+    output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30, check=True).stdout
+    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if failed:
+        raise SystemExit(f"bench_pages: {failed.group(1)} failed responses from {url}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=4, help="wrk duration per target and round")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds")
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections")
+    options = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("bench_pages: wrk is missing (apt-get install wrk)")
+    work = Path(tempfile.mkdtemp(prefix="ecomap-bench-pages-"))
+    log = work / "gunicorn.log"
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "ECOMAP_DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
+        "ECOMAP_RATE_LIMIT": "0",
+        "ECOMAP_TILES": "none",
+        "BENCH_STATIC_DIR": str(work),
+        "PYTHONPATH": str(ROOT / "bench"),
+    }
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    command = [str(gunicorn), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+    rates: dict[str, list[float]] = {f"{name}/{kind}": [] for name in PAGES for kind in ("page", "static")}
+    sizes = {}
+    with log.open("w") as log_file:
+        master = subprocess.Popen(
+            [*command, "pages_app:create()"], env=env, cwd=ROOT, stdout=log_file, stderr=log_file
+        )
+        try:
+            wait_for(f"{base}/healthz", log)
+            for name, path in PAGES.items():
+                html = fetch(base + path)
+                (work / f"{name}.html").write_bytes(html)
+                sizes[name] = len(html)
+                if fetch(f"{base}/_bench/{name}.html") != html:
+                    raise SystemExit(f"bench_pages: the static copy of {path} differs")
+            for _round in range(options.rounds):
+                for name, path in PAGES.items():
+                    targets = {"page": base + path, "static": f"{base}/_bench/{name}.html"}
+                    for kind, url in targets.items():
+                        rates[f"{name}/{kind}"].append(wrk_rps(url, options.seconds, options.connections))
+        finally:
+            master.send_signal(signal.SIGTERM)
+            master.wait(timeout=30)
+    shutil.rmtree(work, ignore_errors=True)
+    load = f"wrk {options.connections} connections, {options.seconds} s per target, {options.rounds} rounds"
+    print(f"pages against static files of the same bytes, gunicorn 2 workers, tiles off; {load}, interleaved")
+    print(f"{'target':34} {'bytes':>9} {'req/s per round':>24} {'median':>8} {'÷ static':>9}")
+    for name, path in PAGES.items():
+        page, static = rates[f"{name}/page"], rates[f"{name}/static"]
+        ratios = [p / s for p, s in zip(page, static, strict=True)]
+        for label, values, ratio in ((path, page, statistics.median(ratios)), ("static file", static, 1.0)):
+            rounds = " ".join(f"{value:7.0f}" for value in values)
+            print(
+                f"{label:34} {sizes[name]:>9,} {rounds:>24} {statistics.median(values):>8.0f} {ratio:>9.2f}"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,158 @@
+"""Rendered map pages kept in memory, each with its Content-Security-Policy.
+
+The city map and a track page depend only on the pack (read once at start-up), the language,
+the date, ``?tracks=all``, the audience and the approved proposals, so each is rendered once
+per such key and then answered from memory: rendering a folium map costs tens of
+milliseconds (bench/bench_pages.py). The approved proposals enter the key through
+``proposals_version``, one small query, so an approval or a vote shows at once.
+"""
+
+from __future__ import annotations
+
+import gzip
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+
+import brotli
+from flask import Flask, Response, current_app, request
+from sqlalchemy import func, select
+
+from webmap import security
+
+EXTENSION = "ecomap.page_cache"
+VERSION = "ecomap.proposals_version"
+MAX_PAGES = 256  # a page is about 140 kB, and its compressed copies ~30 kB: at most ~45 MB per worker
+VERSION_TTL_S = 1.0  # how long a worker trusts the proposals version it read
+ENCODINGS = {
+    "br": lambda body: brotli.compress(body, quality=9),
+    "gzip": lambda body: gzip.compress(body, compresslevel=9),
+}
+
+
+@dataclass
+class Page:
+    """A rendered page: its bytes, the policy that admits exactly its inline scripts, and its
+    compressed copies, made on first demand."""
+
+    body: bytes
+    policy: str
+    compressed: dict[str, bytes] = field(default_factory=dict)
+
+    def encoded(self, encoding: str | None) -> bytes:
+        if encoding is None:
+            return self.body
+        if encoding not in self.compressed:
+            self.compressed[encoding] = ENCODINGS[encoding](self.body)
+        return self.compressed[encoding]
+
+
+class PageCache:
+    """A bounded, thread-safe LRU map of page keys to rendered pages."""
+
+    def __init__(self, max_pages: int = MAX_PAGES) -> None:
+        self.max_pages = max_pages
+        self._pages: OrderedDict[Hashable, Page] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Page | None:
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: Hashable, page: Page) -> None:
+        with self._lock:
+            self._pages[key] = page
+            self._pages.move_to_end(key)
+            while len(self._pages) > self.max_pages:
+                self._pages.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+
+def init_app(app: Flask) -> None:
+    """Give the app its page cache (``PAGE_CACHE_SIZE`` pages, 0 turns it off)."""
+    app.extensions[EXTENSION] = PageCache(int(app.config.get("PAGE_CACHE_SIZE", MAX_PAGES)))
+
+
+def page_policy(html: str) -> str:
+    """The Content-Security-Policy of ``html``, as webmap.security would compute it per request."""
+    hashes = list(dict.fromkeys(map(security.script_hash, security.inline_scripts(html))))
+    frame_ancestors = current_app.config["FRAME_ANCESTORS"].strip() or "'self'"
+    return security.content_security_policy(
+        hashes, current_app.extensions[security.EXTENSION], frame_ancestors
+    )
+
+
+def cached_page(key: Hashable, render: Callable[[], str]) -> Response:
+    """The page for ``key`` from the cache, rendered by ``render()`` the first time.
+
+    The key is completed with the request's host and query string: the page's links (to the
+    other language, the QR code) repeat them.
+    """
+    cache: PageCache = current_app.extensions[EXTENSION]
+    key = (key, request.host_url, tuple(sorted(request.args.items(multi=True))))
+    page = cache.get(key) if cache.max_pages else None
+    if page is None:
+        html = render()
+        page = Page(html.encode("utf-8"), page_policy(html))
+        if cache.max_pages:
+            cache.put(key, page)
+    encoding = _accepted_encoding()
+    body = page.encoded(encoding)
+    # A one-item iterable: the page is already compressed and its policy already computed, so
+    # neither Flask-Compress nor webmap.security needs to read the 140 kB body again.
+    response = current_app.response_class(iter((body,)), mimetype="text/html")
+    response.headers["Content-Length"] = str(len(body))
+    response.headers["Content-Security-Policy"] = page.policy
+    if encoding:
+        response.headers["Content-Encoding"] = encoding
+    response.vary.update(("Accept-Language", "Accept-Encoding"))
+    return response
+
+
+def _accepted_encoding() -> str | None:
+    """Brotli, else gzip, if the client accepts it (quality above 0), else None."""
+    accepted = request.accept_encodings
+    return next((encoding for encoding in ENCODINGS if accepted[encoding] > 0), None)
+
+
+def proposals_version() -> tuple:
+    """What the approved proposals on the maps depend on: how many there are, the last decision,
+    and the votes they have; () without a proposals database, ("down",) while it is down.
+
+    Read at most once a second per worker: a decision or a vote shows within a second.
+    """
+    now = time.monotonic()
+    cached = current_app.extensions.get(VERSION)
+    if cached and now - cached[0] < current_app.config.get("PROPOSALS_VERSION_TTL_S", VERSION_TTL_S):
+        return cached[1]
+    version = _read_proposals_version()
+    current_app.extensions[VERSION] = (now, version)
+    return version
+
+
+def _read_proposals_version() -> tuple:
+    from webmap.db import DATABASE_DOWN
+    from webmap.db import EXTENSION as DATABASE
+    from webmap.models import Proposal, Vote
+
+    database = current_app.extensions.get(DATABASE)
+    if database is None:
+        return ()
+    approved = select(Proposal.id).where(Proposal.status == "approved")
+    query = select(
+        select(func.count()).select_from(approved.subquery()).scalar_subquery(),
+        select(func.max(Proposal.moderated_at)).scalar_subquery(),
+        select(func.count(Vote.id)).where(Vote.proposal_id.in_(approved)).scalar_subquery(),
+    )
+    try:
+        with database.read() as session:
+            return tuple(session.execute(query).one())
+    except DATABASE_DOWN:
+        return ("down",)

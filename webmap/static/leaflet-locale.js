@@ -1,0 +1,59 @@
+/* Leaflet and its plugins in the page's language, metric only: control titles, the scale bar,
+   Leaflet.draw's texts. Runs after leaflet.js (in the map's header) and before the map is built;
+   reads the texts from the JSON block #ecomap-leaflet-texts that base.html writes. */
+(function () {
+  "use strict";
+  const data = document.getElementById("ecomap-leaflet-texts");
+  if (!window.L || !data) return;
+  const texts = JSON.parse(data.textContent);
+  const lang = document.documentElement.lang || "ru";
+  const format = new Intl.NumberFormat(lang, {maximumFractionDigits: 1});
+
+  L.Control.Zoom.prototype.options.zoomInTitle = texts.zoomIn;
+  L.Control.Zoom.prototype.options.zoomOutTitle = texts.zoomOut;
+  L.Control.Scale.prototype.options.imperial = false;
+  L.Control.Scale.prototype.options.metric = true;
+  L.Control.Scale.include({
+    _updateMetric: function (maxMeters) {
+      const meters = this._getRoundNum(maxMeters);
+      const label = meters < 1000
+        ? format.format(meters) + "\u00a0" + texts.m
+        : format.format(meters / 1000) + "\u00a0" + texts.km;
+      this._updateScale(this._mScale, label, meters / maxMeters);
+    },
+  });
+
+  function titled(control) {
+    if (!control) return;
+    const initLayout = control.prototype._initLayout;
+    control.include({
+      _initLayout: function () {
+        initLayout.apply(this, arguments);
+        if (this._layersLink) {
+          this._layersLink.title = texts.layers;
+          this._layersLink.setAttribute("aria-label", texts.layers);
+          this._layersLink.setAttribute("role", "button");
+        }
+      },
+    });
+  }
+  titled(L.Control.Layers);
+  titled(L.Control.GroupedLayers);
+
+  const popupLayout = L.Popup.prototype._initLayout;
+  L.Popup.include({
+    _initLayout: function () {
+      popupLayout.apply(this, arguments);
+      if (this._closeButton) this._closeButton.setAttribute("aria-label", texts.closePopup);
+    },
+  });
+
+  if (L.drawLocal && texts.draw) {
+    (function merge(target, source) {
+      for (const key of Object.keys(source)) {
+        if (source[key] && typeof source[key] === "object") merge(target[key] = target[key] || {}, source[key]);
+        else target[key] = source[key];
+      }
+    })(L.drawLocal, texts.draw);
+  }
+})();

@@ -46,10 +46,14 @@ bench: setup-test
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk"; exit 1; }
 	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "make bench needs nginx: apt-get install nginx"; exit 1; }
 	$(BIN)/python bench/bench_citymap.py
+	$(BIN)/python bench/bench_pages.py
 	$(BIN)/python bench/bench_serving.py
 	$(BIN)/python bench/bench_tracks.py
 	$(BIN)/python bench/bench_proposals.py
+	$(BIN)/python bench/bench_healthz.py
+	$(BIN)/python bench/bench_osm.py
 	$(BIN)/python bench/bench_loops.py
+	$(BIN)/python bench/gpx_recordings.py
 	$(BIN)/python bench/bench_slow_clients.py
 
 # Re-extract our own strings after changing them; then translate the .po files.

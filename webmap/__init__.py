@@ -36,12 +36,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         loops,
         openapi,
         pack_access,
+        params,
         proposals,
         security,
         tracks,
         views,
     )
 
+    app.url_map.converters["int"] = params.AsciiIntegerConverter  # before any route is added
     logs.init_app(app)  # first, so that its after_request runs last and logs the final status
     assets.use_local_assets(app.static_url_path)
     pack_access.init_app(app)

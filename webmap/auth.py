@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Callable
+from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
@@ -19,6 +21,8 @@ from webmap.proposals_store import authenticate
 
 bp = Blueprint("auth", __name__)
 SESSION_KEY = "moderator_id"
+DEFAULT_NEXT = "/moderation"
+MAX_DECODINGS = 3  # percent-decodings of a ``next`` target checked, for %25-encoded spellings
 GENERATION_KEY = "moderator_generation"
 
 
@@ -68,14 +72,41 @@ def api_moderator(what: str) -> Moderator:
 
 
 def safe_next(target: str | None) -> str:
-    """A local path to return to after signing in; anything else goes to the queue.
+    """A path of this site to return to after signing in; anything else goes to the moderation queue.
 
-    >>> safe_next("//evil.example/x"), safe_next("/moderation?site=a")
-    ('/moderation', '/moderation?site=a')
+    >>> safe_next("/moderation?site=a"), safe_next("//evil.example/x"), safe_next("/\\t/evil.example")
+    ('/moderation?site=a', '/moderation', '/moderation')
     """
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/moderation"
+    return target if target and is_local_path(target) else DEFAULT_NEXT
+
+
+def is_local_path(target: str) -> bool:
+    """Whether ``target`` is a path on this site, however a browser would read it.
+
+    The text itself must be printable ASCII without spaces or backslashes (browsers drop tabs and
+    line breaks and read a backslash as a slash); it, its percent-decoding (repeated, for
+    ``%252F``) and the decoding's NFKC form (``／`` is ``/``) must all be a path with one leading
+    slash, no scheme and no host, and the decoded forms must hold no control, format or space
+    characters.
+
+    >>> [is_local_path(t) for t in ("/a?b=c", "/%2F/evil", "https:evil", "/\uff0fevil", "/a%0d%0ab")]
+    [True, False, False, False, False]
+    """
+    if not target.isascii() or not target.isprintable() or " " in target:
+        return False
+    decoded = target
+    for _ in range(MAX_DECODINGS):
+        decoded = unquote(decoded)
+    variants = (target, decoded, unicodedata.normalize("NFKC", decoded))
+    return all(_plain_path(text) for text in variants) and not any(
+        unicodedata.category(char)[0] in "CZ" for char in variants[1] + variants[2]
+    )
+
+
+def _plain_path(text: str) -> bool:
+    parts = urlsplit(text)
+    rooted = text.startswith("/") and not text.startswith("//")
+    return rooted and "\\" not in text and not parts.scheme and not parts.netloc
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -9,11 +9,14 @@ does, so that a caller's ``except ValueError`` turns both into its 400.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from werkzeug.routing import IntegerConverter
 
 WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
 DECIMAL = re.compile(r"[+-]?(?:[0-9]{1,12}(?:\.[0-9]{0,15})?|\.[0-9]{1,15})")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def is_whole_number(text: str | None) -> bool:
@@ -44,3 +47,44 @@ class AsciiIntegerConverter(IntegerConverter):
     """Werkzeug's ``<int:...>`` path converter with ASCII digits only: its ``\\d+`` also matches ``١``."""
 
     regex = r"[0-9]+"
+
+
+def control_character(text: str) -> str | None:
+    """The first control character (Unicode category Cc: C0, DEL, C1) in ``text``, as ``U+XXXX``.
+
+    >>> control_character("a\\r\\nb"), control_character("Сысерть ²")
+    ('U+000D', None)
+    """
+    found = CONTROL.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def lone_surrogate(value: Any) -> tuple[str, str] | None:
+    """The place (such as ``properties.title``) and code point of the first lone surrogate in parsed JSON.
+
+    JSON can carry ``"\\ud800"``, which Python decodes to a string that no UTF-8 database or
+    answer can hold; keys count too.
+
+    >>> lone_surrogate({"properties": {"title": "ok", "author": "x\\ud800"}})
+    ('properties.author', 'U+D800')
+    >>> lone_surrogate({"a\\udfff": 1}), lone_surrogate([1, "fine"])
+    (('a\\\\udfff', 'U+DFFF'), None)
+    """
+    stack: list[tuple[Any, str]] = [(value, "body")]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, str):
+            found = SURROGATE.search(item)
+            if found:
+                return where, f"U+{ord(found.group()):04X}"
+        elif isinstance(item, dict):
+            for key, child in reversed(item.items()):
+                place = _place(where, key.encode("utf-8", "backslashreplace").decode("utf-8"))
+                stack += [(child, place), (key, place)]
+        elif isinstance(item, list):
+            stack += [(child, f"{where}[{index}]") for index, child in reversed(list(enumerate(item)))]
+    return None
+
+
+def _place(where: str, key: str) -> str:
+    return key if where == "body" else f"{where}.{key}"

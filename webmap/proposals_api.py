@@ -13,7 +13,7 @@ from webmap.db import get_db
 from webmap.errors import ApiError
 from webmap.i18n import select_language
 from webmap.models import STATUSES
-from webmap.params import decimal
+from webmap.params import decimal, lone_surrogate
 from webmap.proposals import get_sites, rate_limited
 from webmap.proposals_sites import sites_collection
 from webmap.proposals_store import Filters, add_proposal, find_proposals, to_collection, to_csv, to_feature
@@ -144,6 +144,9 @@ def _json_body() -> Any:
         check_depth(body)
     except InvalidProposal as error:
         raise ApiError(error.status, str(error), field=error.field) from None
+    if surrogate := lone_surrogate(body):
+        place, code_point = surrogate
+        raise ApiError(422, f"{place} holds a lone surrogate {code_point}, which is not a character", place)
     return body
 
 

@@ -9,13 +9,15 @@ from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
-from sqlalchemy import update
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from webmap.db import get_db
 from webmap.errors import ApiError
 from webmap.models import Moderator
+from webmap.moderator_names import InvalidName, normalise_name
 from webmap.proposals import rate_limited
 from webmap.proposals_store import authenticate
 
@@ -109,6 +111,28 @@ def _plain_path(text: str) -> bool:
     return rooted and "\\" not in text and not parts.scheme and not parts.netloc
 
 
+def stored_username(db_session: Session, typed: str) -> str:
+    """The stored name of the moderator whose name is ``typed`` once both are normalised, else ``typed``.
+
+    Names are stored normalised since create-moderator normalises them; older ones are compared the same way.
+    """
+    try:
+        wanted = normalise_name(typed)
+    except InvalidName:
+        return typed
+    for username in db_session.scalars(select(Moderator.username)):
+        if username == wanted or _normalised_or_none(username) == wanted:
+            return username
+    return wanted
+
+
+def _normalised_or_none(username: str) -> str | None:
+    try:
+        return normalise_name(username)
+    except InvalidName:
+        return None
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """The sign-in form; a right name and password start a fresh session."""
@@ -116,7 +140,8 @@ def login():
     failed = False
     if form.validate_on_submit():
         with rate_limited("login"), get_db().read() as db_session:
-            moderator = authenticate(db_session, form.username.data, form.password.data)
+            username = stored_username(db_session, form.username.data)
+            moderator = authenticate(db_session, username, form.password.data)
         if moderator is not None:
             session.clear()
             session.permanent = True  # the cookie lasts PERMANENT_SESSION_LIFETIME, as its signature does

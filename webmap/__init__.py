@@ -38,6 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         pack_access,
         pagecache,
         pagekit,
+        params,
         proposals,
         proxy,
         security,
@@ -46,6 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         views,
     )
 
+    app.url_map.converters["int"] = params.AsciiIntegerConverter  # before any route is added
     logs.init_app(app)  # first, so that its after_request runs last and logs the final status
     assets.use_local_assets(app.static_url_path)
     pack_access.init_app(app)

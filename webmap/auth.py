@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Callable
+from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
-from sqlalchemy import update
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from webmap.db import get_db
 from webmap.errors import ApiError
 from webmap.models import Moderator
+from webmap.moderator_names import InvalidName, normalise_name
 from webmap.proposals import rate_limited
 from webmap.proposals_store import authenticate
 
 bp = Blueprint("auth", __name__)
 SESSION_KEY = "moderator_id"
+DEFAULT_NEXT = "/moderation"
+MAX_DECODINGS = 3  # percent-decodings of a ``next`` target checked, for %25-encoded spellings
 GENERATION_KEY = "moderator_generation"
 
 
@@ -68,14 +74,63 @@ def api_moderator(what: str) -> Moderator:
 
 
 def safe_next(target: str | None) -> str:
-    """A local path to return to after signing in; anything else goes to the queue.
+    """A path of this site to return to after signing in; anything else goes to the moderation queue.
 
-    >>> safe_next("//evil.example/x"), safe_next("/moderation?site=a")
-    ('/moderation', '/moderation?site=a')
+    >>> safe_next("/moderation?site=a"), safe_next("//evil.example/x"), safe_next("/\\t/evil.example")
+    ('/moderation?site=a', '/moderation', '/moderation')
     """
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/moderation"
+    return target if target and is_local_path(target) else DEFAULT_NEXT
+
+
+def is_local_path(target: str) -> bool:
+    """Whether ``target`` is a path on this site, however a browser would read it.
+
+    The text itself must be printable ASCII without spaces or backslashes (browsers drop tabs and
+    line breaks and read a backslash as a slash); it, its percent-decoding (repeated, for
+    ``%252F``) and the decoding's NFKC form (``／`` is ``/``) must all be a path with one leading
+    slash, no scheme and no host, and the decoded forms must hold no control, format or space
+    characters.
+
+    >>> [is_local_path(t) for t in ("/a?b=c", "/%2F/evil", "https:evil", "/\uff0fevil", "/a%0d%0ab")]
+    [True, False, False, False, False]
+    """
+    if not target.isascii() or not target.isprintable() or " " in target:
+        return False
+    decoded = target
+    for _ in range(MAX_DECODINGS):
+        decoded = unquote(decoded)
+    variants = (target, decoded, unicodedata.normalize("NFKC", decoded))
+    return all(_plain_path(text) for text in variants) and not any(
+        unicodedata.category(char)[0] in "CZ" for char in variants[1] + variants[2]
+    )
+
+
+def _plain_path(text: str) -> bool:
+    parts = urlsplit(text)
+    rooted = text.startswith("/") and not text.startswith("//")
+    return rooted and "\\" not in text and not parts.scheme and not parts.netloc
+
+
+def stored_username(db_session: Session, typed: str) -> str:
+    """The stored name of the moderator whose name is ``typed`` once both are normalised, else ``typed``.
+
+    Names are stored normalised since create-moderator normalises them; older ones are compared the same way.
+    """
+    try:
+        wanted = normalise_name(typed)
+    except InvalidName:
+        return typed
+    for username in db_session.scalars(select(Moderator.username)):
+        if username == wanted or _normalised_or_none(username) == wanted:
+            return username
+    return wanted
+
+
+def _normalised_or_none(username: str) -> str | None:
+    try:
+        return normalise_name(username)
+    except InvalidName:
+        return None
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -85,7 +140,8 @@ def login():
     failed = False
     if form.validate_on_submit():
         with rate_limited("login"), get_db().read() as db_session:
-            moderator = authenticate(db_session, form.username.data, form.password.data)
+            username = stored_username(db_session, form.username.data)
+            moderator = authenticate(db_session, username, form.password.data)
         if moderator is not None:
             session.clear()
             session.permanent = True  # the cookie lasts PERMANENT_SESSION_LIFETIME, as its signature does

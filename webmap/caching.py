@@ -1,17 +1,35 @@
-"""HTTP caching: static files under content-versioned URLs, and ETags with 304 answers for the API."""
+"""HTTP caching: static files under content-versioned URLs, ETags with 304 answers for the API, and
+``Cache-Control: private, no-store`` with ``Vary: Cookie`` on every answer that is someone's own."""
 
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
+from flask.globals import request_ctx
 from werkzeug.security import safe_join
 
 VERSION_ARG = "v"
 VERSION_LENGTH = 12
 IMMUTABLE_MAX_AGE_S = 365 * 24 * 3600
 UNVERSIONED_MAX_AGE_S = 3600
+PRIVATE = "private, no-store"
+# Answers that are someone's own whatever they hold: a private link's, the moderators' pages, the
+# sign-in forms, and pages that read the voter cookie. Any other answer that touches the session
+# (its CSRF token or the signed-in moderator) is private too.
+PRIVATE_ENDPOINTS = frozenset(
+    {
+        "auth.login",
+        "auth.logout",
+        "moderation.queue",
+        "moderation.approve",
+        "moderation.reject",
+        "proposals_pages.private",
+        "proposals_pages.approved",
+        "proposals_pages.vote",
+    }
+)
 
 _versions: dict[Path, tuple[int, int, str]] = {}
 
@@ -44,6 +62,34 @@ def init_app(app: Flask) -> None:
     """``url_for('static', ...)`` adds ``?v=<content hash>``; static answers get their Cache-Control."""
     app.url_defaults(_add_static_version)
     app.after_request(_static_cache_control)
+    app.after_request(_private_cache_control)
+
+
+def mark_private() -> None:
+    """Make this request's answer private (``no-store``, ``Vary: Cookie``): call it from a view whose
+    answer depends on who asks (a cookie, a token) without touching the session."""
+    g.private_answer = True
+
+
+def is_private() -> bool:
+    """Whether this request's answer belongs to whoever asked: see PRIVATE_ENDPOINTS and mark_private."""
+    return request.endpoint in PRIVATE_ENDPOINTS or _session_used() or g.get("private_answer", False)
+
+
+def _session_used() -> bool:
+    """Whether the view read or wrote the session; asked without touching the ``session`` proxy, which
+    would mark it accessed itself (Flask 3.1.3 and later)."""
+    opened = getattr(request_ctx, "_session", None)
+    return bool(opened is not None and opened.accessed)
+
+
+def _private_cache_control(response: Response) -> Response:
+    """No cache, shared or the browser's, may keep a private answer, whatever its status."""
+    if is_private():
+        response.headers["Cache-Control"] = PRIVATE
+        response.headers.pop("Expires", None)
+        response.vary.add("Cookie")
+    return response
 
 
 def _add_static_version(endpoint: str, values: dict) -> None:

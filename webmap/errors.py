@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, abort, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from webmap.logs import request_id
+from webmap.params import control_character
 
 RETRY_AFTER_S = 10  # what a 503 asks clients to wait before trying again
 
@@ -52,8 +53,20 @@ def service_unavailable(field: str):
     return render_template("error.html", status=503, message=message), 503, headers
 
 
+def refuse_control_characters() -> None:
+    """A 400 naming the query argument whose name or value holds a control character (CR, LF, NUL, ...)."""
+    for name, value in request.args.items(multi=True):
+        found = control_character(name + value)
+        if found:
+            message = f"the query argument {name[:40]!r} holds a control character {found}"
+            if wants_json():
+                raise ApiError(400, message, field=name[:40])
+            abort(400, message)
+
+
 def init_app(app: Flask) -> None:
     """Register the handlers that turn every error into the JSON shape or an HTML page."""
+    app.before_request(refuse_control_characters)
 
     @app.errorhandler(ApiError)
     def handle_api_error(error: ApiError):

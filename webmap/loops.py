@@ -25,6 +25,7 @@ from routes.tracks import Stop, Track
 from webmap.errors import ApiError
 from webmap.i18n import select_language
 from webmap.pack_access import get_pack, get_tiles
+from webmap.params import decimal, is_whole_number
 from webmap.tracks import get_catalog
 
 EXTENSION = "ecomap.network"
@@ -63,7 +64,7 @@ def _point(name: str) -> tuple[float, float]:
     """``?name=LAT,LON`` as (lon, lat); a 400 naming the argument otherwise."""
     text = request.args.get(name, "")
     try:
-        lat, lon = (float(part) for part in text.split(","))
+        lat, lon = (decimal(part) for part in text.split(","))
     except ValueError:
         raise ApiError(400, f"'{name}' must be LAT,LON in degrees, got {text[:40]!r}", field=name) from None
     if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
@@ -74,7 +75,7 @@ def _point(name: str) -> tuple[float, float]:
 def _steps() -> int:
     text = request.args.get("steps", "")
     low, high = STEPS_RANGE
-    if not text.isdigit() or not low <= int(text) <= high:
+    if not is_whole_number(text) or not low <= int(text) <= high:
         raise ApiError(
             400, f"'steps' must be a whole number from {low:,} to {high:,}, got {text[:20]!r}", "steps"
         )
@@ -127,7 +128,7 @@ def loops_gpx():
     """Loop ``index`` of the same question as GPX (the search is deterministic)."""
     walks, audience, query = _loops()
     index_text = request.args.get("index", "0")
-    if not index_text.isdigit() or int(index_text) >= len(walks):
+    if not is_whole_number(index_text) or int(index_text) >= len(walks):
         raise ApiError(404, f"there is no loop {index_text[:10]!r}; {len(walks)} found", field="index")
     lang = select_language()
     track = walk_track(walks[int(index_text)], audience, _("Loop of %(steps)s steps", steps=query["steps"]))

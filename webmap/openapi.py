@@ -61,7 +61,7 @@ def _ok(schema: dict[str, Any], media: str = "application/json", text: str = "OK
 
 
 _NOT_MODIFIED = {"description": "Not modified: the If-None-Match ETag still matches"}
-_BAD_QUERY = _error("A query argument is malformed; `field` names it")
+_BAD_QUERY = _error("A query argument is malformed or holds a control character; `field` names it")
 _UNAVAILABLE = {
     **_error("The database cannot be reached (`field` is database); try again after Retry-After seconds"),
     "headers": {"Retry-After": {"schema": {"type": "integer"}}},
@@ -446,6 +446,14 @@ def description() -> dict[str, Any]:
             "description": "Layers, health tracks and tactical-urbanism proposals of a city pack. "
             'Every API error is {"error": {"status", "message", "field"}}.',
         },
-        "paths": {**_paths(), **loops.openapi_paths()},
+        "paths": _refusing_control_characters({**_paths(), **loops.openapi_paths()}),
         "components": {"schemas": _schemas()},
     }
+
+
+def _refusing_control_characters(paths: dict[str, Any]) -> dict[str, Any]:
+    """Every operation may answer 400: a control character in any query argument is refused."""
+    for operations in paths.values():
+        for operation in operations.values():
+            operation["responses"].setdefault("400", _BAD_QUERY)
+    return paths

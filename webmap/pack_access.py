@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from geo.pack import CityPack, load_pack
 from webmap.citymap import Tiles
 from webmap.errors import ApiError
+from webmap.popups import attribution_html
 
 EXTENSION = "ecomap.pack"
 
@@ -23,14 +24,17 @@ def get_pack() -> CityPack:
 
 
 def get_tiles() -> Tiles:
-    """The base map tiles: the pack's, none at all, or a URL from ECOMAP_TILES."""
+    """The base map tiles: the pack's, none at all, or a URL from ECOMAP_TILES.
+
+    The attribution is plain text (escaped, its URLs made links): Leaflet shows it as HTML.
+    """
     setting = current_app.config["TILES"].strip()
     pack = get_pack()
     if setting.lower() == "none":
         return Tiles(None)
     if not setting:
-        return Tiles(pack.tiles_url, pack.tiles_attribution)
-    return Tiles(setting, current_app.config["TILES_ATTRIBUTION"] or pack.tiles_attribution)
+        return Tiles(pack.tiles_url, attribution_html(pack.tiles_attribution))
+    return Tiles(setting, attribution_html(current_app.config["TILES_ATTRIBUTION"] or pack.tiles_attribution))
 
 
 def parse_date(text: str | None, today: dt.date | None = None) -> dt.date:

@@ -1,11 +1,15 @@
-"""Text in maps shown as text, never as HTML: GeoJson popups, tooltips and layer names."""
+"""Text in maps shown as text, never as HTML or code: GeoJson popups, tooltips, layer names, attribution,
+and folium's rendering itself."""
 
 from __future__ import annotations
 
 import html
+import re
 
-from branca.element import MacroElement
+from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
+
+URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)]")
 
 POPUP_KEY = "_popup"
 TOOLTIP_KEY = "_tooltip"
@@ -86,3 +90,60 @@ def layer_name(text: str) -> str:
     '&lt;img src=x onerror=alert(1)&gt; &amp; co'
     """
     return html.escape(text, quote=False)
+
+
+def attribution_html(text: str) -> str:
+    """A tile attribution for Leaflet's attribution control, which shows it as HTML: the text escaped,
+    each http(s) URL in it made a link by us.
+
+    >>> attribution_html("© OSM <b>x</b> https://osm.org/copyright")
+    '© OSM &lt;b&gt;x&lt;/b&gt; <a href="https://osm.org/copyright" rel="noopener noreferrer">https://osm.org/copyright</a>'
+    >>> attribution_html('https://x.example/"><img src=x>')
+    '<a href="https://x.example/" rel="noopener noreferrer">https://x.example/</a>&quot;&gt;&lt;img src=x&gt;'
+    """
+    parts, start = [], 0
+    for match in URL.finditer(text):
+        url = html.escape(match.group(), quote=True)
+        parts += [
+            html.escape(text[start : match.start()]),
+            f'<a href="{url}" rel="noopener noreferrer">{url}</a>',
+        ]
+        start = match.end()
+    return "".join([*parts, html.escape(text[start:])])
+
+
+class Verbatim(Element):
+    """Text that is already rendered, put out as it is."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "Verbatim"
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+def _render_macro_element(self: MacroElement, **kwargs) -> None:
+    """branca's MacroElement.render, with each rendered part kept verbatim."""
+    figure = self.get_root()
+    if not isinstance(figure, Figure):
+        raise TypeError(f"cannot render {self._name}: it is not in a Figure")
+    macros = self._template.module.__dict__
+    for part in ("header", "html", "script"):
+        macro = macros.get(part)
+        if macro is not None:
+            getattr(figure, part).add_child(Verbatim(macro(self, kwargs)), name=self.get_name())
+    for element in self._children.values():
+        element.render(**kwargs)
+
+
+def render_folium_verbatim() -> None:
+    """Stop branca from rendering map text a second time as a Jinja template.
+
+    branca 0.8 wraps each rendered part of every MacroElement (folium's maps, layers, GeoJson, our
+    controls) in ``Element(text)``, whose text becomes a Jinja template rendered again with the page:
+    ``{{ 7*7 }}`` in a pack's layer name or a student's proposal title came out as 49, and
+    ``{{ lipsum.__globals__... }}`` ran code on the server. The parts are kept verbatim instead.
+    """
+    MacroElement.render = _render_macro_element  # type: ignore[method-assign]

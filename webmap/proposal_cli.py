@@ -6,10 +6,12 @@ import sys
 
 import click
 from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from webmap.db import get_db
-from webmap.models import STATUSES
+from webmap.models import STATUSES, Moderator
+from webmap.moderator_names import InvalidName, confusable_with, normalise_name
 from webmap.proposals import get_sites
 from webmap.proposals_store import (
     AlreadyDecided,
@@ -37,21 +39,35 @@ def register(cli_group: click.Group) -> None:
 )
 @with_appcontext
 def create_moderator_command(username: str, sites: tuple[str, ...]) -> None:
-    """Create moderator USERNAME; the password comes from a prompt, or the first line of stdin."""
+    """Create moderator USERNAME; the password comes from a prompt, or the first line of stdin.
+
+    The name is stored normalised (NFKC, case-folded, trimmed, inner spaces collapsed) and refused
+    when it looks like an existing moderator's name (a Cyrillic о for an o, a 0 for an o, ...).
+    """
     unknown = [site for site in sites if site not in get_sites()]
     if unknown:
         raise click.BadParameter(
             f"unknown site {unknown[0]!r}; sites: {', '.join(get_sites())}", param_hint="--site"
         )
+    try:
+        name = normalise_name(username)
+    except InvalidName as error:
+        raise click.BadParameter(f"{error}: {username!r}", param_hint="USERNAME") from None
+    with get_db().read() as session:
+        twin = confusable_with(name, session.scalars(select(Moderator.username)))
+    if twin == name:
+        raise click.ClickException(f"moderator {name!r} already exists")
+    if twin is not None:
+        raise click.ClickException(f"moderator name {name!r} is too like the existing moderator {twin!r}")
     password = _read_password()
     if len(password) < MIN_PASSWORD:
         raise click.ClickException(f"the password must have at least {MIN_PASSWORD} characters")
     try:
         with get_db().write() as session:
-            create_moderator(session, username, password, sites)
+            create_moderator(session, name, password, sites)
     except IntegrityError:
-        raise click.ClickException(f"moderator {username!r} already exists") from None
-    click.echo(f"created moderator {username!r} for {', '.join(sites) or 'every site'}")
+        raise click.ClickException(f"moderator {name!r} already exists") from None
+    click.echo(f"created moderator {name!r} for {', '.join(sites) or 'every site'}")
 
 
 def _read_password() -> str:

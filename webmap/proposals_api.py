@@ -13,6 +13,7 @@ from webmap.db import get_db
 from webmap.errors import ApiError
 from webmap.i18n import select_language
 from webmap.models import STATUSES
+from webmap.params import decimal, lone_surrogate
 from webmap.proposals import get_sites, rate_limited
 from webmap.proposals_sites import sites_collection
 from webmap.proposals_store import Filters, add_proposal, find_proposals, to_collection, to_csv, to_feature
@@ -116,7 +117,7 @@ def _statuses(text: str) -> tuple[str, ...]:
 def _bbox(text: str) -> tuple[float, float, float, float]:
     problem = f"'bbox' must be west,south,east,north in degrees (west <= east, south <= north), got {text!r}"
     try:
-        west, south, east, north = (float(part) for part in text.split(","))
+        west, south, east, north = (decimal(part) for part in text.split(","))
     except ValueError:
         raise ApiError(400, problem, field="bbox") from None
     values = (west, south, east, north)
@@ -143,6 +144,9 @@ def _json_body() -> Any:
         check_depth(body)
     except InvalidProposal as error:
         raise ApiError(error.status, str(error), field=error.field) from None
+    if surrogate := lone_surrogate(body):
+        place, code_point = surrogate
+        raise ApiError(422, f"{place} holds a lone surrogate {code_point}, which is not a character", place)
     return body
 
 

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from flask import Flask, Response
 
 from webmap.pack_access import get_tiles
+from webmap.popups import render_folium_verbatim
 
 # The HTML tokenizer ends a script at the first "</script" followed by whitespace, "/" or ">".
 INLINE_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script[\t\n\f\r />]", re.IGNORECASE | re.DOTALL)
@@ -88,7 +89,11 @@ def content_security_policy(script_hashes: list[str], tiles: str, frame_ancestor
 
 
 def init_app(app: Flask) -> None:
-    """Add the headers to every response; the tile host is read once, from the app's tile setting."""
+    """Add the headers to every response; the tile host is read once, from the app's tile setting.
+
+    Maps' text is never run as a template either (see render_folium_verbatim).
+    """
+    render_folium_verbatim()
     with app.app_context():
         app.extensions[EXTENSION] = tile_source(get_tiles().url)
     frame_ancestors = app.config["FRAME_ANCESTORS"].strip() or "'self'"

@@ -22,6 +22,7 @@ from webmap.errors import ApiError
 from webmap.i18n import select_language
 from webmap.pack_access import get_pack, get_tiles
 from webmap.pagecache import cached_page
+from webmap.params import decimal
 from webmap.views import add_city_map_overlays
 
 EXTENSION = "ecomap.tracks"
@@ -209,7 +210,7 @@ def _mass_kg() -> float:
     if not text:
         return DEFAULT_MASS_KG
     try:
-        mass_kg = float(text)
+        mass_kg = decimal(text)
     except ValueError:
         mass_kg = float("nan")
     if not MASS_RANGE_KG[0] <= mass_kg <= MASS_RANGE_KG[1]:

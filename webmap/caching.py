@@ -25,9 +25,12 @@ PRIVATE_ENDPOINTS = frozenset(
         "moderation.queue",
         "moderation.approve",
         "moderation.reject",
+        "moderation.add_class",
         "proposals_pages.private",
         "proposals_pages.approved",
         "proposals_pages.vote",
+        "proposals_pages.join",
+        "proposals_pages.join_form",
     }
 )
 

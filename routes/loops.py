@@ -24,14 +24,16 @@ MAX_LOOPS = 3
 ATTEMPTS = 12  # bearings tried for the first waypoint: the search's bound in work (deterministic)
 ENOUGH_ATTEMPTS = 6  # stop after this many once three loops are found
 DEADLINE_S = 5.0  # and its bound in time, a safeguard
-CANDIDATES = 5  # second waypoints built exactly and scored per attempt
+CANDIDATES = 8  # second waypoints built exactly and scored per attempt
 REPEAT_PENALTY = 3.0  # score = green share - penalty x repeated share
-REUSE_FACTOR = 4.0  # a way an earlier leg walked costs four times as much to the later legs
+REUSE_FACTOR = 8.0  # a way an earlier leg walked costs eight times as much to the later legs
+WORSE = 0.1  # ... and repeats at most this share more than the best one
 MAX_OVERLAP = 0.5  # two loops are distinct when they share under half their ways
 # Every place on a loop of length L lies within L/2 of its start along the loop: the searches
 # stop at this share of the goal (in cost: times the audience's highest cost per metre).
 REACH = 0.53
-FIRST_LEG = (0.22, 0.36)  # the first waypoint's distance from the start, as shares of the goal
+STICK = 0.1  # the repriced searches reach far enough to walk this share of the goal twice
+FIRST_LEG = (0.18, 0.36)  # the first waypoint's distance from the start, as shares of the goal
 MAX_WAYPOINTS = 4  # waypoints chained round the start when the area is small for the goal
 TURN = math.radians(80)  # ... each turned this much round the start from the one before
 SECTOR = math.radians(35)  # ... within this angle of the attempt's bearing (when there are such nodes)
@@ -234,6 +236,10 @@ def find_loops(
             found.append(best[0])
     found.sort(key=lambda item: -item[0])
     loops = [_walk(network, arrays, path, step_length_m) for _, path, _ in found[:MAX_LOOPS]]
+    # an alternative that walks much more of its way twice than the best one is left out
+    loops = (
+        [walk for walk in loops if walk.repeated_share <= loops[0].repeated_share + WORSE] if loops else []
+    )
     if not loops:
         raise RoutingError(
             f"no loop of {steps:,} steps (±5 %) from this start fits the network for this audience", "steps"
@@ -310,9 +316,12 @@ class _Attempt:
         used[prefix_edges] = True
         entries = arrays.edge_entries[np.flatnonzero(used)].ravel()
         cost[entries] *= REUSE_FACTOR
+        # room to walk a stretch of the ways already walked again (a dead end's stick, at most 10 %)
+        again_m = min(float(self.network.edge_length[prefix_edges].sum()), STICK * self.target_m)
+        limit = self.limit + (REUSE_FACTOR - 1) * arrays.max_factor * again_m
         try:
-            onward = _tree(self.network, arrays, cost, prefix[-1], self.limit, used)
-            back = _tree(self.network, arrays, cost, self.home.source, self.limit, used)
+            onward = _tree(self.network, arrays, cost, prefix[-1], limit, used)
+            back = _tree(self.network, arrays, cost, self.home.source, limit, used)
         finally:
             cost[entries] = arrays.cost[entries]
         return onward, back, prefix_edges

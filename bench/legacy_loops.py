@@ -40,6 +40,25 @@ def largest_component(network: WalkingNetwork) -> WalkingNetwork:
     )
 
 
+def start_node(network: WalkingNetwork, lon: float, lat: float, field: str, rules: AudienceRules) -> int:
+    """The former snapping: the nearest node on the audience's largest usable part, else an error."""
+    x, y = network.metric_xy(lon, lat)
+    distances = np.hypot(network.node_xy[:, 0] - x, network.node_xy[:, 1] - y)
+    cache = network.__dict__.setdefault("_legacy_usable", {})
+    if rules not in cache:
+        allowed = nx.subgraph_view(
+            network.graph, filter_edge=lambda u, v: rules.allows(network.graph.edges[u, v])
+        )
+        parts = [part for part in nx.connected_components(allowed) if len(part) > 1]
+        largest = max(parts, key=len) if parts else set()
+        cache[rules] = np.array([node in largest for node in network.node_ids], dtype=bool)
+    distances = np.where(cache[rules], distances, np.inf)
+    index = int(np.argmin(distances))
+    if distances[index] > 500:
+        raise RoutingError(f"'{field}' is {distances[index]:,.0f} m from the walking network", field)
+    return network.node_ids[index]
+
+
 def weight(rules: AudienceRules, prefer_green: bool):
     """The edge cost for networkx: None hides a way the audience cannot use."""
 
@@ -224,5 +243,5 @@ def circle_loop(
         try:
             path.extend(nx.dijkstra_path(network.graph, a, b, weight=cost)[1:])
         except nx.NetworkXNoPath:
-            continue
+            raise RoutingError("no way joins the circle's waypoints", "start") from None
     return graph_walk(network.graph, path, step_length_m)

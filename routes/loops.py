@@ -15,13 +15,12 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
-from routes.network import AudienceRules, RoutingArrays, WalkingNetwork, edge_path_coords
+from routes.network import AudienceRules, Graph, RoutingArrays, WalkingNetwork, edge_path_coords
 
 TOLERANCE = 0.05  # a loop's steps within ±5 % of the goal
 AIM = 0.035  # candidates are picked within ±3.5 %, inside the tolerance
 MAX_START_DISTANCE_M = 500.0
 MAX_LOOPS = 3
-ATTEMPTS = 12  # bearings tried for the first waypoint: the search's bound in work (deterministic)
 ENOUGH_ATTEMPTS = 6  # stop after this many once three loops are found
 DEADLINE_S = 5.0  # and its bound in time, a safeguard
 CANDIDATES = 8  # second waypoints built exactly and scored per attempt
@@ -29,10 +28,14 @@ REPEAT_PENALTY = 3.0  # score = green share - penalty x repeated share
 REUSE_FACTOR = 8.0  # a way an earlier leg walked costs eight times as much to the later legs
 WORSE = 0.1  # ... and repeats at most this share more than the best one
 MAX_OVERLAP = 0.5  # two loops are distinct when they share under half their ways
-# Every place on a loop of length L lies within L/2 of its start along the loop: the searches
-# stop at this share of the goal (in cost: times the audience's highest cost per metre).
-REACH = 0.53
-STICK = 0.1  # the repriced searches reach far enough to walk this share of the goal twice
+# Each attempt searches a disc only: round the circle through the start whose length, with
+# the network's detours, is the goal's (radius = goal / (2 pi DETOUR)), widened by AREAS.
+DETOUR = 1.3
+# The disc's radius in circle radii, pass by pass: a wider pass when the loops found so far repeat
+# more than GOOD, and the whole network (None) when none is found at all.
+AREAS = ((1.6, 12), (3.5, 6), (None, 6))  # (radius, attempts)
+GOOD = 0.1
+SMALL_PART = 5_000  # nodes: a part this small is searched whole when the discs found only poor loops
 FIRST_LEG = (0.18, 0.36)  # the first waypoint's distance from the start, as shares of the goal
 MAX_WAYPOINTS = 4  # waypoints chained round the start when the area is small for the goal
 TURN = math.radians(80)  # ... each turned this much round the start from the one before
@@ -71,11 +74,11 @@ class Walk:
 
 @dataclass(frozen=True)
 class _Tree:
-    """Cheapest paths from one node index within the cut-off, with length, green and reused metres."""
+    """Cheapest paths from one local node over an area, with length, green and reused metres along them."""
 
     source: int
     pred: np.ndarray
-    length: np.ndarray  # by node index; inf where not reached
+    length: np.ndarray  # by local node; inf where not reached
     green: np.ndarray
     reused: np.ndarray
 
@@ -88,24 +91,17 @@ class _Tree:
 
 
 def _tree(
-    network: WalkingNetwork,
-    arrays: RoutingArrays,
-    cost: np.ndarray | None,
-    source: int,
-    limit: float,
-    used: np.ndarray | None = None,
+    network: WalkingNetwork, graph: Graph, cost: np.ndarray, source: int, used: np.ndarray | None = None
 ) -> _Tree:
-    """Dijkstra from ``source`` up to ``limit`` in cost, and sums along each path by pointer jumping."""
-    dist, pred = dijkstra(
-        arrays.matrix(cost), directed=True, indices=source, return_predecessors=True, limit=limit
-    )
+    """Dijkstra from local node ``source`` over ``graph``, and sums along each path by pointer jumping."""
+    dist, pred = dijkstra(graph.matrix(cost), directed=True, indices=source, return_predecessors=True)
     reached = np.flatnonzero(np.isfinite(dist))
-    local = np.full(arrays.n, -1, dtype=np.int64)
+    local = np.full(graph.n, -1, dtype=np.int64)
     local[reached] = np.arange(len(reached))
     parents = pred[reached]
     child = parents >= 0
     up = np.where(child, local[np.where(child, parents, 0)], np.arange(len(reached)))
-    edges = arrays.edge[arrays.entries(parents[child], reached[child])]
+    edges = graph.edge[graph.entries(parents[child], reached[child])]
     lengths = network.edge_length[edges]
     sums = np.zeros((len(reached), 3))
     sums[child, 0] = lengths
@@ -118,7 +114,7 @@ def _tree(
         if np.array_equal(higher, up):
             break
         up = higher
-    full = np.full((3, arrays.n), np.inf)
+    full = np.full((3, graph.n), np.inf)
     full[:, reached] = sums.T
     return _Tree(source, pred, full[0], full[1], full[2])
 
@@ -159,19 +155,16 @@ def route(network: WalkingNetwork, start: int, end: int, rules: AudienceRules, s
     source, target = network.index_of[start], network.index_of[end]
     if source == target:
         return _walk(network, arrays, [source], step_length_m)
+    if arrays.part[source] != arrays.part[target] or not arrays.usable[source]:
+        raise RoutingError("no way suitable for this audience joins 'from' and 'to'", "to")
     straight = float(np.hypot(*(network.node_xy[source] - network.node_xy[target])))
     limit = max(3 * straight, 1_000.0)
-    reached = -1
+    matrix = arrays.whole.matrix(arrays.cost)
     while True:
-        dist, pred = dijkstra(
-            arrays.matrix(), directed=True, indices=source, return_predecessors=True, limit=limit
-        )
+        dist, pred = dijkstra(matrix, directed=True, indices=source, return_predecessors=True, limit=limit)
         if math.isfinite(dist[target]):
             break
-        count = int(np.isfinite(dist).sum())
-        if count == reached:
-            raise RoutingError("no way suitable for this audience joins 'from' and 'to'", "to")
-        reached, limit = count, limit * 4
+        limit *= 4
     path = [target]
     while path[-1] != source:
         path.append(int(pred[path[-1]]))
@@ -189,23 +182,20 @@ def find_loops(
 ) -> list[Walk]:
     """Up to three distinct loops from ``start`` within ±5 % of ``steps``, greenest and least repeated first.
 
-    Each attempt takes a first waypoint at about a third of the goal from the start in
-    a new direction, walks there on the cheapest path, then reprices the ways walked
-    (x4) and searches from the waypoint and from the start again: the second waypoint
-    is chosen among all nodes at once so that start → first → second → start lands
-    within ±3.5 % of the goal, with the most green and the fewest repeats (seeded by
-    the question, so the same question gets the same loops).
+    Each attempt searches a disc round the start in a new direction: it takes a first
+    waypoint at about a third of the goal from the start, walks there on the cheapest
+    path, then reprices the ways walked (x8) and searches from the waypoint and from the
+    start again; the second waypoint is chosen among all nodes at once so that start →
+    first → second → start lands within ±3.5 % of the goal, where the two searches meet
+    from different sides, with the most green and the fewest repeats. The same question
+    gets the same loops (seeded by it).
     """
     target_m = steps * step_length_m
     arrays = network.arrays(rules, prefer_green)
     source = network.index_of[start]
     if not arrays.usable[source]:
         raise RoutingError("no way suitable for this audience leaves the start", "start")
-    limit = arrays.max_factor * REACH * target_m
-    home = _tree(network, arrays, None, source, limit)
-    reached = np.isfinite(home.length)
-    inside = reached[network.edge_u[arrays.edge_ids]] & reached[network.edge_v[arrays.edge_ids]]
-    held_m = float(network.edge_length[arrays.edge_ids][inside].sum())
+    held_m = float(arrays.part_m[arrays.part[source]])
     if held_m * 2 < target_m:
         raise RoutingError(
             f"the network reachable from the start ({held_m / 1000:,.1f} km) cannot hold a loop of "
@@ -214,28 +204,33 @@ def find_loops(
         )
     rng = random.Random(f"{start}:{steps}:{rules.audience_id}:{prefer_green}")
     first_bearing = rng.uniform(0, 2 * math.pi)
-    offsets = network.node_xy - network.node_xy[source]
-    bearings = np.arctan2(offsets[:, 0], offsets[:, 1])
+    radius = target_m / (2 * math.pi * DETOUR)
     cost = arrays.cost.copy()  # repriced in place for each attempt, then restored
-    found: list[tuple[float, list[int], frozenset[int]]] = []
+    found: list[tuple[float, list[int], frozenset[int], float]] = []
     began = time.monotonic()
-    for attempt in range(ATTEMPTS):
-        if time.monotonic() - began > deadline_s:
+    for area, attempts in AREAS:
+        good = found and min(item[3] for item in found) <= GOOD
+        small = arrays.part_n[arrays.part[source]] <= SMALL_PART
+        if good or (found and area is None and not small):
             break
-        if len(found) >= MAX_LOOPS and attempt >= ENOUGH_ATTEMPTS:
-            break
-        bearing = first_bearing + attempt * GOLDEN_ANGLE
-        waypoint = _first_waypoint(home, bearings, bearing, target_m, rng)
-        if waypoint is None:
-            continue
-        turn = TURN if attempt % 2 else -TURN
-        search = _Attempt(network, arrays, home, cost, limit, target_m, steps, step_length_m)
-        best = search.run(waypoint, bearings, turn, rng)
-        best = [item for item in best if all(_overlap(item[2], other[2]) <= MAX_OVERLAP for other in found)]
-        if best:
-            found.append(best[0])
+        for attempt in range(attempts):
+            if time.monotonic() - began > deadline_s:
+                break
+            if len(found) >= MAX_LOOPS and attempt >= ENOUGH_ATTEMPTS:
+                break
+            bearing = first_bearing + attempt * GOLDEN_ANGLE
+            centre = network.node_xy[source] + radius * np.array([math.sin(bearing), math.cos(bearing)])
+            if area is None:
+                graph = arrays.whole
+            else:
+                nodes = np.array(sorted(arrays.tree.query_ball_point(centre, radius * area)), dtype=np.int64)
+                graph = arrays.area(np.union1d(nodes, [source]))
+            search = _Attempt(network, arrays, graph, cost, target_m, steps, step_length_m)
+            best = search.run(source, bearing, rng, attempt)
+            if best:
+                found = _keep(found, best[0])
     found.sort(key=lambda item: -item[0])
-    loops = [_walk(network, arrays, path, step_length_m) for _, path, _ in found[:MAX_LOOPS]]
+    loops = [_walk(network, arrays, item[1], step_length_m) for item in found[:MAX_LOOPS]]
     # an alternative that walks much more of its way twice than the best one is left out
     loops = (
         [walk for walk in loops if walk.repeated_share <= loops[0].repeated_share + WORSE] if loops else []
@@ -247,13 +242,105 @@ def find_loops(
     return loops
 
 
+@dataclass
+class _Attempt:
+    """One loop attempt on an area: waypoints chained round the start, each leg repricing the ways walked."""
+
+    network: WalkingNetwork
+    arrays: RoutingArrays
+    graph: Graph
+    cost: np.ndarray
+    target_m: float
+    steps: int
+    step_length_m: float
+
+    def run(
+        self, source: int, bearing: float, rng: random.Random, attempt: int
+    ) -> list[tuple[float, list[int], frozenset[int], float]]:
+        """The best loops start → waypoints → X → start on the goal: (score, node path, ways), best first.
+
+        When no X closes the loop on the goal (the loop would be too short), one more
+        waypoint is added, turned round the start from the last one.
+        """
+        graph = self.graph
+        start = int(np.searchsorted(graph.nodes, source))
+        offsets = self.network.node_xy[graph.nodes] - self.network.node_xy[source]
+        bearings = np.arctan2(offsets[:, 0], offsets[:, 1])
+        home = _tree(self.network, graph, self.arrays.cost, start)
+        waypoint = _first_waypoint(home, bearings, bearing, self.target_m, rng)
+        if waypoint is None:
+            return []
+        turn = TURN if attempt % 2 else -TURN
+        prefix = home.path_to(waypoint)
+        for stage in range(MAX_WAYPOINTS):
+            onward, back, prefix_edges = self._trees(prefix, start)
+            found = self._close(prefix, prefix_edges, onward, back)
+            if found or stage == MAX_WAYPOINTS - 1:
+                return [(score, graph.nodes[path].tolist(), edges, rep) for score, path, edges, rep in found]
+            remaining = self.target_m - float(self.network.edge_length[prefix_edges].sum())
+            ring = np.flatnonzero((onward.length >= 0.25 * remaining) & (onward.length <= 0.45 * remaining))
+            fresh = ring[onward.reused[ring] == 0]
+            ring = fresh if len(fresh) else ring
+            if not len(ring):
+                return []
+            waypoint = _towards(ring, bearings, bearings[waypoint] + turn, rng)
+            prefix = prefix + onward.path_to(waypoint)[1:]
+        return []
+
+    def _trees(self, prefix: list[int], start: int) -> tuple[_Tree, _Tree, np.ndarray]:
+        """Cheapest paths on from the last waypoint and back from the start, the walked ways repriced."""
+        arrays, cost = self.arrays, self.cost
+        prefix_edges = _edges(self.graph, prefix)
+        used = np.zeros(len(self.network.edge_length), dtype=bool)
+        used[prefix_edges] = True
+        entries = arrays.edge_entries[prefix_edges].ravel()
+        cost[entries] = arrays.cost[entries] * REUSE_FACTOR
+        try:
+            onward = _tree(self.network, self.graph, cost, prefix[-1], used)
+            back = _tree(self.network, self.graph, cost, start, used)
+        finally:
+            cost[entries] = arrays.cost[entries]
+        return onward, back, prefix_edges
+
+    def _close(
+        self, prefix: list[int], prefix_edges: np.ndarray, onward: _Tree, back: _Tree
+    ) -> list[tuple[float, np.ndarray, frozenset[int], float]]:
+        network, target_m = self.network, self.target_m
+        lengths = network.edge_length[prefix_edges]
+        prefix_length = float(lengths.sum())
+        prefix_green = float((lengths * network.edge_green[prefix_edges]).sum())
+        prefix_repeat = prefix_length - float(network.edge_length[np.unique(prefix_edges)].sum())
+        total = prefix_length + onward.length + back.length
+        total[prefix] = np.inf
+        close = np.flatnonzero(np.abs(total - target_m) <= AIM * target_m)
+        if not len(close):
+            return []
+        green = (prefix_green + onward.green[close] + back.green[close]) / total[close]
+        reused = (prefix_repeat + onward.reused[close] + back.reused[close]) / total[close]
+        # the two searches meet at X from different sides, or the loop walks X's last way twice
+        meets = onward.pred[close] != back.pred[close]
+        estimate = green - REPEAT_PENALTY * reused
+        ranked = close[np.lexsort((-estimate, ~meets))[:CANDIDATES]]
+        scored = []
+        for candidate in ranked.tolist():
+            path = prefix + onward.path_to(candidate)[1:] + back.path_to(candidate)[::-1][1:]
+            edges = _edges(self.graph, path)
+            length, green_share, repeated_share, _ = _shares(network, edges)
+            if abs(round(length / self.step_length_m) - self.steps) > TOLERANCE * self.steps:
+                continue
+            score = green_share - REPEAT_PENALTY * repeated_share
+            scored.append((score, np.asarray(path), frozenset(edges.tolist()), repeated_share))
+        scored.sort(key=lambda item: -item[0])
+        return scored
+
+
 def _first_waypoint(
     home: _Tree, bearings: np.ndarray, bearing: float, target_m: float, rng: random.Random
 ) -> int | None:
     """A node about a third of the goal away, as near as may be to ``bearing`` as seen from the start."""
     low, high = FIRST_LEG
     ring = np.flatnonzero((home.length >= low * target_m) & (home.length <= high * target_m))
-    if not len(ring):  # the reachable area is smaller than a leg: go as far as it allows
+    if not len(ring):  # the area is smaller than a leg: go as far as it allows
         finite = np.flatnonzero(np.isfinite(home.length) & (home.length > 0))
         if not len(finite):
             return None
@@ -270,91 +357,6 @@ def _towards(ring: np.ndarray, bearings: np.ndarray, bearing: float, rng: random
     return int(sector[rng.randrange(len(sector))])
 
 
-@dataclass
-class _Attempt:
-    """One loop attempt: waypoints chained round the start, each leg repricing the ways walked."""
-
-    network: WalkingNetwork
-    arrays: RoutingArrays
-    home: _Tree
-    cost: np.ndarray
-    limit: float
-    target_m: float
-    steps: int
-    step_length_m: float
-
-    def run(
-        self, waypoint: int, bearings: np.ndarray, turn: float, rng: random.Random
-    ) -> list[tuple[float, list[int], frozenset[int]]]:
-        """The best loops start → waypoints → X → start on the goal: (score, node path, ways), best first.
-
-        When no X closes the loop on the goal (the loop would be too short), one more
-        waypoint is added, turned by ``turn`` round the start from the last one.
-        """
-        prefix = self.home.path_to(waypoint)
-        for stage in range(MAX_WAYPOINTS):
-            onward, back, prefix_edges = self._trees(prefix)
-            found = self._close(prefix, prefix_edges, onward, back)
-            if found or stage == MAX_WAYPOINTS - 1:
-                return found
-            done_m = float(self.network.edge_length[prefix_edges].sum())
-            remaining = self.target_m - done_m
-            ring = np.flatnonzero((onward.length >= 0.25 * remaining) & (onward.length <= 0.45 * remaining))
-            fresh = ring[onward.reused[ring] == 0]
-            ring = fresh if len(fresh) else ring
-            if not len(ring):
-                return []
-            waypoint = _towards(ring, bearings, bearings[waypoint] + turn, rng)
-            prefix = prefix + onward.path_to(waypoint)[1:]
-        return []
-
-    def _trees(self, prefix: list[int]) -> tuple[_Tree, _Tree, np.ndarray]:
-        """Cheapest paths on from the last waypoint and back from the start, the walked ways repriced."""
-        arrays, cost = self.arrays, self.cost
-        prefix_edges = _edges(arrays, prefix)
-        used = np.zeros(len(self.network.edge_length), dtype=bool)
-        used[prefix_edges] = True
-        entries = arrays.edge_entries[np.flatnonzero(used)].ravel()
-        cost[entries] *= REUSE_FACTOR
-        # room to walk a stretch of the ways already walked again (a dead end's stick, at most 10 %)
-        again_m = min(float(self.network.edge_length[prefix_edges].sum()), STICK * self.target_m)
-        limit = self.limit + (REUSE_FACTOR - 1) * arrays.max_factor * again_m
-        try:
-            onward = _tree(self.network, arrays, cost, prefix[-1], limit, used)
-            back = _tree(self.network, arrays, cost, self.home.source, limit, used)
-        finally:
-            cost[entries] = arrays.cost[entries]
-        return onward, back, prefix_edges
-
-    def _close(
-        self, prefix: list[int], prefix_edges: np.ndarray, onward: _Tree, back: _Tree
-    ) -> list[tuple[float, list[int], frozenset[int]]]:
-        network, target_m = self.network, self.target_m
-        lengths = network.edge_length[prefix_edges]
-        prefix_length = float(lengths.sum())
-        prefix_green = float((lengths * network.edge_green[prefix_edges]).sum())
-        prefix_repeat = prefix_length - float(network.edge_length[np.unique(prefix_edges)].sum())
-        total = prefix_length + onward.length + back.length
-        total[prefix] = np.inf
-        close = np.flatnonzero(np.abs(total - target_m) <= AIM * target_m)
-        if not len(close):
-            return []
-        green = (prefix_green + onward.green[close] + back.green[close]) / total[close]
-        reused = (prefix_repeat + onward.reused[close] + back.reused[close]) / total[close]
-        ranked = close[np.argsort(-(green - REPEAT_PENALTY * reused), kind="stable")[:CANDIDATES]]
-        scored = []
-        for candidate in ranked.tolist():
-            path = prefix + onward.path_to(candidate)[1:] + back.path_to(candidate)[::-1][1:]
-            edges = _edges(self.arrays, path)
-            length, green_share, repeated_share, _ = _shares(network, edges)
-            if abs(round(length / self.step_length_m) - self.steps) > TOLERANCE * self.steps:
-                continue
-            score = green_share - REPEAT_PENALTY * repeated_share
-            scored.append((score, path, frozenset(edges.tolist())))
-        scored.sort(key=lambda item: -item[0])
-        return scored
-
-
 def _shares(network: WalkingNetwork, edges: np.ndarray) -> tuple[float, float, float, float]:
     """Length, and the green, repeated and untagged-surface shares of a walk along ``edges``."""
     lengths = network.edge_length[edges]
@@ -367,15 +369,15 @@ def _shares(network: WalkingNetwork, edges: np.ndarray) -> tuple[float, float, f
     return length, green / length, (length - once) / length, untagged / length
 
 
-def _edges(arrays: RoutingArrays, path: list[int]) -> np.ndarray:
-    """The edge ids along a path of node indices."""
+def _edges(graph: Graph, path: list[int]) -> np.ndarray:
+    """The edge ids along a path of ``graph``'s nodes."""
     nodes = np.asarray(path, dtype=np.int64)
-    return arrays.edge[arrays.entries(nodes[:-1], nodes[1:])]
+    return graph.edge[graph.entries(nodes[:-1], nodes[1:])]
 
 
 def _walk(network: WalkingNetwork, arrays: RoutingArrays, path: list[int], step_length_m: float) -> Walk:
     """A path of node indices as a Walk: positions, length, green, repeated and untagged shares."""
-    length, green, repeated, untagged = _shares(network, _edges(arrays, path))
+    length, green, repeated, untagged = _shares(network, _edges(arrays.whole, path))
     nodes = [network.node_ids[index] for index in path]
     return Walk(
         nodes=tuple(nodes),
@@ -386,6 +388,17 @@ def _walk(network: WalkingNetwork, arrays: RoutingArrays, path: list[int], step_
         untagged_surface_share=round(untagged, 3),
         steps_count=round(length / step_length_m),
     )
+
+
+def _keep(found: list, item: tuple) -> list:
+    """``found`` with ``item`` added, unless it shares most of its ways with a better loop already there.
+
+    Loops it shares most of its ways with that score lower are dropped for it.
+    """
+    alike = [other for other in found if _overlap(item[2], other[2]) > MAX_OVERLAP]
+    if any(other[0] >= item[0] for other in alike):
+        return found
+    return [other for other in found if other not in alike] + [item]
 
 
 def _overlap(a: frozenset[int], b: frozenset[int]) -> float:

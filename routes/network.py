@@ -13,6 +13,7 @@ import numpy as np
 import shapely
 from pyproj import Transformer
 from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from geo.osm import Mapping, load_mapping, read_tagged
@@ -146,34 +147,66 @@ def rules_for(audience: Audience, mapping: Mapping | None = None) -> AudienceRul
 
 
 @dataclass(frozen=True)
-class RoutingArrays:
-    """The ways one audience may use as a symmetric CSR matrix (both directions), built once and cached.
+class Graph:
+    """Ways as a CSR matrix over some nodes (all of them, or a search's area), both directions stored.
 
-    Entry ``k`` (row ``i``, column ``indices[k]``) is way ``edge[k]`` walked from node
-    index ``i``; ``cost`` is its cost for the audience and preference, ``keys`` the
-    sorted ``row * n + column`` codes that find an entry from its two nodes.
+    Entry ``k`` (row ``i``, column ``indices[k]``) is way ``edge[k]`` walked from local
+    node ``i`` (network node index ``nodes[i]``); ``entry[k]`` is its entry in the whole
+    network's arrays, where the costs are; ``keys`` the sorted ``row * n + column``.
     """
 
     n: int
+    nodes: np.ndarray
     indptr: np.ndarray
     indices: np.ndarray
+    entry: np.ndarray
     edge: np.ndarray
-    cost: np.ndarray
     keys: np.ndarray
+
+    def matrix(self, cost: np.ndarray) -> csr_matrix:
+        """The CSR matrix of the whole network's entry costs ``cost`` on this graph, ready for csgraph."""
+        return csr_matrix((cost[self.entry], self.indices, self.indptr), shape=(self.n, self.n))
+
+    def entries(self, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+        """The local entries joining local nodes ``rows[i]`` to ``columns[i]`` (they must be joined)."""
+        return np.searchsorted(self.keys, rows.astype(np.int64) * self.n + columns)
+
+
+@dataclass(frozen=True)
+class RoutingArrays:
+    """The ways one audience may use (``whole``), their costs, parts and positions: built once, cached."""
+
+    whole: Graph
+    cost: np.ndarray  # by entry of ``whole``: the way's cost for the audience and preference
     edge_ids: np.ndarray  # the usable ways
     edge_entries: np.ndarray  # (ways, 2): the two entries of each usable way (both directions)
     usable: np.ndarray  # nodes with at least one usable way
+    part: np.ndarray  # the connected part of each node (by usable ways)
+    part_m: np.ndarray  # the length of the usable ways of each part
+    part_n: np.ndarray  # the number of nodes of each part
     max_factor: float  # the highest cost per metre (the cut-off's margin)
-    tree: cKDTree | None  # the usable nodes, for snapping
+    tree: cKDTree | None  # the usable nodes, for snapping and for a search's area
 
-    def matrix(self, cost: np.ndarray | None = None) -> csr_matrix:
-        """The CSR matrix of ``cost`` (default the audience's) on this structure, ready for csgraph."""
-        data = self.cost if cost is None else cost
-        return csr_matrix((data, self.indices, self.indptr), shape=(self.n, self.n))
+    @property
+    def n(self) -> int:
+        return self.whole.n
 
-    def entries(self, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
-        """The entries joining node indices ``rows[i]`` to ``columns[i]`` (they must be joined)."""
-        return np.searchsorted(self.keys, rows.astype(np.int64) * self.n + columns)
+    def area(self, nodes: np.ndarray) -> Graph:
+        """The graph of the ways between ``nodes`` (sorted node indices): a search's area."""
+        whole = self.whole
+        first, last = whole.indptr[nodes], whole.indptr[nodes + 1]
+        counts = last - first
+        rows = np.repeat(np.arange(len(nodes)), counts)
+        entry = np.arange(int(counts.sum())) + np.repeat(first - np.cumsum(counts) + counts, counts)
+        local = np.full(whole.n, -1, dtype=np.int64)
+        local[nodes] = np.arange(len(nodes))
+        columns = local[whole.indices[entry]]
+        keep = columns >= 0
+        rows, columns, entry = rows[keep], columns[keep], entry[keep]
+        n = len(nodes)
+        indptr = np.zeros(n + 1, dtype=np.int32)
+        np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+        return Graph(n, nodes, indptr, columns.astype(np.int32), entry, whole.edge[entry], rows * n + columns)
 
 
 @dataclass(eq=False)
@@ -202,6 +235,13 @@ class WalkingNetwork:
         self.edge_untagged = np.array([data["surface"] is None for data in self.edge_data], dtype=bool)
         for index, data in enumerate(self.edge_data):
             data["index"] = index
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without its cache and lock (rebuilt on use)."""
+        return {key: value for key, value in self.__dict__.items() if key not in ("_cache", "_lock")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, _cache={}, _lock=threading.Lock())
 
     def arrays(self, rules: AudienceRules, prefer_green: bool = False) -> RoutingArrays:
         """The audience's CSR arrays for a preference (built on first use, then cached)."""
@@ -233,19 +273,22 @@ class WalkingNetwork:
         by_edge = np.argsort(edge, kind="stable").reshape(-1, 2)
         edge_entries = np.zeros((len(self.edge_data), 2), dtype=np.int64)
         edge_entries[edge[by_edge[:, 0]]] = by_edge
-        usable_xy = self.node_xy[usable]
+        whole = Graph(
+            n, np.arange(n), indptr, columns.astype(np.int32), np.arange(len(edge)), edge, rows * n + columns
+        )
+        _count, part = connected_components(whole.matrix(self.edge_length[edge]), directed=False)
+        part_m = np.bincount(part[self.edge_u[ids]], weights=self.edge_length[ids], minlength=_count)
         return RoutingArrays(
-            n=n,
-            indptr=indptr,
-            indices=columns.astype(np.int32),
-            edge=edge,
+            whole=whole,
             cost=self.edge_length[edge] * factor[edge],
-            keys=rows * n + columns,
             edge_ids=ids,
             edge_entries=edge_entries,
             usable=usable,
+            part=part,
+            part_m=part_m,
+            part_n=np.bincount(part, minlength=_count),
             max_factor=float(factor[ids].max()) if len(ids) else 1.0,
-            tree=cKDTree(usable_xy) if len(usable_xy) else None,
+            tree=cKDTree(self.node_xy) if n else None,
         )
 
     def metric_xy(self, lon: float, lat: float) -> tuple[float, float]:
@@ -258,10 +301,20 @@ class WalkingNetwork:
             distance, index = self._tree().query((x, y))
             return self.node_ids[int(index)], float(distance)
         arrays = self.arrays(rules)
-        if arrays.tree is None:
+        usable = self._usable_tree(rules)
+        if usable is None:
             return self.node_ids[0], float("inf")
-        distance, index = arrays.tree.query((x, y))
+        distance, index = usable.query((x, y))
         return self.node_ids[int(np.flatnonzero(arrays.usable)[index])], float(distance)
+
+    def _usable_tree(self, rules: AudienceRules) -> cKDTree | None:
+        """A KD-tree of the nodes the audience can walk from (cached)."""
+        usable = self.arrays(rules).usable
+        with self._lock:
+            key = ("usable", rules)
+            if key not in self._cache:
+                self._cache[key] = cKDTree(self.node_xy[usable]) if usable.any() else None
+            return self._cache[key]
 
     def _tree(self) -> cKDTree:
         with self._lock:

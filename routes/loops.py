@@ -21,7 +21,7 @@ TOLERANCE = 0.05  # a loop's steps within ±5 % of the goal
 AIM = 0.035  # candidates are picked within ±3.5 %, inside the tolerance
 MAX_START_DISTANCE_M = 500.0
 MAX_LOOPS = 3
-ENOUGH_ATTEMPTS = 6  # stop after this many once three loops are found
+ENOUGH_ATTEMPTS = 4  # stop after this many once three loops are found
 DEADLINE_S = 5.0  # and its bound in time, a safeguard
 CANDIDATES = 8  # second waypoints built exactly and scored per attempt
 REPEAT_PENALTY = 3.0  # score = green share - penalty x repeated share

@@ -32,8 +32,10 @@ MAX_OVERLAP = 0.5  # two loops are distinct when they share under half their way
 # the network's detours, is the goal's (radius = goal / (2 pi DETOUR)), widened by AREAS.
 DETOUR = 1.3
 # The disc's radius in circle radii, pass by pass: a wider pass when the loops found so far repeat
-# more than GOOD, and the whole network (None) when none is found at all.
+# more than GOOD, and the disc of radius REACH x goal round the start (None) when none is found
+# at all (or the start's part is small).
 AREAS = ((1.6, 12), (3.5, 6), (None, 6))  # (radius, attempts)
+REACH = 0.53
 GOOD = 0.1
 SMALL_PART = 5_000  # nodes: a part this small is searched whole when the discs found only poor loops
 FIRST_LEG = (0.18, 0.36)  # the first waypoint's distance from the start, as shares of the goal
@@ -220,11 +222,12 @@ def find_loops(
                 break
             bearing = first_bearing + attempt * GOLDEN_ANGLE
             centre = network.node_xy[source] + radius * np.array([math.sin(bearing), math.cos(bearing)])
-            if area is None:
-                graph = arrays.whole
+            if area is None:  # every loop of the goal lies within goal / 2 of its start
+                centre, reach = network.node_xy[source], REACH * target_m
             else:
-                nodes = np.array(sorted(arrays.tree.query_ball_point(centre, radius * area)), dtype=np.int64)
-                graph = arrays.area(np.union1d(nodes, [source]))
+                reach = radius * area
+            nodes = np.array(sorted(arrays.tree.query_ball_point(centre, reach)), dtype=np.int64)
+            graph = arrays.area(np.union1d(nodes, [source]))
             search = _Attempt(network, arrays, graph, cost, target_m, steps, step_length_m)
             best = search.run(source, bearing, rng, attempt)
             if best:

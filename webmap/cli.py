@@ -13,7 +13,8 @@ from geo.measure import summarize_layer
 from geo.pack import check_pack, load_pack
 from routes import check_tracks
 from routes.catalog import load_catalog
-from webmap import class_code_cli, osm_cli, proposal_cli, serve_cli, track_cli
+from routes.suggest import check_drafts
+from webmap import class_code_cli, osm_cli, proposal_cli, serve_cli, suggest_cli, track_cli
 from webmap.proposals_sites import SitesError
 from webmap.settings import read_settings
 
@@ -36,7 +37,7 @@ def check_data(pack: Path | None) -> None:
     import os
 
     pack = pack or Path(read_settings(os.environ)["PACK"])
-    problems = check_pack(pack) + check_tracks(pack)
+    problems = check_pack(pack) + check_tracks(pack) + check_drafts(pack)
     if problems:
         for problem in problems:
             click.echo(f"{pack}/{problem}", err=True)
@@ -56,6 +57,7 @@ proposal_cli.register(cli)
 class_code_cli.register(proposal_cli.proposals_group)
 serve_cli.register(cli)
 osm_cli.register(cli)
+suggest_cli.register(cli)
 
 
 def main() -> None:

@@ -180,6 +180,14 @@ def walk_track(walk: loop_search.Walk, audience: Audience, name: str) -> Track:
     )
 
 
+def repeated_note() -> str:
+    """What ``repeated_share`` means, in the reader's language (routes.loops.REPEATED_DEFINITION)."""
+    return _(
+        "Repeated: the share of the loop's length walked on a stretch of way (between two junctions) "
+        "that the loop has already walked before, in either direction."
+    )
+
+
 def walk_summary(walk: loop_search.Walk, audience: Audience, lang: str) -> dict[str, Any]:
     """A walk's line and figures as JSON-ready data (the same metrics as a track's)."""
     track = walk_track(walk, audience, "")
@@ -197,6 +205,8 @@ def walk_summary(walk: loop_search.Walk, audience: Audience, lang: str) -> dict[
         "terrenkur_class": measure.terrenkur_class,
         "green_share": walk.green_share,
         "repeated_share": walk.repeated_share,
+        "repeated_note": repeated_note(),
+        "untagged_surface_share": walk.untagged_surface_share,
         "geometry": {"type": "LineString", "coordinates": [[lon, lat] for lon, lat, _h in walk.coords]},
     }
 
@@ -258,6 +268,7 @@ def loops_page():
         "kcal": _("kcal"),
         "download": _("Download GPX"),
         "pick": _("Tap the map to choose a start."),
+        "untagged": _("surface not mapped"),
         "searching": _("Searching for loops…"),
     }
     return render_template(
@@ -268,6 +279,7 @@ def loops_page():
         map_html=root.html.render(),
         map_script=root.script.render(),
         texts_json=json.dumps(texts, ensure_ascii=False),
+        repeated_note=repeated_note(),
         api_url=url_for("loops.api_loops"),
     )
 
@@ -316,6 +328,8 @@ def openapi_paths() -> dict[str, Any]:
             "terrenkur_class": {"type": ["integer", "null"]},
             "green_share": {"type": "number", "minimum": 0, "maximum": 1},
             "repeated_share": {"type": "number", "minimum": 0, "maximum": 1},
+            "repeated_note": {"type": "string"},
+            "untagged_surface_share": {"type": "number", "minimum": 0, "maximum": 1},
             "geometry": {"type": "object", "required": ["type", "coordinates"]},
             "gpx": {"type": "string"},
         },

@@ -32,6 +32,9 @@
       Math.round(loop.green_share * 100) + " % " + texts.green,
       Math.round(loop.repeated_share * 100) + " % " + texts.repeated
     ];
+    if (loop.untagged_surface_share > 0) {
+      figures.push(Math.round(loop.untagged_surface_share * 100) + " % " + texts.untagged);
+    }
     li.appendChild(document.createTextNode(figures.join(" · ") + " "));
     var link = document.createElement("a");
     link.href = loop.gpx;

@@ -24,7 +24,7 @@ from geo.pack import CITY_FILE, ID_PATTERN, LAYERS_DIR, check_pack
 
 DEFAULT_MAPPING = Path(__file__).with_name("osm_tags.toml")
 PACK_MAPPING = "osm.toml"
-ROLES = ("green", "water", "network", "piste", "bench", "kerb")
+ROLES = ("green", "water", "network", "piste", "bench", "kerb", "place")
 KINDS = {"polygon", "line", "point"}
 GROUP_ID = "openstreetmap"
 SOURCE = "OpenStreetMap"

@@ -24,8 +24,8 @@ MAX_LOOPS = 3
 ENOUGH_ATTEMPTS = 4  # stop after this many once three loops are found
 DEADLINE_S = 5.0  # and its bound in time, a safeguard
 CANDIDATES = 8  # second waypoints built exactly and scored per attempt
-REPEAT_PENALTY = 3.0  # score = green share - penalty x repeated share
-REUSE_FACTOR = 8.0  # a way an earlier leg walked costs eight times as much to the later legs
+REPEAT_PENALTY = 6.0  # score = green share - penalty x repeated share
+REUSE_FACTOR = 20.0  # a way an earlier leg walked costs twenty times as much to the later legs
 WORSE = 0.1  # ... and repeats at most this share more than the best one
 MAX_OVERLAP = 0.5  # two loops are distinct when they share under half their ways
 # Each attempt searches a disc only: round the circle through the start whose length, with

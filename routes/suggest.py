@@ -111,7 +111,7 @@ def suggest(
 ) -> list[Draft]:
     """For each audience, the greenest loop of its daily goal with the fewest repeats from one of ``places``.
 
-    Candidates from every place are ranked by green share - 3 x repeated share; the
+    Candidates from every place are ranked by green share - 6 x repeated share; the
     first whose draft passes check-data's track checks is kept.
     """
     mapping = load_mapping(pack.path)

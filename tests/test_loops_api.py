@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import gpxpy
 import jsonschema
 import pytest
@@ -45,6 +47,21 @@ def test_a_loop_downloads_as_the_same_gpx(loops_client):
     points = document.tracks[0].segments[0].points
     assert len(points) == len(first["geometry"]["coordinates"])
     assert loops_client.get(first["gpx"]).data == response.data
+
+
+@pytest.mark.parametrize(
+    ("lang", "distance", "unit", "word"), [("ru", r"\d+,\d", "км", "шаг"), ("en", r"\d+\.\d", "km", "steps")]
+)
+def test_the_loop_gpx_says_length_and_steps_in_the_reader_s_language(
+    loops_client, lang, distance, unit, word
+):
+    body = loops_client.get(f"/api/loops?start={DAM}&steps=6000&audience=adults&lang={lang}").get_json()
+    loop = body["loops"][0]
+    document = gpxpy.parse(loops_client.get(loop["gpx"]).get_data(as_text=True))
+    description = document.description or document.tracks[0].description
+    # "4,3 км, 6 012 шагов": kilometres with the language's decimal sign, never "4,312 m"
+    assert re.search(rf"{distance}\s{unit}, ", description), description
+    assert word in description and " m," not in description
 
 
 def test_route_between_two_places(loops_client):

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
 import statistics
 from pathlib import Path
 
 import numpy as np
-import osmium
 import pytest
 
-from geo.osm import create_pack, import_osm
+from geo.osm import import_osm
 from geo.pack import load_pack
 from routes.audiences import load_audiences
 from routes.loops import RoutingError, find_loops, start_node
 from routes.network import build_network, rules_for
-from tests.conftest import SYSERT_PACK
 
 OSM = Path(__file__).parent / "data" / "osm"
 TOWNS = {
@@ -25,48 +22,11 @@ TOWNS = {
 }
 
 
-def as_pbf(extract: Path, folder: Path) -> Path:
-    """The extract as PBF with its data's bounds in the header (OSM XML and Overpass answers too)."""
-    west = south = np.inf
-    east = north = -np.inf
-    for node in osmium.FileProcessor(str(extract), osmium.osm.NODE):
-        if node.location.valid():
-            west, east = min(west, node.location.lon), max(east, node.location.lon)
-            south, north = min(south, node.location.lat), max(north, node.location.lat)
-    header = osmium.io.Header()
-    header.add_box(osmium.osm.Box(west, south, east, north))
-    out = folder / (extract.name.split(".")[0] + ".osm.pbf")
-    with osmium.SimpleWriter(str(out), 0, header) as writer:
-        for item in osmium.FileProcessor(str(extract)):
-            writer.add(item)
-    return out
-
-
-# The walking network a pedestrian recognises (issue 9; docs/osm.md): ordinary streets too, with the
-# tags the audiences' rules read. The pack's osm.toml says so until it is the default mapping.
-STREETS = """[[layers]]
-id = "osm-paths"
-match = { highway = ["footway", "path", "track", "pedestrian", "steps", "cycleway", "bridleway",
-  "residential", "living_street", "service", "unclassified", "tertiary", "tertiary_link",
-  "secondary", "secondary_link", "primary", "primary_link", "road"] }
-keep = ["name", "highway", "surface", "smoothness", "sidewalk", "footway", "foot", "access",
-  "wheelchair", "incline", "lit"]
-"""
-
-
-def town_pack(extract: Path, folder: Path, streets: bool = True) -> Path:
-    """A pack created from a real extract with ``import-osm --create``'s functions, with audiences."""
+def town_pack(extract: Path, folder: Path) -> Path:
+    """A pack made from a real extract by ``import-osm --create`` (its walking rules, default audiences)."""
     folder.mkdir(parents=True, exist_ok=True)
-    pbf = as_pbf(extract, folder)
     root = folder / extract.name.split(".")[0]
-    create_pack(pbf, root)
-    if streets:
-        (root / "osm.toml").write_text(STREETS, encoding="utf-8")
-    import_osm(pbf, root)
-    audiences = root / "tracks" / "audiences.toml"
-    if not audiences.exists():  # until import-osm writes the default audiences
-        audiences.parent.mkdir(exist_ok=True)
-        shutil.copy(SYSERT_PACK / "tracks" / "audiences.toml", audiences)
+    import_osm(extract, root, create=True)
     return root
 
 

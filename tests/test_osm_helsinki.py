@@ -183,7 +183,8 @@ def test_an_extract_outside_the_pack_is_refused(tmp_path):
 def test_an_extract_without_mapped_tags_is_refused(tmp_path):
     pack = write_city(tmp_path / "pack")
     (pack / "osm.toml").write_text(
-        'drop = ["osm-parks", "osm-forest", "osm-water", "osm-waterways", "osm-pistes", "osm-benches"]\n'
+        'drop = ["osm-parks", "osm-forest", "osm-water", "osm-waterways", "osm-pistes", "osm-benches",'
+        ' "osm-kerbs", "osm-places"]\n'
         '[[layers]]\nid = "osm-paths"\nmatch = { highway = ["no-such-kind"] }\n',
         encoding="utf-8",
     )

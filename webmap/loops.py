@@ -22,6 +22,7 @@ from routes.figures import audience_figures, measure_track
 from routes.gpx import GpxText, build_gpx
 from routes.network import WalkingNetwork, build_network, rules_for
 from routes.tracks import Stop, Track
+from webmap import units
 from webmap.errors import ApiError
 from webmap.i18n import select_language
 from webmap.pack_access import get_pack, get_tiles
@@ -117,7 +118,10 @@ def api_loops():
     lang = select_language()
     return {
         "loops": [
-            {**walk_summary(walk, audience, lang), "gpx": url_for("loops.loops_gpx", **query, index=index)}
+            {
+                **walk_summary(walk, audience, lang),
+                "gpx": url_for("loops.loops_gpx", **query, index=index, lang=lang),
+            }
             for index, walk in enumerate(walks)
         ]
     }
@@ -131,7 +135,11 @@ def loops_gpx():
     if not is_whole_number(index_text) or int(index_text) >= len(walks):
         raise ApiError(404, f"there is no loop {index_text[:10]!r}; {len(walks)} found", field="index")
     lang = select_language()
-    track = walk_track(walks[int(index_text)], audience, _("Loop of %(steps)s steps", steps=query["steps"]))
+    track = walk_track(
+        walks[int(index_text)],
+        audience,
+        _("Loop of %(steps)s steps", steps=units.number(int(query["steps"]), lang)),
+    )
     return _gpx_response(track, audience, lang, f"loop-{query['steps']}-{index_text}.gpx")
 
 
@@ -152,7 +160,7 @@ def api_route():
     if request.args.get("format") == "gpx":
         return _gpx_response(walk_track(walk, audience, _("Route")), audience, lang, "route.gpx")
     query = {key: request.args[key] for key in ("from", "to")}
-    gpx = url_for("loops.api_route", **query, audience=audience.id, format="gpx")
+    gpx = url_for("loops.api_route", **query, audience=audience.id, format="gpx", lang=lang)
     return {"route": {**walk_summary(walk, audience, lang), "gpx": gpx}}
 
 
@@ -215,9 +223,7 @@ def _gpx_response(track: Track, audience: Audience, lang: str, filename: str):
     measure = measure_track(track, get_pack().crs_metric)
     figures = audience_figures(track, measure, audience)
     text = GpxText(
-        description=_(
-            "%(length)s m, %(steps)s steps", length=f"{measure.length_m:,.0f}", steps=figures.steps
-        ),
+        description=f"{units.length(measure.length_m, lang)}, {units.steps(figures.steps)}",
         author="ecomap",
         link_text=_("Step-goal loops"),
         keywords="ecomap, walk",

@@ -10,6 +10,7 @@ import re
 
 import pypdf
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import DESKTOP, PHONE, axe_violations, screenshot
 from webmap import create_app
@@ -102,7 +103,7 @@ def test_city_map_journey(open_context, live_server, page_log, viewport, lang):
     labels = page.locator(".ecomap-place-label")
     assert any(texts["rink"].split()[0] in label for label in labels.all_inner_texts())
     page.evaluate(SET_ZOOM, 13)
-    assert labels.count() == 0
+    expect(labels).to_have_count(0)  # Leaflet fades a removed tooltip out for 200 ms
     _assert_clean(page_log, live_server)
 
 

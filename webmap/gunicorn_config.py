@@ -10,7 +10,8 @@ under slow clients (tests/test_slow_clients.py); nginx in front (deploy/nginx/ec
 the deployment for the open internet (TLS, many more sockets). CPU-bound work (a page render, a
 loop search) holds its worker's only OS thread until it is done, as the GIL did with threads. The
 request line, the number of header fields and their size are bounded. psycopg 3 sees the patched
-``select`` and waits through gevent (``psycopg.waiting``); sqlite3 calls block, briefly.
+``select`` and waits through gevent (``psycopg.waiting``; tests/test_serving_gevent.py); sqlite3
+calls block the worker, and a write waiting for another process's SQLite lock blocks it that long.
 
 Without the hooks an error in the app factory makes every worker log a traceback and the master stop
 with "Worker failed to boot". With them the master checks the city pack (layers, tracks and

@@ -64,7 +64,7 @@ def server_env(database_url: str, **extra: str) -> dict[str, str]:
 def gunicorn_command(port: int, workers: int = 2, options: Sequence[str] = ()) -> list[str]:
     """The documented command, with the ecomap config; no control socket (tests run side by side).
 
-    ``options`` are more gunicorn options, which apply over the config's (``--threads 4``).
+    ``options`` are more gunicorn options, which apply over the config's (``--worker-connections 50``).
     """
     return [
         str(GUNICORN),

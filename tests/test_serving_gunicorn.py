@@ -69,7 +69,7 @@ def command() -> AppGroup:
 def test_serve_answers_healthz_from_two_workers(monkeypatch):
     monkeypatch.setenv("ECOMAP_TILES", "none")
     port = free_port()
-    args = [sys.executable, "-c", RUN_CLI, "serve", "--workers", "2", "--threads", "3"]
+    args = [sys.executable, "-c", RUN_CLI, "serve", "--workers", "2", "--connections", "50"]
     args += ["--bind", f"127.0.0.1:{port}"]
     server = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
@@ -78,7 +78,7 @@ def test_serve_answers_healthz_from_two_workers(monkeypatch):
         stderr = stop(server)
     assert (status, health["status"], health["pack"]) == (200, "ok", "sysert")
     assert stderr.count("Booting worker") == 2, stderr
-    assert "Using worker: gthread" in stderr
+    assert "Using worker: gevent" in stderr
     assert "path=/healthz status=200" in stderr
     assert "Control socket" not in stderr
     assert server.returncode == 0, stderr
@@ -93,8 +93,17 @@ def test_serve_refuses_a_broken_pack_before_starting(command, good_pack: Path, m
     assert "Traceback" not in result.output
 
 
-@pytest.mark.parametrize(("option", "value"), [("--workers", "0"), ("--threads", "0"), ("--timeout", "-1")])
+@pytest.mark.parametrize(
+    ("option", "value"), [("--workers", "0"), ("--connections", "0"), ("--timeout", "-1")]
+)
 def test_serve_rejects_bad_numbers(command, option: str, value: str):
     result = CliRunner().invoke(command, ["serve", option, value])
     assert result.exit_code == 2
     assert option in result.output
+
+
+def test_serve_says_threads_no_longer_apply(command):
+    result = CliRunner().invoke(command, ["serve", "--threads", "8"])
+    assert result.exit_code == 2
+    assert "--threads" in result.output and "--connections" in result.output, result.output
+    assert "Traceback" not in result.output

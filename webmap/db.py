@@ -22,7 +22,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from alembic import command
@@ -193,11 +193,19 @@ def _sqlite_error(context) -> None:
 
     All of them: SQLite keeps the file descriptors of a closed connection while other connections
     of the process hold locks on the file, and hands them to the next connection it opens, so a
-    read-only descriptor would outlive the connection that opened it.
+    read-only descriptor would outlive the connection that opened it. The failed statement's cursor
+    is closed too: SQLAlchemy leaves it open on a disconnect, and a statement not finalized keeps
+    its closed connection open (with its lock and its read-only shared memory) until the garbage
+    collector finds the traceback that holds it.
     """
     name = getattr(context.original_exception, "sqlite_errorname", "") or ""
     if name.startswith(SQLITE_STALE):
         context.is_disconnect = True
+        # SQLAlchemy 2.1 leaves ExceptionContext.cursor unset: the execution context has it
+        cursor = getattr(context, "cursor", None) or getattr(context.execution_context, "cursor", None)
+        if cursor is not None:
+            with suppress(sqlite3.Error):
+                cursor.close()
         context.engine.pool.dispose()
 
 

@@ -1,12 +1,17 @@
-"""Gunicorn settings for ecomap (``gunicorn -c python:webmap.gunicorn_config``): threads, bounds, pack check.
+"""Gunicorn settings for ecomap (``gunicorn -c python:webmap.gunicorn_config``): gevent, bounds, pack check.
 
-Workers are gunicorn's ``gthread`` kind: each runs ``threads`` requests at once, and a kept-alive
-connection waits in the worker's poller, not in a thread, for at most ``keepalive`` seconds. A
-client that opens a connection and sends nothing holds a thread for gunicorn's 5 s data wait, then
-waits in the poller; one that sends its header slowly holds a thread until it is done: gunicorn has
-no header timeout. That is why the deployment puts nginx in front (deploy/nginx/ecomap.conf),
-which reads whole requests before it passes them on. The request line, the number of header
-fields and their size are bounded.
+Workers are gunicorn's ``gevent`` kind: each serves up to ``worker_connections`` clients at once,
+each in a greenlet (a few kB), not a thread, and gevent's monkey-patching, done by the worker
+before it loads the app, makes sockets, locks, the database drivers' waits and Redis cooperative.
+Reading a request, the first on a connection as every later one, must end within ``keepalive``
+seconds or the connection is closed: a client that connects and says nothing, or sends its header
+a line at a time, costs one greenlet for at most that long. So gunicorn alone keeps answering
+under slow clients (tests/test_slow_clients.py); nginx in front (deploy/nginx/ecomap.conf) is still
+the deployment for the open internet (TLS, many more sockets). CPU-bound work (a page render, a
+loop search) holds its worker's only OS thread until it is done, as the GIL did with threads. The
+request line, the number of header fields and their size are bounded. psycopg 3 sees the patched
+``select`` and waits through gevent (``psycopg.waiting``; tests/test_serving_gevent.py); sqlite3
+calls block the worker, and a write waiting for another process's SQLite lock blocks it that long.
 
 Without the hooks an error in the app factory makes every worker log a traceback and the master stop
 with "Worker failed to boot". With them the master checks the city pack (layers, tracks and
@@ -30,9 +35,9 @@ from webmap.settings import read_settings
 
 wsgi_app = "webmap:create_app()"
 workers = 2
-worker_class = "gthread"
-threads = 8
-keepalive = 5  # seconds a kept-alive connection may stay idle
+worker_class = "gevent"
+worker_connections = 1000  # clients each worker serves at once; more wait in the listen queue
+keepalive = 5  # seconds to read a request's line and header, and a kept-alive connection may stay idle
 timeout = 30  # seconds a worker may go without a heartbeat before the master restarts it
 graceful_timeout = 30  # seconds a stopping worker has to finish its requests
 limit_request_line = 4094

@@ -9,7 +9,7 @@ from webmap import gunicorn_config
 
 DEFAULT_BIND = "127.0.0.1:8000"
 DEFAULT_WORKERS = gunicorn_config.workers
-DEFAULT_THREADS = gunicorn_config.threads
+DEFAULT_CONNECTIONS = gunicorn_config.worker_connections
 DEFAULT_TIMEOUT_S = gunicorn_config.timeout
 # Settings of newer gunicorn versions only: the control socket (gunicorn 24+) is one fixed path per
 # user, which two servers on one machine would share.
@@ -35,20 +35,20 @@ class EcomapServer(BaseApplication):
 
 
 def gunicorn_options(
-    workers: int, bind: str, timeout_s: int, threads: int = DEFAULT_THREADS
+    workers: int, bind: str, timeout_s: int, connections: int = DEFAULT_CONNECTIONS
 ) -> dict[str, object]:
-    """The gunicorn settings of ``ecomap serve``: those of webmap/gunicorn_config.py (threaded workers,
-    bounded keep-alive and requests, no preloading), logs to stderr, no control socket.
+    """The gunicorn settings of ``ecomap serve``: those of webmap/gunicorn_config.py (gevent workers,
+    bounded request reads, keep-alive and requests, no preloading), logs to stderr, no control socket.
 
-    >>> options = gunicorn_options(2, "127.0.0.1:8000", 30, threads=4)
-    >>> options["worker_class"], options["threads"], options["keepalive"], options["preload_app"]
-    ('gthread', 4, 5, False)
+    >>> options = gunicorn_options(2, "127.0.0.1:8000", 30, connections=500)
+    >>> options["worker_class"], options["worker_connections"], options["keepalive"], options["preload_app"]
+    ('gevent', 500, 5, False)
     """
     return {
         "bind": [bind],
         "workers": workers,
         "worker_class": gunicorn_config.worker_class,
-        "threads": threads,
+        "worker_connections": connections,
         "keepalive": gunicorn_config.keepalive,
         "timeout": timeout_s,
         "graceful_timeout": timeout_s,
@@ -65,6 +65,16 @@ def gunicorn_options(
     }
 
 
+def _no_threads(_context: click.Context, parameter: click.Parameter, value: int | None) -> None:
+    """``--threads`` set gunicorn's gthread workers, which slow clients could hold: name what replaced it."""
+    if value is not None:
+        raise click.BadParameter(
+            "no longer applies: the workers are gevent's, each serving up to --connections clients "
+            f"at once (default {DEFAULT_CONNECTIONS}).",
+            param=parameter,
+        )
+
+
 def register(cli: click.Group) -> None:
     """Add the ``serve`` command to the ``ecomap`` command group."""
 
@@ -74,11 +84,19 @@ def register(cli: click.Group) -> None:
         "--bind", default=DEFAULT_BIND, show_default=True, help="HOST:PORT or unix:PATH to listen on."
     )
     @click.option(
-        "--threads",
-        default=DEFAULT_THREADS,
+        "--connections",
+        default=DEFAULT_CONNECTIONS,
         show_default=True,
         type=click.IntRange(min=1),
-        help="Requests each worker serves at once (gunicorn's gthread worker).",
+        help="Clients each worker serves at once (gevent greenlets); more wait to be accepted.",
+    )
+    @click.option(
+        "--threads",
+        type=int,
+        hidden=True,
+        expose_value=False,
+        callback=_no_threads,
+        help="Gone: workers are gevent's; see --connections.",
     )
     @click.option(
         "--timeout",
@@ -89,7 +107,7 @@ def register(cli: click.Group) -> None:
         help="Seconds a worker may go silent before gunicorn restarts it, and a stopping worker "
         "has to finish its requests.",
     )
-    def serve(workers: int, bind: str, threads: int, timeout_s: int) -> None:
-        """Serve the app under gunicorn with WORKERS processes of THREADS threads (stateless: any
-        number of machines can serve one city with one PostgreSQL database)."""
-        EcomapServer(gunicorn_options(workers, bind, timeout_s, threads)).run()
+    def serve(workers: int, bind: str, connections: int, timeout_s: int) -> None:
+        """Serve the app under gunicorn with WORKERS gevent processes of up to CONNECTIONS clients each
+        (stateless: any number of machines can serve one city with one PostgreSQL database)."""
+        EcomapServer(gunicorn_options(workers, bind, timeout_s, connections)).run()

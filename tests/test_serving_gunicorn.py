@@ -18,7 +18,7 @@ from flask.cli import AppGroup
 from webmap.serve_cli import register
 
 START_TIMEOUT_S = 60
-STOP_TIMEOUT_S = 30
+STOP_TIMEOUT_S = 45  # past gunicorn_config.graceful_timeout (30 s), after which the master kills its workers
 # The console script's group, with ``serve`` added if webmap/cli.py does not add it yet.
 RUN_CLI = (
     "from webmap import cli, serve_cli\n"

@@ -171,31 +171,35 @@ def _postgres_fault(kind: str, server_url: str) -> Iterator[Fault]:
         f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
         f"WHERE datname = '{name}' AND pid <> pg_backend_pid()"
     )
-    sql(f"DROP ROLE IF EXISTS {APP_ROLE}_{name[-9:]}")
-    role = f"{APP_ROLE}_{name[-9:]}"
-    sql(f"CREATE ROLE {role} LOGIN")
-    sql(f'CREATE DATABASE "{name}" OWNER {role}')
-    url = make_url(_on(server_url, name)).set(username=role).render_as_string(hide_password=False)
-    if kind == "read-only":
+    try:  # a setup that fails (a role without the rights, say) still closes the admin's connections
+        sql(f"DROP ROLE IF EXISTS {APP_ROLE}_{name[-9:]}")
+        role = f"{APP_ROLE}_{name[-9:]}"
+        sql(f"CREATE ROLE {role} LOGIN")
+        sql(f'CREATE DATABASE "{name}" OWNER {role}')
+        url = make_url(_on(server_url, name)).set(username=role).render_as_string(hide_password=False)
+        if kind == "read-only":
 
-        def down() -> None:
-            sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
-            sql(terminate)  # as after a fail-over to a standby: every session is a new, read-only one
+            def down() -> None:
+                sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+                sql(terminate)  # as after a fail-over to a standby: every session is a new, read-only one
 
-        def up() -> None:
-            sql(f'ALTER DATABASE "{name}" RESET default_transaction_read_only')  # new sessions only
+            def up() -> None:
+                sql(f'ALTER DATABASE "{name}" RESET default_transaction_read_only')  # new sessions only
 
-        fault = Fault(url, down, up, True)
-    elif kind == "privileges revoked":
-        tables = "ALL TABLES IN SCHEMA public"
-        fault = Fault(
-            url,
-            lambda: sql(f"REVOKE INSERT, UPDATE, DELETE ON {tables} FROM {role}", name),
-            lambda: sql(f"GRANT INSERT, UPDATE, DELETE ON {tables} TO {role}", name),
-            True,
-        )
-    else:  # "backends terminated", again and again while it lasts
-        fault = Fault(url, lambda: sql(terminate), lambda: sql(terminate), True, writes_fail=False)
+            fault = Fault(url, down, up, True)
+        elif kind == "privileges revoked":
+            tables = "ALL TABLES IN SCHEMA public"
+            fault = Fault(
+                url,
+                lambda: sql(f"REVOKE INSERT, UPDATE, DELETE ON {tables} FROM {role}", name),
+                lambda: sql(f"GRANT INSERT, UPDATE, DELETE ON {tables} TO {role}", name),
+                True,
+            )
+        else:  # "backends terminated", again and again while it lasts
+            fault = Fault(url, lambda: sql(terminate), lambda: sql(terminate), True, writes_fail=False)
+    except Exception:
+        admin.dispose()
+        raise
     try:
         yield fault
     finally:

@@ -174,9 +174,10 @@ def _postgres_fault(kind: str, server_url: str) -> Iterator[Fault]:
     try:  # a setup that fails (a role without the rights, say) still closes the admin's connections
         sql(f"DROP ROLE IF EXISTS {APP_ROLE}_{name[-9:]}")
         role = f"{APP_ROLE}_{name[-9:]}"
-        sql(f"CREATE ROLE {role} LOGIN")
+        sql(f"CREATE ROLE {role} LOGIN PASSWORD '{role}'")  # TCP logins need one (Debian's pg_hba)
         sql(f'CREATE DATABASE "{name}" OWNER {role}')
-        url = make_url(_on(server_url, name)).set(username=role).render_as_string(hide_password=False)
+        url = make_url(_on(server_url, name)).set(username=role, password=role)
+        url = url.render_as_string(hide_password=False)
         if kind == "read-only":
 
             def down() -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import signal
 import socket
@@ -25,6 +24,8 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from bench_serving import wrk_rps  # bench/ is on sys.path when a bench runs as a script
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = {"city": "/?lang=ru", "track": "/tracks/walk-10000-steps?lang=ru"}
@@ -51,16 +52,6 @@ def wait_for(url: str, log: Path, timeout_s: float = 60) -> None:
 def fetch(url: str) -> bytes:
     with urllib.request.urlopen(url) as response:
         return response.read()
-
-
-def wrk_rps(url: str, seconds: int, connections: int) -> float:
-    """Requests per second that wrk measured, bounded to ``seconds``; every answer must be 2xx."""
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", url]
-    output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30, check=True).stdout
-    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    if failed:
-        raise SystemExit(f"bench_pages: {failed.group(1)} failed responses from {url}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ import http.client
 import itertools
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -23,6 +24,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests.proposals_support import SYSERT_PACK, feature
 
@@ -344,3 +347,15 @@ def check_stored_once(database_url: str, *tallies: Tally, others: tuple[str, ...
                 problems.append(f"acknowledged {title!r} as id {proposal_id}, stored as id {ids[title]}")
     problems += [f"{title!r} stored but never sent" for title in titles if title not in sent]
     return problems
+
+
+def need_program(name: str, *paths: str) -> str:
+    """The path of a Debian program the tests start (``name`` on PATH or one of ``paths``): a failure
+    in CI, where it must be installed, and a skip elsewhere when it is missing."""
+    found = shutil.which(name) or next((path for path in paths if Path(path).exists()), None)
+    if found is None:
+        message = f"{name} is missing: apt-get install {name}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return found

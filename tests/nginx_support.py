@@ -8,7 +8,6 @@ temporary folders are in a temporary folder. nginx runs in the foreground as a s
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import socket
@@ -20,9 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
-from tests.gunicorn_support import ROOT, free_port
+from tests.gunicorn_support import ROOT, free_port, need_program
 
 SITE = ROOT / "deploy" / "nginx" / "ecomap.conf"
 LISTEN = "listen 80;"
@@ -44,17 +41,6 @@ http {{
     include {work}/ecomap.conf;
 }}
 """
-
-
-def nginx_binary() -> str:
-    """Debian's nginx, or a failure in CI and a skip elsewhere when it is missing."""
-    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
-    if found is None:
-        message = "nginx is missing: apt-get install nginx"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return found
 
 
 def site_config(listen_port: int, upstream_port: int) -> str:
@@ -93,7 +79,7 @@ def _wait_listening(port: int, process: subprocess.Popen, work: Path) -> None:
 @contextmanager
 def running_nginx(upstream_port: int) -> Iterator[Nginx]:
     """nginx with the shipped site file in front of 127.0.0.1:``upstream_port``; stopped on exit."""
-    binary = nginx_binary()
+    binary = need_program("nginx", "/usr/sbin/nginx")
     work = Path(tempfile.mkdtemp(prefix="ecomap-nginx-"))
     work.chmod(0o755)  # nginx's workers run as another user when we are root
     port = free_port()

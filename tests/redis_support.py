@@ -6,7 +6,6 @@ system service is involved. Without redis-server the tests fail in CI and skip e
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
@@ -15,23 +14,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 import redis
 
-from tests.gunicorn_support import free_port
+from tests.gunicorn_support import free_port, need_program
 
 START_TIMEOUT_S = 15
 STOP_TIMEOUT_S = 15
-
-
-def redis_binary() -> str:
-    found = shutil.which("redis-server")
-    if found is None:
-        message = "redis-server is missing: apt-get install redis-server"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return found
 
 
 @contextmanager
@@ -39,7 +27,8 @@ def running_redis(port: int | None = None) -> Iterator[str]:
     """A redis-server on 127.0.0.1 (``port``, or a free one); yields its URL (database 0); stops on exit."""
     work = tempfile.mkdtemp(prefix="ecomap-redis-")
     port = port or free_port()
-    command = [redis_binary(), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    command = [need_program("redis-server"), "--port", str(port), "--bind", "127.0.0.1"]
+    command += ["--save", "", "--appendonly", "no"]
     log = Path(work) / "redis.log"
     process = subprocess.Popen([*command, "--dir", work, "--logfile", str(log)])
     url = f"redis://127.0.0.1:{port}/0"

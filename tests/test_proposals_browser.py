@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from shapely.geometry import shape
 
 from tests.browser import screenshot, sign_in
@@ -22,7 +23,7 @@ from webmap.proposals_store import Filters, find_proposals
 
 pytestmark = pytest.mark.browser
 
-MAP_READY = "() => window.L && document.querySelector('.leaflet-container')"
+MAP_READY = "() => window.L && Object.keys(window).some((key) => /^map_[0-9a-f]+$/.test(key))"
 POLYGON_READY_FOR = """(count) => {
     const control = Object.keys(window).find((key) => key.startsWith("draw_control_"));
     const handler = window[control]._toolbars.draw._modes.polygon.handler;
@@ -73,10 +74,23 @@ def _screen_point(page, lon: float, lat: float) -> tuple[float, float]:
 
 
 def _open_popup_at_the_proposal(page) -> str:
+    """Click the proposal's centre once the page has settled and return the popup's text.
+
+    The shape is a few pixels wide on a map fitted to every site, so the point is taken only after
+    the page's fonts and styles have loaded (a late reflow moves the map), and the click is tried
+    again if it landed while the layout still moved.
+    """
+    page.wait_for_load_state("load")
+    page.evaluate("() => document.fonts.ready.then(() => true)")
     centre = shape(SCHOOL_POLYGON).centroid
-    page.mouse.click(*_screen_point(page, centre.x, centre.y))
     popup = page.locator(".leaflet-popup-content")
-    popup.wait_for()
+    for _attempt in range(3):
+        page.mouse.click(*_screen_point(page, centre.x, centre.y))
+        try:
+            popup.wait_for(timeout=5_000)
+            break
+        except PlaywrightTimeoutError:
+            continue
     return popup.inner_text()
 
 

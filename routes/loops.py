@@ -21,7 +21,7 @@ TOLERANCE = 0.05  # a loop's steps within ±5 % of the goal
 AIM = 0.035  # candidates are picked within ±3.5 %, inside the tolerance
 MAX_START_DISTANCE_M = 500.0
 MAX_LOOPS = 3
-ENOUGH_ATTEMPTS = 4  # stop after this many once three loops are found
+ENOUGH_ATTEMPTS = 4  # stop after this many once three loops are found, each repeating little
 DEADLINE_S = 5.0  # and its bound in time, a safeguard
 CANDIDATES = 8  # second waypoints built exactly and scored per attempt
 REPEAT_PENALTY = 6.0  # score = green share - penalty x repeated share
@@ -34,7 +34,7 @@ DETOUR = 1.3
 # The disc's radius in circle radii, pass by pass: a wider pass when the loops found so far repeat
 # more than GOOD, and the disc of radius REACH x goal round the start (None) when none is found
 # at all (or the start's part is small).
-AREAS = ((1.6, 12), (3.5, 6), (None, 6))  # (radius, attempts)
+AREAS = ((1.6, 24), (3.5, 12), (None, 12))  # (radius, attempts)
 REACH = 0.53
 GOOD = 0.1
 SMALL_PART = 5_000  # nodes: a part this small is searched whole when the discs found only poor loops
@@ -211,14 +211,14 @@ def find_loops(
     found: list[tuple[float, list[int], frozenset[int], float]] = []
     began = time.monotonic()
     for area, attempts in AREAS:
-        good = found and min(item[3] for item in found) <= GOOD
+        good = found and _best_repeat(found) <= GOOD
         small = arrays.part_n[arrays.part[source]] <= SMALL_PART
         if good or (found and area is None and not small):
             break
         for attempt in range(attempts):
             if time.monotonic() - began > deadline_s:
                 break
-            if len(found) >= MAX_LOOPS and attempt >= ENOUGH_ATTEMPTS:
+            if len(found) >= MAX_LOOPS and attempt >= ENOUGH_ATTEMPTS and _best_repeat(found) <= GOOD:
                 break
             bearing = first_bearing + attempt * GOLDEN_ANGLE
             centre = network.node_xy[source] + radius * np.array([math.sin(bearing), math.cos(bearing)])
@@ -391,6 +391,11 @@ def _walk(network: WalkingNetwork, arrays: RoutingArrays, path: list[int], step_
         untagged_surface_share=round(untagged, 3),
         steps_count=round(length / step_length_m),
     )
+
+
+def _best_repeat(found: list) -> float:
+    """The largest repeated share among the three best-scored loops found so far."""
+    return max(item[3] for item in sorted(found, key=lambda item: -item[0])[:MAX_LOOPS])
 
 
 def _keep(found: list, item: tuple) -> list:

@@ -18,6 +18,11 @@
     var current = null;
 
     function focus(id) {
+      // Leaflet ignores a new view while a zoom animation runs (the page's opening fit is one).
+      if (map._animatingZoom) {
+        map.once("zoomend", function () { focus(id); });
+        return;
+      }
       var shape = shapes[id];
       if (current) layer.resetStyle(current);
       current = shape;

@@ -115,6 +115,7 @@ def test_a_student_sees_cards_and_votes(open_context, serve, app, approved, page
     button.scroll_into_view_if_needed()
     box, card_box = button.bounding_box(), card.bounding_box()
     assert button.is_visible() and button.inner_text() == TEXTS[lang]["vote"]
+    assert card.locator("button.proposal-focus").is_visible()  # the script found the card's shape
     assert box["height"] >= 44 and box["width"] >= 44
     assert box["width"] >= card_box["width"] - 40  # the card's whole width, less its padding
     assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
@@ -183,3 +184,16 @@ def test_a_moderator_zooms_to_a_shape_approves_and_undoes(
     assert axe_violations(page) == []
     assert page_log.foreign_requests(server.host) == []
     assert page_log.console_errors == [] and page_log.page_errors == []
+
+
+@pytest.mark.parametrize(("viewport", "lang"), JOURNEYS)
+def test_the_private_link_and_the_sites_fit_the_screen(open_context, serve, app, viewport, lang):
+    server = serve(app)
+    created = submit(app.test_client(), feature(title=LONG_WORD, materials=LONG_WORD)).json
+    set_status(app, created["id"], "rejected", LONG_WORD)
+    page = open_context(viewport, lang)
+    for url in (created["url"].replace("http://localhost", server.url), f"{server.url}/proposals/new"):
+        page.goto(f"{url}?lang={lang}")
+        page.wait_for_load_state("load")
+        _assert_fits(page, viewport)
+        assert axe_violations(page) == [], url

@@ -278,3 +278,19 @@ def test_decisions_from_the_command_line_are_logged_too(app, client):
     assert (approved.exit_code, rejected.exit_code) == (0, 0), approved.output + rejected.output
     assert [action for action, _, _ in _events(app, first)] == ["approved"]
     assert [(action, reason) for action, _, reason in _events(app, second)] == [("rejected", "Duplicate")]
+
+
+def test_the_command_line_undoes_a_decision_and_refuses_a_pending_one(app, client):
+    proposal_id = submit(client).json["id"]
+    runner = app.test_cli_runner()
+    runner.invoke(proposals_group, ["reject", str(proposal_id), "--reason", "Duplicate"])
+
+    undone = runner.invoke(proposals_group, ["reopen", str(proposal_id)])
+    again = runner.invoke(proposals_group, ["reopen", str(proposal_id)])
+    missing = runner.invoke(proposals_group, ["reopen", "999"])
+
+    assert undone.exit_code == 0 and f"proposal {proposal_id} is pending again" in undone.output
+    assert again.exit_code == 1 and "there is no decision to undo" in again.output
+    assert missing.exit_code == 1 and "no proposal 999" in missing.output
+    assert _state(app, proposal_id) == ("pending", None, None, False)
+    assert [action for action, _, _ in _events(app, proposal_id)] == ["rejected", "reopened"]

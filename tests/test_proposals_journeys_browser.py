@@ -172,6 +172,7 @@ def test_a_moderator_zooms_to_a_shape_approves_and_undoes(
     assert page.locator(f"#proposal-{school}").count() == 0
     assert page.locator(f"#decided-{school}").count() == 1
     assert axe_violations(page) == []
+    screenshot(page, f"moderation-undo-{lang}")
 
     flash.locator("button.moderation-undo").click()
     page.wait_for_url(f"**/moderation?lang={lang}#proposal-{school}")

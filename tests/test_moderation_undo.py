@@ -233,13 +233,20 @@ def test_recent_decisions_list_the_moderators_sites_only_escaped_with_a_return_b
 
 
 @pytest.mark.parametrize(
-    ("lang", "submitted", "decided"),
+    ("lang", "zone", "submitted", "decided"),
     [
-        ("ru", "5 мар. 2026\u202fг., 09:07 UTC", "6 мар. 2026\u202fг., 14:30 UTC"),
-        ("en", "Mar 5, 2026, 9:07\u202fAM UTC", "Mar 6, 2026, 2:30\u202fPM UTC"),
+        ("ru", "Asia/Yekaterinburg", "5 мар. 2026\u202fг., 14:07 +0500", "6 мар. 2026\u202fг., 19:30 +0500"),
+        ("en", "Asia/Yekaterinburg", "Mar 5, 2026, 2:07\u202fPM +0500", "Mar 6, 2026, 7:30\u202fPM +0500"),
+        ("ru", "UTC", "5 мар. 2026\u202fг., 09:07 UTC", "6 мар. 2026\u202fг., 14:30 UTC"),
+        ("en", "Europe/Vaduz", "Mar 5, 2026, 10:07\u202fAM +0100", "Mar 6, 2026, 3:30\u202fPM +0100"),
     ],
 )
-def test_the_queue_shows_dates_in_the_pages_language(app, client, lang, submitted, decided):
+def test_the_queue_shows_dates_in_the_pages_language_and_the_towns_time_zone(
+    tmp_path, lang, zone, submitted, decided
+):
+    app = make_app(tmp_path, TIMEZONE=zone)
+    add_moderator(app)
+    client = app.test_client()
     pending = submit(client).json["id"]
     done = submit(client).json["id"]
     set_status(app, done, "approved")
@@ -253,6 +260,11 @@ def test_the_queue_shows_dates_in_the_pages_language(app, client, lang, submitte
     assert f'<time datetime="2026-03-05T09:07:00+00:00">{submitted}</time>' in card
     decision = page.split(f'id="decided-{done}"')[1].split("</li>")[0]
     assert f'<time datetime="2026-03-06T14:30:00+00:00">{decided}</time>' in decision
+
+
+def test_a_time_zone_that_does_not_exist_stops_the_app_with_its_name(tmp_path):
+    with pytest.raises(ValueError, match="ECOMAP_TIMEZONE: 'Asia/Sysert' is not a time zone"):
+        make_app(tmp_path, TIMEZONE="Asia/Sysert")
 
 
 def test_the_queue_map_opens_on_the_pending_shapes_not_on_every_site(app, client):

@@ -33,7 +33,9 @@ LIMITER = "ecomap.proposal_limiter"
 # Settings this feature reads; webmap/settings.py SETTINGS documents them (ECOMAP_<name>).
 DEFAULTS = {
     "DATABASE_URL": "",
-    "RATE_LIMIT": "10/minute",
+    # a class of 30 behind one school address may all send (join, vote) in the same minute;
+    # the hourly cap bounds guessing and spam at half the old 10/minute's 600 an hour
+    "RATE_LIMIT": "30/minute;300/hour",
     "RATE_LIMIT_STORAGE": "",
     "SECURE_COOKIES": "0",
 }

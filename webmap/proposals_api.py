@@ -33,7 +33,8 @@ GEOJSON = "application/geo+json"
 
 
 class ProposalRefused(ApiError):
-    """A refused proposal: the first problem's status, field and message, and every problem said plainly."""
+    """A proposal that breaks rules (422): the first problem's field and message, and every problem
+    said plainly."""
 
     def __init__(self, error: InvalidProposal):
         super().__init__(error.status, str(error), error.field)
@@ -160,7 +161,7 @@ def _json_body() -> Any:
     try:
         check_depth(body)
     except InvalidProposal as error:
-        raise ProposalRefused(error) from None
+        raise ApiError(error.status, str(error), field=error.field) from None
     if surrogate := lone_surrogate(body):
         place, code_point = surrogate
         message = f"{place} holds a lone surrogate {code_point}, which is not a character"
@@ -197,4 +198,6 @@ def _checked(body: Any):
     try:
         return check_feature(body, get_sites())
     except InvalidProposal as error:
+        if error.status != 422:  # not a proposal at all: a 400 names the body, as for bad JSON
+            raise ApiError(error.status, str(error), field=error.field) from error
         raise ProposalRefused(error) from error

@@ -45,7 +45,7 @@ SETTINGS = (
     ),
     Setting(
         "RATE_LIMIT",
-        "10/minute",
+        "30/minute;300/hour",
         "Proposal submissions, votes and sign-in attempts per client (Flask-Limiter syntax); "
         "`0` turns it off.",
     ),

@@ -159,6 +159,13 @@
     document.getElementById("proposal-sent-title").focus();
   }
 
+  // The server's messages in the page's language, whatever the browser's own.
+  function apiUrl() {
+    const url = new URL(config.api, window.location.href);
+    url.searchParams.set("lang", document.documentElement.lang);
+    return url.toString();
+  }
+
   form.addEventListener("submit", async function (event) {
     event.preventDefault();
     const layer = currentLayer();
@@ -168,7 +175,7 @@
     result.textContent = messages.sending;
     let response;
     try {
-      response = await fetch(config.api, {
+      response = await fetch(apiUrl(), {
         method: "POST",
         headers: { "Content-Type": "application/json", "Accept": "application/json" },
         body: JSON.stringify(feature),

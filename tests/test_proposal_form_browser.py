@@ -227,3 +227,26 @@ def test_propose_another_idea_brings_back_an_empty_form(open_context, serve, app
     assert page.locator("#proposal-title").input_value() == ""
     assert page.evaluate("() => document.activeElement.id") == "proposal-title"
     assert page.locator("#proposal-shape").inner_text() == "Пока ничего не нарисовано."
+
+
+def test_a_spent_rate_limit_is_said_in_the_pages_language(open_context, serve, tmp_path):
+    app = make_app(tmp_path, RATE_LIMIT="1/minute")
+    server = serve(app)
+    page = open_context(PHONE, "ru-RU")
+    page.goto(f"{server.url}/proposals/new?site={SCHOOL}")
+    page.wait_for_function(MAP_READY)
+    for title in ("Первая", "Вторая"):
+        _draw_polygon(page, INSIDE)
+        page.fill("#proposal-title", title)
+        _fill_all_but_the_title(page)
+        page.click("#proposal-form button[type=submit]")
+        if title == "Первая":
+            page.locator("#proposal-link").wait_for()
+            page.click("#proposal-again")
+
+    result = page.locator("#proposal-result", has_text="С этого адреса")
+    result.wait_for()
+
+    assert result.inner_text() == (
+        "С этого адреса только что отправили много предложений. Попробуйте ещё раз через 1 минуту."
+    )

@@ -127,12 +127,12 @@
     summary.focus();
   }
 
+  // "Try again in N minutes", the sentence in the plural form the page's language gives N.
   function waitText(seconds) {
+    const lang = document.documentElement.lang;
     const minutes = Math.max(1, Math.ceil(seconds / 60));
-    const format = new Intl.NumberFormat(document.documentElement.lang, {
-      style: "unit", unit: "minute", unitDisplay: "long",
-    });
-    return messages.too_many.replace("{wait}", format.format(minutes));
+    const sentence = messages.too_many[new Intl.PluralRules(lang).select(minutes)] || messages.too_many.other;
+    return sentence.replace("{minutes}", new Intl.NumberFormat(lang).format(minutes));
   }
 
   function failure(response, body) {

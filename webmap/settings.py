@@ -46,8 +46,8 @@ SETTINGS = (
     Setting(
         "RATE_LIMIT",
         "30/minute;300/hour",
-        "Proposal submissions, votes and sign-in attempts per client (Flask-Limiter syntax); "
-        "`0` turns it off.",
+        "Accepted proposal submissions, votes, joins and sign-in attempts per client (Flask-Limiter "
+        "syntax); `0` turns it off.",
     ),
     Setting(
         "RATE_LIMIT_STORAGE",

@@ -243,3 +243,11 @@ def test_the_default_lets_a_class_of_thirty_send_at_once_but_not_more(tmp_path):
     assert class_of_thirty == [201] * 30
     assert one_more.status_code == 429
     assert one_more.json["error"]["message"].startswith("too many proposal submissions from this address")
+
+
+def test_many_made_up_properties_are_one_problem(client):
+    body = feature(**{f"extra{n}": "x" for n in range(500)}, title="")
+
+    problems = _problems(client.post("/api/proposals?lang=en", json=body))
+
+    assert [problem["field"] for problem in problems] == ["properties.extra0", "properties.title"]

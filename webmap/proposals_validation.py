@@ -135,13 +135,10 @@ def _check_object(properties: Any) -> dict[str, Any]:
 def check_properties(properties: dict[str, Any], sites: dict[str, Site]) -> dict[str, str]:
     """The checked ``site``, ``category`` and texts (stripped, NFC-normalised), or every problem of them."""
     problems = Problems()
-    for name in properties:
-        if name not in PROPERTIES:
-            problems.append(
-                InvalidProposal(
-                    f"properties.{name}", f"unknown property {name!r}; allowed: {', '.join(PROPERTIES)}"
-                )
-            )
+    unknown = [name for name in properties if name not in PROPERTIES]
+    if unknown:  # the first one only: a body of a thousand made-up keys is one problem, not a thousand
+        message = f"unknown property {unknown[0]!r}; allowed: {', '.join(PROPERTIES)}"
+        problems.append(InvalidProposal(f"properties.{unknown[0]}", message))
     site = problems.attempt(_check_site, properties, sites)
     category = problems.attempt(_check_category, properties)
     texts = {name: problems.attempt(check_text, name, properties.get(name)) for name in TEXT_LIMITS}

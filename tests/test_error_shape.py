@@ -33,9 +33,15 @@ def test_api_errors_share_one_shape(client, method, path, body, status):
     assert response.is_json
     assert set(response.json) == {"error"}
     error = response.json["error"]
-    assert set(error) == {"status", "message", "field"}
+    assert set(error) - {"problems"} == {"status", "message", "field"}
     assert error["status"] == status
     assert isinstance(error["message"], str) and error["message"]
+    # a proposal that breaks rules adds every problem, the first one being the error's own field
+    assert ("problems" in error) == (path == "/api/proposals" and status == 422)
+    for problem in error.get("problems", []):
+        assert set(problem) == {"field", "message"} and problem["message"]
+    if "problems" in error:
+        assert error["problems"][0]["field"] == error["field"]
 
 
 def test_method_not_allowed_says_which_methods_are(client):

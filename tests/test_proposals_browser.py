@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from shapely.geometry import shape
@@ -190,7 +192,7 @@ def test_a_drawn_polygon_is_submitted_end_to_end(page, page_log, serve, app, dia
     assert dialogs == []
 
 
-def test_a_shape_outside_the_site_is_refused_with_the_servers_message(page, serve, app):
+def test_a_point_outside_the_site_is_refused_in_plain_words_and_marked_on_the_map(page, serve, app):
     server = serve(app)
     page.goto(f"{server.url}/proposals/new?site={SCHOOL}&lang=en")
     page.wait_for_function(MAP_READY)
@@ -202,6 +204,11 @@ def test_a_shape_outside_the_site_is_refused_with_the_servers_message(page, serv
     page.fill("#proposal-author", "owl")
     page.click("#proposal-form button[type=submit]")
 
-    result = page.locator("#proposal-result", has_text="not wholly inside")
-    result.wait_for()
-    assert "Could not send the proposal" in result.inner_text()
+    error = page.locator("#proposal-shape-error", has_text="outside “School No. 23 yard”")
+    error.wait_for()
+    assert re.fullmatch(
+        r"The point is \d+\xa0m outside “School No. 23 yard”\. Put it inside the dashed outline\.",
+        error.inner_text(),
+    )
+    assert "tolerance" not in page.locator("main").inner_text()
+    assert page.locator(".leaflet-marker-icon.proposals-outside").count() == 1

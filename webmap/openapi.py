@@ -116,6 +116,20 @@ def _schemas() -> dict[str, Any]:
                         "status": {"type": "integer", "minimum": 400, "maximum": 599},
                         "message": {"type": "string"},
                         "field": {"type": ["string", "null"]},
+                        "problems": {
+                            "type": "array",
+                            "minItems": 1,
+                            "description": "Only on a proposal that breaks rules (POST /api/proposals, 422): "
+                            "every problem at once, the first one being `field` and `message`; each "
+                            "problem's `message` is a plain sentence for the student in the request's "
+                            "language (`?lang=`, then Accept-Language, Russian by default).",
+                            "items": {
+                                "type": "object",
+                                "required": ["field", "message"],
+                                "additionalProperties": False,
+                                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+                            },
+                        },
                     },
                 }
             },
@@ -371,6 +385,7 @@ def _paths() -> dict[str, Any]:
             "post": {
                 "summary": "Submit a proposal; it waits for a moderator",
                 "operationId": "createProposal",
+                "parameters": [_LANG],
                 "requestBody": {
                     "required": True,
                     "description": f"At most {MAX_BODY_BYTES} bytes, nested at most 20 deep",
@@ -385,9 +400,15 @@ def _paths() -> dict[str, Any]:
                     "400": _error("The body is not JSON, not an object, or nests too deeply"),
                     "413": _TOO_BIG,
                     "415": _error("The body is not sent as application/json"),
-                    "422": _error("The proposal breaks a rule; `field` names the culprit"),
+                    "422": _error(
+                        "The proposal breaks rules: `field` and `message` name the first culprit, and "
+                        "`problems` lists every one with a plain message in the request's language"
+                    ),
                     "429": {
-                        **_error("Too many submissions from this client; Retry-After says when to try again"),
+                        **_error(
+                            "Too many accepted submissions from this client (refused ones do not count); "
+                            "Retry-After says when to try again"
+                        ),
                         "headers": {"Retry-After": {"schema": {"type": "integer"}}},
                     },
                     "503": _UNAVAILABLE,
@@ -444,7 +465,8 @@ def description() -> dict[str, Any]:
             "title": "ecomap API",
             "version": "1",
             "description": "Layers, health tracks and tactical-urbanism proposals of a city pack. "
-            'Every API error is {"error": {"status", "message", "field"}}.',
+            'Every API error is {"error": {"status", "message", "field"}}; a refused proposal adds '
+            '"problems": [{"field", "message"}, ...], every problem in the request\'s language.',
         },
         "paths": _refusing_control_characters({**_paths(), **loops.openapi_paths()}),
         "components": {"schemas": _schemas()},

@@ -6,10 +6,10 @@ import datetime as dt
 import math
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from flask import Flask, current_app
+from flask import Flask, Response, current_app
 from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
@@ -33,7 +33,9 @@ LIMITER = "ecomap.proposal_limiter"
 # Settings this feature reads; webmap/settings.py SETTINGS documents them (ECOMAP_<name>).
 DEFAULTS = {
     "DATABASE_URL": "",
-    "RATE_LIMIT": "10/minute",
+    # a class of 30 behind one school address may all send (join, vote) in the same minute;
+    # the hourly cap bounds guessing and spam at half the old 10/minute's 600 an hour
+    "RATE_LIMIT": "30/minute;300/hour",
     "RATE_LIMIT_STORAGE": "",
     "SECURE_COOKIES": "0",
 }
@@ -94,20 +96,29 @@ def get_sites() -> dict[str, Site]:
 
 
 @contextmanager
-def rate_limited(scope: str) -> Iterator[None]:
+def rate_limited(scope: str, deduct_when: Callable[[Response], bool] | None = None) -> Iterator[None]:
     """Count this request against the client's RATE_LIMIT in ``scope``; 429 once it is spent.
 
+    With ``deduct_when`` the request is counted only if that says yes to its answer (such as
+    ``accepted_only``): the limit is still checked on entry, so once it is spent the request is
+    refused, but an answer that does not count leaves the count as it was.
     The 429 says which limit was hit and for what, and carries ``Retry-After`` in seconds.
     """
     rate = str(current_app.config["RATE_LIMIT"]).strip()
     limiter: Limiter = current_app.extensions[LIMITER]
     if rate != "0":
         try:
-            with limiter.limit(rate, scope=scope):
-                pass  # entering counts the hit, or raises once the limit is spent
+            with limiter.limit(rate, scope=scope, deduct_when=deduct_when):
+                pass  # entering counts the hit (or tests it, with deduct_when), or raises once spent
         except RateLimitExceeded as error:
             raise _too_many(limiter, scope, str(error.limit.limit)) from None
     yield
+
+
+def accepted_only(response: Response) -> bool:
+    """Count a submission only once it is accepted (201): refused drafts, corrected and sent again,
+    must not use up a class's limit behind one school address."""
+    return response.status_code == 201
 
 
 RATE_SCOPES = {

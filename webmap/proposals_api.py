@@ -6,15 +6,16 @@ import json
 import math
 from typing import Any
 
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, jsonify, request, url_for
 
 from webmap.auth import api_moderator
 from webmap.db import get_db
-from webmap.errors import ApiError
+from webmap.errors import ApiError, error_body
 from webmap.i18n import select_language
 from webmap.models import STATUSES
 from webmap.params import decimal, lone_surrogate
-from webmap.proposals import get_sites, rate_limited
+from webmap.proposal_messages import problems
+from webmap.proposals import accepted_only, get_sites, rate_limited
 from webmap.proposals_sites import sites_collection
 from webmap.proposals_store import Filters, add_proposal, find_proposals, to_collection, to_csv, to_feature
 from webmap.proposals_store import vote_counts as count_votes
@@ -31,6 +32,23 @@ bp = Blueprint("proposals_api", __name__, url_prefix="/api")
 GEOJSON = "application/geo+json"
 
 
+class ProposalRefused(ApiError):
+    """A proposal that breaks rules (422): the first problem's field and message, and every problem
+    said plainly."""
+
+    def __init__(self, error: InvalidProposal):
+        super().__init__(error.status, str(error), error.field)
+        self.problems = problems(error)
+
+
+@bp.errorhandler(ProposalRefused)
+def refused(error: ProposalRefused):
+    """The one error shape, plus ``problems``: every problem's ``field`` and plain, translated ``message``."""
+    body = error_body(error.status, error.message, error.field)
+    body["error"]["problems"] = error.problems
+    return jsonify(body), error.status
+
+
 @bp.get("/sites")
 def list_sites():
     """The sites that take proposals, as a GeoJSON FeatureCollection (feature ``id`` = site id)."""
@@ -40,7 +58,7 @@ def list_sites():
 @bp.post("/proposals")
 def create_proposal():
     """Check and store a proposal (a GeoJSON Feature); 201 with its id and private link."""
-    with rate_limited("submit"):
+    with rate_limited("submit", deduct_when=accepted_only):
         draft = _checked(_json_body())
         with get_db().write() as session:
             proposal = add_proposal(session, draft)
@@ -146,7 +164,10 @@ def _json_body() -> Any:
         raise ApiError(error.status, str(error), field=error.field) from None
     if surrogate := lone_surrogate(body):
         place, code_point = surrogate
-        raise ApiError(422, f"{place} holds a lone surrogate {code_point}, which is not a character", place)
+        message = f"{place} holds a lone surrogate {code_point}, which is not a character"
+        name = place.removeprefix("properties.")
+        hidden = InvalidProposal(place, message, code="hidden_character", name=name, character=code_point)
+        raise ProposalRefused(hidden)
     return body
 
 
@@ -177,4 +198,6 @@ def _checked(body: Any):
     try:
         return check_feature(body, get_sites())
     except InvalidProposal as error:
-        raise ApiError(error.status, str(error), field=error.field) from error
+        if error.status != 422:  # not a proposal at all: a 400 names the body, as for bad JSON
+            raise ApiError(error.status, str(error), field=error.field) from error
+        raise ProposalRefused(error) from error

@@ -51,9 +51,9 @@ SETTINGS = (
     ),
     Setting(
         "RATE_LIMIT",
-        "10/minute",
-        "Proposal submissions, votes and sign-in attempts per client (Flask-Limiter syntax); "
-        "`0` turns it off.",
+        "30/minute;300/hour",
+        "Accepted proposal submissions, votes, joins and sign-in attempts per client (Flask-Limiter "
+        "syntax); `0` turns it off.",
     ),
     Setting(
         "RATE_LIMIT_STORAGE",

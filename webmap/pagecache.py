@@ -92,11 +92,11 @@ def page_policy(html: str) -> str:
 def cached_page(key: Hashable, render: Callable[[], str]) -> Response:
     """The page for ``key`` from the cache, rendered by ``render()`` the first time.
 
-    The key is completed with the request's host and query string: the page's links (to the
-    other language, the QR code) repeat them.
+    ``key`` must hold everything the page depends on (the normalised arguments that matter, the
+    proposals version, the host where the page names it), and nothing free-form: a query
+    argument the page ignores must not make a new entry.
     """
     cache: PageCache = current_app.extensions[EXTENSION]
-    key = (key, request.host_url, tuple(sorted(request.args.items(multi=True))))
     page = cache.get(key) if cache.max_pages else None
     if page is None:
         html = render()

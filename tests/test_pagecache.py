@@ -65,7 +65,7 @@ def test_the_cache_keeps_the_most_recently_used_pages():
 @pytest.mark.parametrize(
     ("plain", "with_noise"),
     [
-        ("/?lang=ru", ["/?lang=ru&utm_source=qr", "/?fbclid=x&lang=ru&utm_source=qr", "/?lang=ru&tracks=none"]),
+        ("/?lang=ru", ["/?lang=ru&utm_source=qr", "/?fbclid=x&lang=ru&utm_source=q", "/?lang=ru&tracks=no"]),
         ("/?lang=en&date=2026-07-01", ["/?date=2026-07-01&lang=en&x=%3Cscript%3E"]),
         ("/tracks/walk-10000-steps?lang=ru", ["/tracks/walk-10000-steps?lang=ru&ref=sign"]),
     ],

@@ -21,6 +21,7 @@ from pathlib import Path
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", required=True, help="the tree whose webmap package is timed")
+    parser.add_argument("--pack", required=True, help="the city pack to serve (the same for every tree)")
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("paths", nargs="+")
     options = parser.parse_args()
@@ -30,7 +31,9 @@ def main() -> None:
     os.environ.setdefault("ECOMAP_SECRET_KEY", "bench-only")
     from webmap import create_app
 
-    app = create_app({"TESTING": True, "TILES": "none", "PAGE_CACHE_SIZE": 0, "RATE_LIMIT": "0"})
+    app = create_app(
+        {"TESTING": True, "PACK": options.pack, "TILES": "none", "PAGE_CACHE_SIZE": 0, "RATE_LIMIT": "0"}
+    )
     logging.getLogger(f"{app.logger.name}.requests").setLevel(logging.WARNING)  # no request log lines
     client = app.test_client()
     times_ms = {}

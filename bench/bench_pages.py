@@ -86,7 +86,7 @@ def render_times(work: Path, rounds: int) -> dict[str, dict[str, float]]:
 
 def print_render_times(times: dict[str, dict[str, float]], rounds: int) -> None:
     print(
-        f"uncached render in process (page cache off), ms per request: median of {rounds} rounds "
+        f"uncached render in process (page cache off), CPU ms per request: median of {rounds} rounds "
         f"of {RENDER_REQUESTS} requests, alternating"
     )
     before_label = f"before ({RENDER_BEFORE[:7]})"

@@ -4,8 +4,10 @@ GeoJSON layers whose data is written out once, not on every render."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+import branca.element
 import folium
 from branca.element import MacroElement
 from jinja2 import Template
@@ -202,3 +204,15 @@ def geojson_text(collection: dict[str, Any]) -> Markup:
     '{"name": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e"}'
     """
     return htmlsafe_json_dumps(collection)
+
+
+def memoize_element_names() -> None:
+    """Let branca work out each element class's JavaScript name prefix once, not on every call.
+
+    ``Element.get_name()`` runs on every mention of a layer in every template and rebuilds the
+    prefix from the class label character by character each time: a quarter of an uncached city
+    map's render (cProfile, bench/bench_pages.py). The labels are our and folium's class names,
+    a small fixed set.
+    """
+    if not hasattr(branca.element._camelify, "cache_info"):
+        branca.element._camelify = functools.cache(branca.element._camelify)

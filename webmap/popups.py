@@ -19,7 +19,8 @@ class SafePopup(MacroElement):
     """Bind a popup that lists a feature's ``_popup`` rows ([label, value]) as escaped text.
 
     A value may be a link to a page of ours, ``{"href": "/path", "text": "..."}``: only
-    same-site paths become links, and their text is text too.
+    same-site paths become links, and their text is text too. A row without a label spans the
+    table (no empty header cell).
 
     folium's GeoJsonPopup puts property values into ``innerHTML``, so a value such
     as ``<img src=x onerror=...>`` would run; this one builds the table with
@@ -35,10 +36,14 @@ class SafePopup(MacroElement):
     const rows = (layer.feature.properties || {})[{{ this.key | tojson }}] || [];
     for (const [label, value] of rows) {
         const row = table.insertRow();
-        const th = document.createElement("th");
-        th.textContent = label;
-        row.appendChild(th);
+        if (label) {
+            const th = document.createElement("th");
+            th.scope = "row";
+            th.textContent = label;
+            row.appendChild(th);
+        }
         const cell = row.insertCell();
+        if (!label) cell.colSpan = 2;
         if (value && typeof value === "object") {
             const sameSite = /^\/(?!\/)/.test(value.href || "");
             const node = cell.appendChild(document.createElement(sameSite ? "a" : "span"));

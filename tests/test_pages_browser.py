@@ -116,7 +116,9 @@ def test_city_map_journey(open_context, live_server, page_log, viewport, lang):
 FEATURE_POINT = """(featureId) => {
     const map = window[document.querySelector('.folium-map').id];
     let found = null;
-    map.eachLayer(layer => { if (layer.feature && layer.feature.id === featureId && layer.getLatLng) found = layer; });
+    map.eachLayer(layer => {
+        if (layer.feature && layer.feature.id === featureId && layer.getLatLng) found = layer;
+    });
     map.setView(found.getLatLng(), 16, {animate: false});
     const point = map.latLngToContainerPoint(found.getLatLng());
     const box = map.getContainer().getBoundingClientRect();

@@ -207,12 +207,16 @@ def geojson_text(collection: dict[str, Any]) -> Markup:
 
 
 def memoize_element_names() -> None:
-    """Let branca work out each element class's JavaScript name prefix once, not on every call.
+    """Let branca work out what it recomputes for every map from a few fixed strings only once.
 
-    ``Element.get_name()`` runs on every mention of a layer in every template and rebuilds the
-    prefix from the class label character by character each time: a quarter of an uncached city
-    map's render (cProfile, bench/bench_pages.py). The labels are our and folium's class names,
-    a small fixed set.
+    ``Element.get_name()`` runs on every mention of a layer in every template and rebuilds its
+    prefix from the class label character by character each time (a quarter of an uncached city
+    map's render, cProfile), and every ``Figure`` compiles its one-line ``<meta>`` element as a new
+    Jinja template (a tenth). The labels are our and folium's class names and the templates
+    folium's own fixed texts (map text never becomes one: see render_folium_verbatim), a small set:
+    both are kept, the templates up to the last 64.
     """
     if not hasattr(branca.element._camelify, "cache_info"):
         branca.element._camelify = functools.cache(branca.element._camelify)
+    if not hasattr(branca.element.Template, "cache_info"):
+        branca.element.Template = functools.lru_cache(maxsize=64)(branca.element.Template)

@@ -61,3 +61,12 @@ def test_a_track_page_leaves_the_shared_layers_whole(client):
     assert passed
     for feature in passed:  # the city map's copy keeps its own style
         assert not faint.items() <= before[feature["id"]]["properties"]["_style"].items()
+
+
+def test_the_popup_and_tooltip_builders_are_written_once_per_page(client):
+    html = client.get("/?lang=ru").get_data(as_text=True)
+    layers = len(DATA.findall(html))
+    assert html.count("var ecomapSafeText") == 1
+    assert html.count(".bindPopup(ecomapSafeText.popup,") == layers
+    assert html.count(".bindTooltip(ecomapSafeText.tooltip,") == layers
+    assert html.index("var ecomapSafeText") < html.index(".bindPopup(")

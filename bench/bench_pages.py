@@ -1,10 +1,13 @@
 """Pages under gunicorn against static files of the same bytes: `/` and a track page.
 
-Starts gunicorn (2 workers, tiles off) on 127.0.0.1 with its log and the app's request
-log in a file (not on the screen), saves each page's HTML as a file served by the same
-server, then drives `wrk` (Debian's package) at each page and at its static copy in turn,
-interleaved and repeated, and prints requests per second and their ratios side by side.
-wrk sends no Accept-Encoding, so both sides answer the same uncompressed bytes.
+First times an uncached render of each page in process (bench/render_timing.py, page cache
+off), for this tree and for the code before issue 10's page work (RENDER_BEFORE, taken with
+`git archive`), alternately, in the same run. Then starts gunicorn (2 workers, tiles off) on
+127.0.0.1 with its log and the app's request log in a file (not on the screen), saves each
+page's HTML as a file served by the same server, then drives `wrk` (Debian's package) at each
+page and at its static copy in turn, interleaved and repeated, and prints requests per second
+and their ratios side by side. wrk sends no Accept-Encoding, so both sides answer the same
+uncompressed bytes.
 
 Run: .venv/bin/python bench/bench_pages.py [--seconds S] [--rounds R] [--connections C]
 (figures only; nothing is asserted)
@@ -13,6 +16,7 @@ Run: .venv/bin/python bench/bench_pages.py [--seconds S] [--rounds R] [--connect
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import signal
@@ -29,6 +33,9 @@ from bench_serving import wrk_rps  # bench/ is on sys.path when a bench runs as 
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = {"city": "/?lang=ru", "track": "/tracks/walk-10000-steps?lang=ru"}
+# main before the layers' GeoJSON was made once per pack (issue 10)
+RENDER_BEFORE = "435f10f5148a8e7e39407e3417e7c24366861331"
+RENDER_REQUESTS = 20
 
 
 def free_port() -> int:
@@ -54,6 +61,46 @@ def fetch(url: str) -> bytes:
         return response.read()
 
 
+def render_times(work: Path, rounds: int) -> dict[str, dict[str, float]]:
+    """Median ms per uncached request of each page: {"before": {...}, "now": {...}}; no "before"
+    without the git history."""
+    before = work / "before"
+    before.mkdir()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", RENDER_BEFORE], capture_output=True)
+    trees = {"now": ROOT}
+    if archive.returncode == 0:
+        subprocess.run(["tar", "-x", "-C", str(before)], input=archive.stdout, check=True)
+        trees = {"before": before, "now": ROOT}
+    samples: dict[str, dict[str, list[float]]] = {name: {} for name in trees}
+    for _round in range(rounds):
+        for name, tree in trees.items():
+            command = [sys.executable, str(ROOT / "bench" / "render_timing.py"), "--root", str(tree)]
+            command += ["--pack", str(ROOT / "data" / "sysert"), "--requests", str(RENDER_REQUESTS)]
+            output = subprocess.run([*command, *PAGES.values()], capture_output=True, text=True, check=True)
+            for path, ms in json.loads(output.stdout).items():
+                samples[name].setdefault(path, []).append(ms)
+    return {
+        name: {path: statistics.median(ms) for path, ms in paths.items()} for name, paths in samples.items()
+    }
+
+
+def print_render_times(times: dict[str, dict[str, float]], rounds: int) -> None:
+    print(
+        f"uncached render in process (page cache off), CPU ms per request: median of {rounds} rounds "
+        f"of {RENDER_REQUESTS} requests, alternating"
+    )
+    before_label = f"before ({RENDER_BEFORE[:7]})"
+    print(f"{'target':34} {before_label:>18} {'now':>8} {'÷ before':>9}")
+    for path in PAGES.values():
+        now = times["now"][path]
+        before = times.get("before", {}).get(path)
+        if before is None:
+            print(f"{path:34} {'(no git history)':>18} {now:>8.1f} {'':>9}")
+        else:
+            print(f"{path:34} {before:>18.1f} {now:>8.1f} {now / before:>9.2f}")
+    print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=4, help="wrk duration per target and round")
@@ -63,6 +110,7 @@ def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("bench_pages: wrk is missing (apt-get install wrk)")
     work = Path(tempfile.mkdtemp(prefix="ecomap-bench-pages-"))
+    renders = render_times(work, options.rounds)
     log = work / "gunicorn.log"
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -99,6 +147,7 @@ def main() -> None:
             master.send_signal(signal.SIGTERM)
             master.wait(timeout=30)
     shutil.rmtree(work, ignore_errors=True)
+    print_render_times(renders, options.rounds)
     load = f"wrk {options.connections} connections, {options.seconds} s per target, {options.rounds} rounds"
     print(f"pages against static files of the same bytes, gunicorn 2 workers, tiles off; {load}, interleaved")
     print(f"{'target':34} {'bytes':>9} {'req/s per round':>24} {'median':>8} {'÷ static':>9}")

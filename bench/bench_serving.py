@@ -1,6 +1,7 @@
 """Serving under gunicorn: start-up time, memory per worker, and GPX downloads against a static file.
 
-Starts gunicorn with 2 workers on 127.0.0.1, times it until /healthz answers, reads
+Starts gunicorn with 2 workers on 127.0.0.1 (its log and the app's request log go to a file,
+not to the screen), times it until /healthz answers, reads
 each worker's resident memory, then drives `wrk` (Debian's package) at a track's GPX
 download and at a static file of the same bytes served by the same server, for a
 bounded time each, and prints requests per second side by side.
@@ -34,7 +35,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_for(url: str, timeout_s: float = 60) -> None:
+def wait_for(url: str, log: Path, timeout_s: float = 60) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         try:
@@ -43,7 +44,7 @@ def wait_for(url: str, timeout_s: float = 60) -> None:
                     return
         except OSError:
             time.sleep(0.05)
-    raise SystemExit(f"bench_serving: {url} did not answer within {timeout_s} s")
+    raise SystemExit(f"bench_serving: {url} did not answer within {timeout_s} s; see {log}")
 
 
 def rss_mib(pid: int) -> float:
@@ -86,10 +87,14 @@ def main() -> None:
     }
     gunicorn = Path(sys.executable).parent / "gunicorn"
     command = [str(gunicorn), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+    log = work / "gunicorn.log"
     started = time.monotonic()
-    master = subprocess.Popen([*command, "serving_app:create()"], env=env, cwd=ROOT)
+    with log.open("w") as log_file:
+        master = subprocess.Popen(
+            [*command, "serving_app:create()"], env=env, cwd=ROOT, stdout=log_file, stderr=log_file
+        )
     try:
-        wait_for(f"{base}/healthz")
+        wait_for(f"{base}/healthz", log)
         startup_s = time.monotonic() - started
         time.sleep(1)
         rss = [rss_mib(pid) for pid in worker_pids(master.pid)]
@@ -101,7 +106,7 @@ def main() -> None:
     finally:
         master.send_signal(signal.SIGTERM)
         master.wait(timeout=30)
-        shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(work, ignore_errors=True)  # kept, with its log, when the bench failed
     print(f"gunicorn, 2 workers: start-up until /healthz answers {startup_s:.2f} s")
     print("resident memory per worker: " + ", ".join(f"{value:.0f} MiB" for value in rss))
     load = f"wrk {options.connections} connections, {options.seconds} s each"

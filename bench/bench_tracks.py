@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import logging
 import math
 import time
 from collections.abc import Callable
@@ -76,6 +77,7 @@ def main() -> None:
     print(f"per-audience summaries, all tracks:    {seconds * 1000:8.1f} ms")
 
     app = create_app({"TESTING": True, "PACK": str(PACK), "TILES": "none"})
+    app.logger.getChild("requests").setLevel(logging.WARNING)  # no request log lines between the figures
     if "tracks" not in app.blueprints:
         tracks.init_app(app)
     client = app.test_client()

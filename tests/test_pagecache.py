@@ -60,3 +60,45 @@ def test_the_cache_keeps_the_most_recently_used_pages():
     cache.get("a")
     cache.put("c", Page(b"c", "policy"))
     assert cache.get("b") is None and cache.get("a") is not None and len(cache) == 2
+
+
+@pytest.mark.parametrize(
+    ("plain", "with_noise"),
+    [
+        ("/?lang=ru", ["/?lang=ru&utm_source=qr", "/?fbclid=x&lang=ru&utm_source=q", "/?lang=ru&tracks=no"]),
+        ("/?lang=en&date=2026-07-01", ["/?date=2026-07-01&lang=en&x=%3Cscript%3E"]),
+        ("/tracks/walk-10000-steps?lang=ru", ["/tracks/walk-10000-steps?lang=ru&ref=sign"]),
+    ],
+    ids=["city-map", "city-map-dated", "track"],
+)
+def test_an_argument_the_page_ignores_makes_no_new_page(app, client, plain, with_noise):
+    page = client.get(plain).data
+    for path in with_noise:
+        response = client.get(path)
+        assert response.status_code == 200 and response.data == page, path
+    assert len(app.extensions[EXTENSION]) == 1
+
+
+def test_the_language_links_carry_only_the_arguments_that_make_the_page(client):
+    html = client.get("/?lang=ru&date=2026-07-01&tracks=all&utm_source=qr").get_data(as_text=True)
+    assert 'href="/?date=2026-07-01&amp;tracks=all&amp;lang=en"' in html
+    assert "utm_source" not in html
+    track = client.get("/tracks/walk-10000-steps?lang=ru&ref=sign").get_data(as_text=True)
+    assert "ref=sign" not in track and "lang=en" in track
+
+
+def test_a_page_asked_with_and_without_its_date_links_to_the_other_language_accordingly(client):
+    today = client.get("/?lang=ru").get_data(as_text=True)
+    dated = client.get("/?lang=ru&date=2026-07-01").get_data(as_text=True)
+    assert 'href="/?lang=en"' in today and 'href="/?date=2026-07-01&amp;lang=en"' in dated
+
+
+def test_the_city_map_is_one_page_for_every_host_and_a_track_page_one_per_host_its_qr_code_names(app):
+    client = app.test_client()
+    first = client.get("/?lang=ru", base_url="http://a.example").data
+    assert client.get("/?lang=ru", base_url="http://b.example").data == first
+    track_a = client.get("/tracks/walk-10000-steps", base_url="http://a.example").get_data(as_text=True)
+    track_b = client.get("/tracks/walk-10000-steps", base_url="http://b.example").get_data(as_text=True)
+    assert "http://a.example/tracks/walk-10000-steps" in track_a
+    assert "http://b.example/tracks/walk-10000-steps" in track_b
+    assert len(app.extensions[EXTENSION]) == 3

@@ -63,6 +63,12 @@ def _map_ready(page) -> None:
     page.wait_for_function("() => window.L && document.querySelector('.leaflet-interactive')")
 
 
+def _popup_shown(page) -> None:
+    """Wait for a popup's table, faded fully in (axe measures contrast as drawn)."""
+    expect(page.locator(".leaflet-popup-content table.ecomap-popup")).to_have_count(1)
+    page.wait_for_function("() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
+
+
 def _catalog(app):
     return app.extensions[TRACKS]
 
@@ -104,6 +110,53 @@ def test_city_map_journey(open_context, live_server, page_log, viewport, lang):
     assert any(texts["rink"].split()[0] in label for label in labels.all_inner_texts())
     page.evaluate(SET_ZOOM, 13)
     expect(labels).to_have_count(0)  # Leaflet fades a removed tooltip out for 200 ms
+    _assert_clean(page_log, live_server)
+
+
+FEATURE_POINT = """(featureId) => {
+    const map = window[document.querySelector('.folium-map').id];
+    let found = null;
+    map.eachLayer(layer => {
+        if (layer.feature && layer.feature.id === featureId && layer.getLatLng) found = layer;
+    });
+    map.setView(found.getLatLng(), 16, {animate: false});
+    const point = map.latLngToContainerPoint(found.getLatLng());
+    const box = map.getContainer().getBoundingClientRect();
+    return {x: box.left + point.x, y: box.top + point.y};
+}"""
+
+
+@pytest.mark.parametrize(("viewport", "lang"), JOURNEYS)
+def test_city_map_with_its_layer_list_and_a_popup_open(open_context, live_server, page_log, viewport, lang):
+    """axe-core finds nothing either once the layer list is unfolded (every layer and track in it,
+    out of season ones too) or with a place's popup open."""
+    page = open_context(viewport, lang)
+    page.goto(f"{live_server.url}/?lang={lang}&tracks=all")
+    _map_ready(page)
+    page.locator(".leaflet-control-layers").hover()
+    expect(page.locator(".leaflet-control-layers-expanded")).to_have_count(1)
+    assert axe_violations(page) == []
+    page.keyboard.press("Escape")
+    page.locator(".ecomap-title, .ecomap-brand").first.hover()  # folds the list on a desktop
+    point = page.evaluate(FEATURE_POINT, "learning-bazhov-museum")
+    page.mouse.click(point["x"], point["y"])
+    _popup_shown(page)
+    assert axe_violations(page) == []
+    _assert_clean(page_log, live_server)
+
+
+@pytest.mark.parametrize(("viewport", "lang"), JOURNEYS)
+def test_track_page_with_its_layer_list_and_a_stop_open(open_context, live_server, page_log, viewport, lang):
+    page = open_context(viewport, lang)
+    page.goto(f"{live_server.url}/tracks/walk-10000-steps?lang={lang}")
+    page.wait_for_function("() => document.querySelector('.folium-map').dataset.fitted === 'true'")
+    page.locator(".leaflet-control-layers").hover()
+    expect(page.locator(".leaflet-control-layers-expanded")).to_have_count(1)
+    assert axe_violations(page) == []
+    page.locator(".track-page h1").hover()
+    page.locator(".ecomap-track-stop").first.click()
+    _popup_shown(page)
+    assert axe_violations(page) == []
     _assert_clean(page_log, live_server)
 
 

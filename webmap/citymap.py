@@ -13,12 +13,21 @@ import shapely.geometry
 from babel.dates import get_month_names
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from geo.coords import latlon
 from geo.layers import layer_features
 from geo.pack import CityPack, Layer
 from webmap.controls import Legend, MetricScale
-from webmap.mapextras import ControlsFirst, PlaceLabels, TileErrorNotice
+from webmap.mapextras import (
+    STYLE_KEY,
+    ControlsFirst,
+    EmbeddedGeoJson,
+    PlaceLabels,
+    TileErrorNotice,
+    geojson_text,
+)
+from webmap.pageparts import page_part
 from webmap.popups import POPUP_KEY, TOOLTIP_KEY, SafePopup, SafeTooltip, layer_name
 
 LABEL_KEY = "_label"
@@ -33,6 +42,19 @@ USE_STYLES = {
 }
 OTHER_USE_COLOURS = ("#00897b", "#c2185b", "#5d4037")
 CLOSED_STYLE = {"color": "#616161", "fillColor": "#bdbdbd", "fillOpacity": 0.5, "dashArray": "4 4"}
+
+
+LegendRow = tuple[str, str, str]  # colour, text, kind
+
+
+@dataclass(frozen=True)
+class LayerView:
+    """A layer as drawn on a month in a language: its features (popup rows, tooltip, label and
+    Leaflet style in their properties), the same as HTML-safe JSON text, and its legend rows."""
+
+    collection: dict[str, Any]
+    json_text: Markup
+    legend: list[LegendRow]
 
 
 @dataclass(frozen=True)
@@ -115,6 +137,33 @@ def display_features(layer: Layer, date: dt.date, lang: str) -> dict[str, Any]:
     return collection
 
 
+def layer_view(layer: Layer, date: dt.date, lang: str) -> LayerView:
+    """The layer as drawn on ``date`` in ``lang``, made once per app, language and, for layers with
+    seasonal uses, month (the only part of the date they depend on). Read-only: shared by requests."""
+    month = date.month if "uses" in layer.frame.columns else None
+    return page_part(("layer", layer.id, month, lang), lambda: _layer_view(layer, date, lang))
+
+
+def _layer_view(layer: Layer, date: dt.date, lang: str) -> LayerView:
+    collection = display_features(layer, date, lang)
+    style = _leaflet_style(layer.style)
+    for feature in collection["features"]:
+        feature["properties"][STYLE_KEY] = _feature_style(layer, style, feature["properties"])
+    return LayerView(collection, geojson_text(collection), _layer_legend(layer, collection, lang))
+
+
+def _feature_style(layer: Layer, style: dict[str, Any], properties: dict[str, Any]) -> dict[str, Any]:
+    """A feature's Leaflet style: its layer's, its seasonal use's, and for points a filled circle."""
+    if "uses" in properties:
+        use = properties.get("current_use")
+        index = next((i for i, u in enumerate(properties["uses"]) if use and u["id"] == use["id"]), 0)
+        style = {**style, **use_style(use, index)}
+    if layer.kind == "point":
+        marker = {"radius": layer.style.get("radius", 8), "fill": True, "fillOpacity": 0.85}
+        style = {**marker, "fillColor": style.get("color"), **style}
+    return style
+
+
 def _small(geometry: dict[str, Any]) -> bool:
     """Whether a geometry is a point or spans less than LABEL_MAX_SPAN_DEG both ways."""
     west, south, east, north = shapely.geometry.shape(geometry).bounds
@@ -161,13 +210,14 @@ def build_city_map(
         base.add_to(city_map)
         TileErrorNotice(base, _tile_notice()).add_to(city_map)
     groups: dict[str, list[folium.FeatureGroup]] = {}
-    entries: list[tuple[str, str, str]] = []
+    entries: list[LegendRow] = []
     labelled = []
     for layer in pack.layers.values():
-        feature_group, geojson = _layer_group(layer, date, lang)
+        view = layer_view(layer, date, lang)
+        feature_group, geojson = _layer_group(layer, view, lang)
         feature_group.add_to(city_map)
         groups.setdefault(layer_name(pack.groups[layer.group][lang]), []).append(feature_group)
-        entries += _layer_legend(layer, geojson.data, lang)
+        entries += view.legend
         labelled.append(geojson)
     for group_title, feature_group in overlays:
         entries += getattr(feature_group, "legend_entries", None) or []
@@ -188,7 +238,7 @@ def _tile_notice() -> str:
     return _("The base map could not be loaded: check the connection. The layers are still shown.")
 
 
-def _layer_legend(layer: Layer, collection: dict[str, Any], lang: str) -> list[tuple[str, str, str]]:
+def _layer_legend(layer: Layer, collection: dict[str, Any], lang: str) -> list[LegendRow]:
     """A layer's legend rows: one, or one per seasonal use and one for between seasons."""
     uses = next((f["properties"]["uses"] for f in collection["features"] if "uses" in f["properties"]), None)
     if not uses:
@@ -205,7 +255,7 @@ def _months(months: list[int]) -> str:
     return ", ".join(names[month] for month in months)
 
 
-def _overlay_legend(group: folium.FeatureGroup) -> list[tuple[str, str, str]]:
+def _overlay_legend(group: folium.FeatureGroup) -> list[LegendRow]:
     """A legend row for another part's overlay (such as the approved proposals): its name, with
     the colour and kind of its first feature."""
     for child in group._children.values():
@@ -233,25 +283,11 @@ def lean_assets(folium_map: folium.Map) -> folium.Map:
     return folium_map
 
 
-def _layer_group(layer: Layer, date: dt.date, lang: str) -> tuple[folium.FeatureGroup, folium.GeoJson]:
-    """One layer as a named feature group holding a GeoJson with safe popups and tooltips;
-    seasonal places styled by their use in force."""
+def _layer_group(layer: Layer, view: LayerView, lang: str) -> tuple[folium.FeatureGroup, EmbeddedGeoJson]:
+    """One layer as a named feature group holding its GeoJSON, with safe popups and tooltips."""
     group = folium.FeatureGroup(name=layer_name(layer.title[lang]), show=True)
-    style = _leaflet_style(layer.style)
-
-    def feature_style(feature: dict[str, Any]) -> dict[str, Any]:
-        properties = feature["properties"]
-        if "uses" not in properties:
-            return style
-        use = properties.get("current_use")
-        index = next((i for i, u in enumerate(properties["uses"]) if use and u["id"] == use["id"]), 0)
-        return {**style, **use_style(use, index)}
-
-    options: dict[str, Any] = {"style_function": feature_style, "highlight_function": None}
-    if layer.kind == "point":
-        marker_style = {"fill": True, "fill_opacity": 0.85, "fill_color": style.get("color"), **style}
-        options["marker"] = folium.CircleMarker(radius=layer.style.get("radius", 8), **marker_style)
-    geojson = folium.GeoJson(display_features(layer, date, lang), control=False, **options)
+    point = "circle" if layer.kind == "point" else None
+    geojson = EmbeddedGeoJson(view.collection, view.json_text, point=point, control=False)
     SafePopup().add_to(geojson)
     SafeTooltip().add_to(geojson)
     geojson.add_to(group)

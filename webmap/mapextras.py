@@ -1,10 +1,18 @@
 """Map behaviour of our own pages: fit to a route at any size, numbered stops, place labels,
-a notice when the base map's tiles fail, and keyboard order that reaches the controls first."""
+a notice when the base map's tiles fail, keyboard order that reaches the controls first, and
+GeoJSON layers whose data is written out once, not on every render."""
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
+import branca.element
+import folium
 from branca.element import MacroElement
 from jinja2 import Template
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
 
 class FitRoute(MacroElement):
@@ -137,3 +145,78 @@ class ControlsFirst(MacroElement):
     def __init__(self):
         super().__init__()
         self._name = "ControlsFirst"
+
+
+STYLE_KEY = "_style"  # a feature's Leaflet path options (for points: its circle marker's)
+ICON_KEY = "_icon"  # a point feature's badge HTML, built and escaped in Python
+
+
+class EmbeddedGeoJson(folium.GeoJson):
+    """folium's GeoJson with its data and styles prepared once, outside the request.
+
+    ``json_text`` is the FeatureCollection already written as HTML-safe JSON (``<``, ``>``, ``&``
+    and ``'`` escaped, as Jinja's ``tojson`` does) and each feature carries its own Leaflet style
+    in ``_style``, so rendering a page neither writes the data out again nor maps styles feature by
+    feature (folium's GeoJson does both on every render). Points are drawn as circle markers
+    (``point="circle"``, options from ``_style``) or as div icons (``point="icon"``, the HTML in
+    ``_icon``, ``point_options`` for the icon).
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.geoJson(null, {
+    style: function (feature) { return feature.properties._style || {}; },
+{%- if this.point == "circle" %}
+    pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, feature.properties._style); },
+{%- elif this.point == "icon" %}
+    pointToLayer: function (feature, latlng) {
+        const icon = L.divIcon(Object.assign({}, {{ this.point_options | tojson }}));
+        icon.options.html = feature.properties._icon;
+        return L.marker(latlng, {icon: icon});
+    },
+{%- endif %}
+    ...{{ this.options | tojson }}
+});
+{{ this.get_name() }}.addData({{ this.json_text }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(
+        self,
+        collection: dict[str, Any],
+        json_text: Markup,
+        point: str | None = None,
+        point_options: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ):
+        super().__init__(collection, **kwargs)
+        self.json_text = json_text
+        self.point = point
+        self.point_options = point_options or {}
+
+
+def geojson_text(collection: dict[str, Any]) -> Markup:
+    """``collection`` as JSON that is safe inside an HTML ``<script>``: Jinja's ``tojson``.
+
+    >>> str(geojson_text({"name": "</script><b>"}))
+    '{"name": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e"}'
+    """
+    return htmlsafe_json_dumps(collection)
+
+
+def memoize_element_names() -> None:
+    """Let branca work out what it recomputes for every map from a few fixed strings only once.
+
+    ``Element.get_name()`` runs on every mention of a layer in every template and rebuilds its
+    prefix from the class label character by character each time (a quarter of an uncached city
+    map's render, cProfile), and every ``Figure`` compiles its one-line ``<meta>`` element as a new
+    Jinja template (a tenth). The labels are our and folium's class names and the templates
+    folium's own fixed texts (map text never becomes one: see render_folium_verbatim), a small set:
+    both are kept, the templates up to the last 64.
+    """
+    if not hasattr(branca.element._camelify, "cache_info"):
+        branca.element._camelify = functools.cache(branca.element._camelify)
+    if not hasattr(branca.element.Template, "cache_info"):
+        branca.element.Template = functools.lru_cache(maxsize=64)(branca.element.Template)

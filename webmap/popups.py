@@ -4,6 +4,7 @@ and folium's rendering itself."""
 from __future__ import annotations
 
 import html
+import json
 import re
 
 from branca.element import Element, Figure, MacroElement
@@ -15,41 +16,70 @@ POPUP_KEY = "_popup"
 TOOLTIP_KEY = "_tooltip"
 
 
-class SafePopup(MacroElement):
+# Defined once per page, before the maps' own code: the functions that build popups and tooltips.
+SAFE_TEXT_SCRIPT = r"""
+var ecomapSafeText = {
+    popup: function (layer) {
+        const table = document.createElement("table");
+        table.className = "ecomap-popup";
+        const rows = (layer.feature.properties || {})[POPUP_KEY] || [];
+        for (const [label, value] of rows) {
+            const row = table.insertRow();
+            if (label) {
+                const th = document.createElement("th");
+                th.scope = "row";
+                th.textContent = label;
+                row.appendChild(th);
+            }
+            const cell = row.insertCell();
+            if (!label) cell.colSpan = 2;
+            if (value && typeof value === "object") {
+                const sameSite = /^\/(?!\/)/.test(value.href || "");
+                const node = cell.appendChild(document.createElement(sameSite ? "a" : "span"));
+                if (sameSite) node.href = value.href;
+                node.textContent = value.text;
+            } else {
+                cell.textContent = value;
+            }
+        }
+        return table;
+    },
+    tooltip: function (layer) {
+        const span = document.createElement("span");
+        span.textContent = (layer.feature.properties || {})[TOOLTIP_KEY] || "";
+        return span;
+    }
+};
+""".replace("POPUP_KEY", json.dumps(POPUP_KEY)).replace("TOOLTIP_KEY", json.dumps(TOOLTIP_KEY))
+SAFE_TEXT_NAME = "ecomap_safe_text"
+
+
+class _SafeText(MacroElement):
+    """Puts SAFE_TEXT_SCRIPT once at the start of the page's map script, then its own binding."""
+
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        if isinstance(figure, Figure) and SAFE_TEXT_NAME not in figure.script._children:
+            figure.script.add_child(Verbatim(SAFE_TEXT_SCRIPT), name=SAFE_TEXT_NAME, index=0)
+        super().render(**kwargs)
+
+
+class SafePopup(_SafeText):
     """Bind a popup that lists a feature's ``_popup`` rows ([label, value]) as escaped text.
 
     A value may be a link to a page of ours, ``{"href": "/path", "text": "..."}``: only
-    same-site paths become links, and their text is text too.
+    same-site paths become links, and their text is text too. A row without a label spans the
+    table (no empty header cell).
 
     folium's GeoJsonPopup puts property values into ``innerHTML``, so a value such
     as ``<img src=x onerror=...>`` would run; this one builds the table with
-    ``textContent``.
+    ``textContent`` (SAFE_TEXT_SCRIPT, written once per page).
     """
 
     _template = Template(
-        r"""
+        """
 {% macro script(this, kwargs) %}
-{{ this._parent.get_name() }}.bindPopup(function (layer) {
-    const table = document.createElement("table");
-    table.className = "ecomap-popup";
-    const rows = (layer.feature.properties || {})[{{ this.key | tojson }}] || [];
-    for (const [label, value] of rows) {
-        const row = table.insertRow();
-        const th = document.createElement("th");
-        th.textContent = label;
-        row.appendChild(th);
-        const cell = row.insertCell();
-        if (value && typeof value === "object") {
-            const sameSite = /^\/(?!\/)/.test(value.href || "");
-            const node = cell.appendChild(document.createElement(sameSite ? "a" : "span"));
-            if (sameSite) node.href = value.href;
-            node.textContent = value.text;
-        } else {
-            cell.textContent = value;
-        }
-    }
-    return table;
-}, {{ this.options | tojson }});
+{{ this._parent.get_name() }}.bindPopup(ecomapSafeText.popup, {{ this.options | tojson }});
 {% endmacro %}
 """
     )
@@ -57,21 +87,16 @@ class SafePopup(MacroElement):
     def __init__(self, max_width: int = 320):
         super().__init__()
         self._name = "SafePopup"
-        self.key = POPUP_KEY
         self.options = {"maxWidth": max_width, "className": "ecomap-popup-pane"}
 
 
-class SafeTooltip(MacroElement):
-    """Bind a tooltip showing a feature's ``_tooltip`` text as escaped text."""
+class SafeTooltip(_SafeText):
+    """Bind a tooltip showing a feature's ``_tooltip`` text as escaped text (SAFE_TEXT_SCRIPT)."""
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-{{ this._parent.get_name() }}.bindTooltip(function (layer) {
-    const span = document.createElement("span");
-    span.textContent = (layer.feature.properties || {})[{{ this.key | tojson }}] || "";
-    return span;
-}, {{ this.options | tojson }});
+{{ this._parent.get_name() }}.bindTooltip(ecomapSafeText.tooltip, {{ this.options | tojson }});
 {% endmacro %}
 """
     )
@@ -79,7 +104,6 @@ class SafeTooltip(MacroElement):
     def __init__(self, sticky: bool = True):
         super().__init__()
         self._name = "SafeTooltip"
-        self.key = TOOLTIP_KEY
         self.options = {"sticky": sticky}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import folium
@@ -14,16 +15,25 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from geo.coords import latlon
-from geo.pack import CityPack
+from geo.pack import CityPack, Layer
 from routes.catalog import Catalog
 from routes.figures import TrackMeasure, audience_figures
 from routes.gpx import GpxText
 from routes.profile import Profile, profile
 from routes.tracks import Track
 from webmap import units
-from webmap.citymap import Tiles, display_features, lean_assets
+from webmap.citymap import Tiles, layer_view, lean_assets
 from webmap.controls import MetricScale
-from webmap.mapextras import ControlsFirst, FitRoute, TileErrorNotice
+from webmap.mapextras import (
+    ICON_KEY,
+    STYLE_KEY,
+    ControlsFirst,
+    EmbeddedGeoJson,
+    FitRoute,
+    TileErrorNotice,
+    geojson_text,
+)
+from webmap.pageparts import page_part
 from webmap.popups import POPUP_KEY, TOOLTIP_KEY, SafePopup, SafeTooltip, layer_name
 
 MODE_COLOURS = {"walk": "#c2185b", "ski": "#1565c0"}
@@ -182,8 +192,10 @@ def track_profile(catalog: Catalog, track: Track, lang: str) -> Profile | None:
     return profile(track, catalog.measures[track.id], lang)
 
 
+@functools.lru_cache(maxsize=256)
 def qr_svg(url: str) -> str:
-    """An inline SVG QR code of ``url`` (error correction M, for printed trailhead signs)."""
+    """An inline SVG QR code of ``url`` (error correction M, for printed trailhead signs); the last
+    256 kept, since making one takes about as long as the rest of a track page."""
     return segno.make(url, error="m").svg_inline(scale=4, border=2)
 
 
@@ -217,26 +229,18 @@ def build_track_map(pack: CityPack, catalog: Catalog, track: Track, lang: str, t
         TileErrorNotice(
             base, _("The base map could not be loaded; the track and its stops are shown.")
         ).add_to(track_map)
-    passed = {}
+    passed: dict[str, set[str]] = {}
     for passage in catalog.passages[track.id]:
         passed.setdefault(passage.layer_id, set()).add(passage.feature_id)
+    today = dt.date.today()
     for layer_id, feature_ids in passed.items():
         layer = pack.layers[layer_id]
-        collection = display_features(layer, dt.date.today(), lang)
-        collection["features"] = [f for f in collection["features"] if f["id"] in feature_ids]
-        style = {
-            "color": layer.style.get("color", "#555"),
-            "fillColor": layer.style.get("fill_color", "#999"),
-            "fillOpacity": 0.25,
-            "weight": 1,
-        }
-        options: dict[str, Any] = {
-            "style_function": lambda _f, style=style: style,
-            "highlight_function": None,
-        }
-        if layer.kind == "point":
-            options["marker"] = folium.CircleMarker(radius=6, **style)
-        geojson = folium.GeoJson(collection, name=layer_name(layer.title[lang]), **options)
+        collection, text = page_part(
+            ("passed", track.id, layer_id, today.month, lang),
+            lambda layer=layer, feature_ids=feature_ids: _passed_features(layer, feature_ids, today, lang),
+        )
+        point = "circle" if layer.kind == "point" else None
+        geojson = EmbeddedGeoJson(collection, text, point=point, name=layer_name(layer.title[lang]))
         SafeTooltip().add_to(geojson)
         geojson.add_to(track_map)
     _track_line(track, lang).add_to(track_map)
@@ -248,35 +252,70 @@ def build_track_map(pack: CityPack, catalog: Catalog, track: Track, lang: str, t
     return track_map
 
 
+def _passed_features(
+    layer: Layer, feature_ids: set[str], date: dt.date, lang: str
+) -> tuple[dict[str, Any], Markup]:
+    """The features of ``layer`` a track passes, drawn faintly under it, and their JSON text."""
+    style = {
+        "color": layer.style.get("color", "#555"),
+        "fillColor": layer.style.get("fill_color", "#999"),
+        "fillOpacity": 0.25,
+        "weight": 1,
+    }
+    if layer.kind == "point":
+        style = {"radius": 6, "fill": True, **style}
+    features = [
+        {**feature, "properties": {**feature["properties"], STYLE_KEY: style}}
+        for feature in layer_view(layer, date, lang).collection["features"]
+        if feature["id"] in feature_ids
+    ]
+    collection = {"type": "FeatureCollection", "features": features}
+    return collection, geojson_text(collection)
+
+
 def route_bounds(track: Track) -> list[list[float]]:
     """The track's bounding box as folium wants it: [[south, west], [north, east]]."""
     return [[min(track.lats), min(track.lons)], [max(track.lats), max(track.lons)]]
 
 
-def _track_line(track: Track, lang: str, popup_rows: list[list[str]] | None = None) -> folium.GeoJson:
-    """The track's line, coloured by mode, with its name as a tooltip."""
+def _track_line(track: Track, lang: str, catalog: Catalog | None = None) -> EmbeddedGeoJson:
+    """The track's line, coloured by mode, with its name as a tooltip, written out once per track and
+    language. Its popup names it on its own page; on the city map (given ``catalog``) it shows the
+    first figures and links to the track's page."""
+    page_url = url_for("tracks.track_page", track_id=track.id, lang=lang) if catalog else None
+
+    def popup_rows() -> list[list[Any]]:
+        if catalog is None or page_url is None:
+            return [[_("Track"), track.name[lang]]]
+        card = track_card(catalog, track, None, lang)
+        rows: list[list[Any]] = [[label, value] for label, value in card["rows"][:4]]
+        return [*rows, [_("Track page"), {"href": page_url, "text": track.name[lang]}]]
+
+    collection, text = page_part(
+        ("track-line", track.id, lang, page_url), lambda: _track_line_data(track, lang, popup_rows())
+    )
+    line = EmbeddedGeoJson(collection, text, name=layer_name(track.name[lang]), className="ecomap-track-line")
+    SafePopup().add_to(line)
+    SafeTooltip().add_to(line)
+    return line
+
+
+def _track_line_data(track: Track, lang: str, popup_rows: list[list[Any]]) -> tuple[dict[str, Any], Markup]:
+    """The track's line as a FeatureCollection and its JSON text."""
+    style = {"color": MODE_COLOURS[track.mode], "weight": 5, "opacity": 0.85}
+    if track.mode == "ski":
+        style["dashArray"] = "8 6"
     feature = {
         "type": "Feature",
         "id": track.id,
-        "properties": {
-            TOOLTIP_KEY: track.name[lang],
-            POPUP_KEY: popup_rows or [[_("Track"), track.name[lang]]],
-        },
+        "properties": {TOOLTIP_KEY: track.name[lang], POPUP_KEY: popup_rows, STYLE_KEY: style},
         "geometry": {
             "type": "LineString",
             "coordinates": [list(p) for p in zip(track.lons, track.lats, strict=True)],
         },
     }
-    style = {"color": MODE_COLOURS[track.mode], "weight": 5, "opacity": 0.85}
-    if track.mode == "ski":
-        style["dashArray"] = "8 6"
-    line = folium.GeoJson(
-        feature, name=layer_name(track.name[lang]), style_function=lambda _f: style, highlight_function=None
-    )
-    line.options["className"] = "ecomap-track-line"
-    SafePopup().add_to(line)
-    SafeTooltip().add_to(line)
-    return line
+    collection = {"type": "FeatureCollection", "features": [feature]}
+    return collection, geojson_text(collection)
 
 
 def ordered_stops(catalog: Catalog, track: Track) -> list:
@@ -297,35 +336,28 @@ def stop_badge(number: int, kind: str, title: str) -> str:
     )
 
 
-def _stops_layer(catalog: Catalog, track: Track, lang: str) -> folium.GeoJson:
+def _stops_layer(catalog: Catalog, track: Track, lang: str) -> EmbeddedGeoJson:
     """The stops as numbered badges matching the page's list; popups show kind, name and text as text."""
     kinds = stop_kind_names()
-    features = [
-        {
-            "type": "Feature",
-            "id": stop.id,
-            "properties": {
-                "kind": stop.kind,
-                "number": number,
-                TOOLTIP_KEY: f"{number}. {kinds[stop.kind]}: {stop.name[lang]}",
-                POPUP_KEY: [[kinds[stop.kind], f"{number}. {stop.name[lang]}"], ["", stop.text[lang]]],
-            },
-            "geometry": {"type": "Point", "coordinates": [stop.lon, stop.lat]},
+    features = []
+    for number, stop in enumerate(ordered_stops(catalog, track), start=1):
+        tooltip = f"{number}. {kinds[stop.kind]}: {stop.name[lang]}"
+        properties = {
+            "kind": stop.kind,
+            "number": number,
+            TOOLTIP_KEY: tooltip,
+            POPUP_KEY: [[kinds[stop.kind], f"{number}. {stop.name[lang]}"], ["", stop.text[lang]]],
+            ICON_KEY: str(stop_badge(number, stop.kind, tooltip)),
         }
-        for number, stop in enumerate(ordered_stops(catalog, track), start=1)
-    ]
-    stops = folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
+        point = {"type": "Point", "coordinates": [stop.lon, stop.lat]}
+        features.append({"type": "Feature", "id": stop.id, "properties": properties, "geometry": point})
+    collection = {"type": "FeatureCollection", "features": features}
+    stops = EmbeddedGeoJson(
+        collection,
+        geojson_text(collection),
+        point="icon",
+        point_options={"className": "ecomap-track-stop", "iconSize": [28, 28]},
         name=_("Stops"),
-        marker=folium.Marker(icon=folium.DivIcon(class_name="ecomap-track-stop", icon_size=(28, 28))),
-        style_function=lambda feature: {
-            "html": stop_badge(
-                feature["properties"]["number"],
-                feature["properties"]["kind"],
-                feature["properties"][TOOLTIP_KEY],
-            )
-        },
-        highlight_function=None,
     )
     SafePopup().add_to(stops)
     SafeTooltip().add_to(stops)
@@ -341,11 +373,7 @@ def track_layers(
         in_season = track.runs_in(date.month)
         name = track.name[lang] if in_season else _("%(track)s (out of season)", track=track.name[lang])
         group = folium.FeatureGroup(name=name, show=in_season or show_all)
-        card = track_card(catalog, track, None, lang)
-        rows = [[label, value] for label, value in card["rows"][:4]]
-        page_url = url_for("tracks.track_page", track_id=track.id, lang=lang)
-        rows.append([_("Track page"), {"href": page_url, "text": track.name[lang]}])
-        _track_line(track, lang, rows).add_to(group)
+        _track_line(track, lang, catalog).add_to(group)
         groups.append(group)
     for index, group in enumerate(groups):
         group.legend_entries = track_legend() if index == 0 else []

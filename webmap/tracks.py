@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+from collections.abc import Callable
 
 from flask import Blueprint, Flask, abort, current_app, make_response, render_template, request, url_for
 from flask_babel import gettext as _
@@ -23,7 +24,7 @@ from webmap.i18n import select_language
 from webmap.pack_access import get_pack, get_tiles
 from webmap.pagecache import cached_page
 from webmap.params import decimal
-from webmap.views import add_city_map_overlays
+from webmap.views import add_city_map_overlays, page_lang_url
 
 EXTENSION = "ecomap.tracks"
 MASS_RANGE_KG = (20.0, 250.0)
@@ -103,17 +104,24 @@ def track_page(track_id: str):
     track = _page_track(catalog, track_id)
     audience_id = _audience_of(track)
     lang = select_language()
-    key = ("track", track.id, audience_id, lang, dt.date.today())
-    return cached_page(key, lambda: _render_track_page(catalog, track, audience_id, lang))
+    # Cached on what the page depends on; other arguments are ignored. The host only counts where
+    # the QR code names it (no ECOMAP_PUBLIC_URL).
+    host = None if current_app.config.get("PUBLIC_URL", "").strip() else request.host_url
+    key = ("track", track.id, audience_id, lang, dt.date.today(), host)
+    lang_url = page_lang_url({"audience": audience_id})
+    return cached_page(key, lambda: _render_track_page(catalog, track, audience_id, lang, lang_url))
 
 
-def _render_track_page(catalog: Catalog, track: Track, audience_id: str, lang: str) -> str:
+def _render_track_page(
+    catalog: Catalog, track: Track, audience_id: str, lang: str, lang_url: Callable[[str], str]
+) -> str:
     gpx_url = url_for("tracks.track_gpx", track_id=track.id, lang=lang, audience=audience_id)
     page_url = public_url("tracks.track_page", track_id=track.id, lang=lang, audience=audience_id)
     root = trackmap.build_track_map(get_pack(), catalog, track, lang, get_tiles()).get_root()
     root.render()
     return render_template(
         "track.html",
+        lang_url=lang_url,
         track=track,
         card=trackmap.track_card(catalog, track, audience_id, lang, today=dt.date.today()),
         audiences=[catalog.audiences[name] for name in track.audiences],

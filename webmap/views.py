@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
-from flask import Blueprint, Flask, abort, current_app, render_template, request
+from flask import Blueprint, Flask, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
 from webmap.citymap import OverlaySource, build_city_map
@@ -25,15 +26,30 @@ def add_city_map_overlays(app: Flask, source: OverlaySource) -> None:
 
 @bp.get("/")
 def city_map():
-    """The city map with every layer, in the chosen language, as in force on ``?date=``."""
+    """The city map with every layer, in the chosen language, as in force on ``?date=``.
+
+    The page depends on the language, the date, ``?tracks=all`` and the approved proposals only,
+    and is cached on just these: other arguments (``utm_source``, a typo) are ignored, and the
+    page's own links carry only the arguments that made it.
+    """
     lang = select_language()
-    date = _page_date(request.args.get("date"))
+    date_text = request.args.get("date") or None
+    date = _page_date(date_text)
     show_all = request.args.get("tracks") == "all"
-    key = ("city_map", lang, date, show_all, proposals_version())
-    return cached_page(key, lambda: _render_city_map(lang, date))
+    args = {"date": date.isoformat() if date_text else None, "tracks": "all" if show_all else None}
+    key = ("city_map", lang, date, tuple(args.values()), proposals_version())
+    return cached_page(key, lambda: _render_city_map(lang, date, page_lang_url(args)))
 
 
-def _render_city_map(lang: str, date: dt.date) -> str:
+def page_lang_url(args: dict[str, str | None]) -> Callable[[str], str]:
+    """The page's ``lang_url`` for base.html's language links: this page with only ``args``
+    (None values left out), so that the links depend on nothing the page's cache key leaves out."""
+    endpoint, view_args = request.endpoint, dict(request.view_args or {})
+    kept = {name: value for name, value in args.items() if value is not None}
+    return lambda lang: url_for(endpoint, **view_args, **kept, lang=lang)
+
+
+def _render_city_map(lang: str, date: dt.date, lang_url: Callable[[str], str]) -> str:
     pack = get_pack()
     overlays = [
         overlay for source in current_app.extensions.get(OVERLAYS, ()) for overlay in source(pack, date, lang)
@@ -43,6 +59,7 @@ def _render_city_map(lang: str, date: dt.date) -> str:
     root.render()
     return render_template(
         "citymap.html",
+        lang_url=lang_url,
         city_name=pack.name[lang],
         date=date,
         map_header=root.header.render(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from typing import Any
 
 import folium
@@ -20,9 +21,10 @@ from routes import loops as loop_search
 from routes.audiences import Audience
 from routes.figures import audience_figures, measure_track
 from routes.gpx import GpxText, build_gpx
-from routes.network import WalkingNetwork, build_network, rules_for
+from routes.network import AudienceRules, WalkingNetwork, build_network, rules_for
+from routes.profile import profile
 from routes.tracks import Stop, Track
-from webmap import units
+from webmap import places, units
 from webmap.errors import ApiError
 from webmap.i18n import select_language
 from webmap.pack_access import get_pack, get_tiles
@@ -30,6 +32,7 @@ from webmap.params import decimal, is_whole_number
 from webmap.tracks import get_catalog
 
 EXTENSION = "ecomap.network"
+PLACES = "ecomap.places"
 STEPS_RANGE = (500, 40_000)
 DEFAULT_AUDIENCE = "adults"
 
@@ -57,7 +60,10 @@ def _audience() -> Audience:
     audience_id = request.args.get("audience") or DEFAULT_AUDIENCE
     if audience_id not in audiences:
         known = ", ".join(sorted(audiences))
-        raise ApiError(400, f"unknown audience {audience_id!r}; one of: {known}", field="audience")
+        message = _(
+            "Unknown audience %(value)s; one of: %(known)s", value=repr(audience_id[:40]), known=known
+        )
+        raise ApiError(400, message, field="audience")
     return audiences[audience_id]
 
 
@@ -67,9 +73,11 @@ def _point(name: str) -> tuple[float, float]:
     try:
         lat, lon = (decimal(part) for part in text.split(","))
     except ValueError:
-        raise ApiError(400, f"'{name}' must be LAT,LON in degrees, got {text[:40]!r}", field=name) from None
+        message = _("Give %(name)s as LAT,LON in degrees; got %(value)s", name=name, value=repr(text[:40]))
+        raise ApiError(400, message, field=name) from None
     if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
-        raise ApiError(400, f"'{name}' {text[:40]!r} is not a place on Earth (LAT,LON)", field=name)
+        message = _("%(value)s is not a place on Earth (LAT,LON)", value=repr(text[:40]))
+        raise ApiError(400, message, field=name)
     return lon, lat
 
 
@@ -77,63 +85,202 @@ def _steps() -> int:
     text = request.args.get("steps", "")
     low, high = STEPS_RANGE
     if not is_whole_number(text) or not low <= int(text) <= high:
-        raise ApiError(
-            400, f"'steps' must be a whole number from {low:,} to {high:,}, got {text[:20]!r}", "steps"
+        message = _(
+            "Steps must be a whole number from %(low)s to %(high)s; got %(value)s",
+            low=units.number(low),
+            high=units.number(high),
+            value=repr(text[:20]),
         )
+        raise ApiError(400, message, "steps")
     return int(text)
 
 
 def _prefer_green() -> bool:
     prefer = request.args.get("prefer", "green")
     if prefer not in ("green", "short"):
-        raise ApiError(400, f"'prefer' must be green or short, got {prefer[:20]!r}", field="prefer")
+        message = _("The preference must be green or short; got %(value)s", value=repr(prefer[:20]))
+        raise ApiError(400, message, field="prefer")
     return prefer == "green"
 
 
-def _loops() -> tuple[list[loop_search.Walk], Audience, dict[str, str]]:
+def snap(
+    network: WalkingNetwork, lon: float, lat: float, field: str, audience: Audience
+) -> tuple[int, float]:
+    """The node a walk from (lon, lat) starts at and its distance in metres; a 422 in words otherwise.
+
+    The same rule as routes.loops.start_node (any part of the network, within 500 m of a
+    way the audience can use), told in the reader's language.
+    """
+    rules = rules_for(audience)
+    node, distance_m = network.nearest_node(lon, lat, rules)
+    if distance_m <= loop_search.MAX_START_DISTANCE_M:
+        return node, distance_m
+    limit = units.length(loop_search.MAX_START_DISTANCE_M)
+    near, near_m = network.nearest_node(lon, lat)
+    if near_m > loop_search.MAX_START_DISTANCE_M:
+        message = _(
+            "This place is %(distance)s from the walking network; it must be within %(limit)s.",
+            distance=units.length(near_m),
+            limit=limit,
+        )
+        raise ApiError(422, message, field=field)
+    who = audience.name.get(select_language(), audience.id)
+    reasons = ", ".join(refusal_text(reason) for reason in network.refusals_near(near, rules))
+    if math.isfinite(distance_m):
+        message = _(
+            "The nearest path that suits %(who)s is %(distance)s away (it must be within %(limit)s).",
+            who=who,
+            distance=units.length(distance_m),
+            limit=limit,
+        )
+    else:
+        message = _("No path of this town suits %(who)s.", who=who)
+    if reasons:
+        message += " " + _(
+            "The nearest path, %(distance)s away, has %(reasons)s.",
+            distance=units.length(near_m),
+            reasons=reasons,
+        )
+    raise ApiError(422, message, field=field)
+
+
+REFUSALS = {
+    "wheelchair=no": lambda: _("a wheelchair=no sign"),
+    "steps": lambda: _("steps"),
+    "a kerb": lambda: _("a kerb"),
+    "an unknown surface": lambda: _("an unknown surface"),
+}
+GRADIENT = re.compile(r"^a gradient of ([\d.]+) %$")
+
+
+def refusal_text(reason: str) -> str:
+    """A reason of AudienceRules.refusal (routes/network.py) in the reader's language, else as it is."""
+    if reason in REFUSALS:
+        return REFUSALS[reason]()
+    kind, _space, value = reason.partition(" ")
+    if kind == "surface":
+        return _("the surface %(value)s", value=value)
+    if kind == "smoothness":
+        return _("smoothness %(value)s", value=value)
+    gradient = GRADIENT.match(reason)
+    if gradient:
+        return _("a gradient of %(value)s", value=units.percent(float(gradient.group(1)) / 100, decimals=1))
+    return reason
+
+
+def _no_loop(network: WalkingNetwork, start: int, steps: int, audience: Audience, prefer_green: bool) -> str:
+    """Why no loop was found, in words: the start's part of the network is too short, or none fits."""
+    arrays = network.arrays(rules_for(audience), prefer_green)
+    held_m = float(arrays.part_m[arrays.part[network.index_of[start]]])
+    goal = units.steps(steps)
+    if held_m * 2 < steps * audience.step_length_m:
+        return _(
+            "The paths reachable from this start (%(held)s) cannot hold a loop of %(goal)s "
+            "without walking most of them twice; choose fewer steps or another start.",
+            held=units.length(held_m),
+            goal=goal,
+        )
+    return _(
+        "No loop of %(goal)s (±5 %%) from this start fits the paths for %(who)s; "
+        "choose fewer steps or another start.",
+        goal=goal,
+        who=audience.name.get(select_language(), audience.id),
+    )
+
+
+def _loops() -> tuple[list[loop_search.Walk], Audience, dict[str, str], dict[str, Any]]:
     network = get_network()
     audience = _audience()
     lon, lat = _point("start")
     steps = _steps()
     prefer_green = _prefer_green()
-    rules = rules_for(audience)
+    rules: AudienceRules = rules_for(audience)
+    start, distance_m = snap(network, lon, lat, "start", audience)
     try:
-        start = loop_search.start_node(network, lon, lat, "start", rules)
         walks = loop_search.find_loops(network, start, steps, rules, audience.step_length_m, prefer_green)
     except loop_search.RoutingError as error:
-        raise ApiError(422, str(error), field=error.field) from None
+        raise ApiError(
+            422, _no_loop(network, start, steps, audience, prefer_green), field=error.field
+        ) from None
     query = {
         "start": request.args["start"],
         "steps": str(steps),
         "audience": audience.id,
         "prefer": "green" if prefer_green else "short",
     }
-    return walks, audience, query
+    return walks, audience, query, start_summary(network, start, distance_m)
+
+
+def start_summary(network: WalkingNetwork, node: int, distance_m: float) -> dict[str, Any]:
+    """Where the loops start (the snapped node) and how far it is from the place asked, in words."""
+    data = network.graph.nodes[node]
+    moved = round(distance_m) >= 1
+    if moved:
+        message = _("Start moved to the nearest path, %(distance)s away.", distance=units.length(distance_m))
+    else:
+        message = _("The start is on a path.")
+    return {
+        "lat": round(data["lat"], 7),
+        "lon": round(data["lon"], 7),
+        "distance_m": round(distance_m, 1),
+        "moved": moved,
+        "message": message,
+    }
+
+
+def get_places() -> list[places.Place]:
+    """The pack's named places and streets with their starts, found once per app."""
+    if PLACES not in current_app.extensions:
+        current_app.extensions[PLACES] = places.named_places(get_pack(), get_network())
+    return current_app.extensions[PLACES]
+
+
+@bp.get("/api/places")
+def api_places():
+    """Up to ten of the pack's named places and streets whose name holds ``q`` (case and accents ignored)."""
+    lang = select_language()
+    found = places.search(get_places(), request.args.get("q", ""), lang)
+    return {
+        "places": [
+            {
+                "name": place.name[lang],
+                "kind": place.kind,
+                "layer": place.layer[lang],
+                "lat": place.lat,
+                "lon": place.lon,
+            }
+            for place in found
+        ]
+    }
 
 
 @bp.get("/api/loops")
 def api_loops():
     """Up to three loops from ``start`` for ``steps`` and ``audience``, with metrics and GPX links."""
-    walks, audience, query = _loops()
+    walks, audience, query, start = _loops()
     lang = select_language()
     return {
+        "start": start,
         "loops": [
             {
                 **walk_summary(walk, audience, lang),
                 "gpx": url_for("loops.loops_gpx", **query, index=index, lang=lang),
             }
             for index, walk in enumerate(walks)
-        ]
+        ],
     }
 
 
 @bp.get("/api/loops.gpx")
 def loops_gpx():
     """Loop ``index`` of the same question as GPX (the search is deterministic)."""
-    walks, audience, query = _loops()
+    walks, audience, query, _start = _loops()
     index_text = request.args.get("index", "0")
     if not is_whole_number(index_text) or int(index_text) >= len(walks):
-        raise ApiError(404, f"there is no loop {index_text[:10]!r}; {len(walks)} found", field="index")
+        message = _(
+            "There is no loop %(index)s; %(count)s found", index=repr(index_text[:10]), count=len(walks)
+        )
+        raise ApiError(404, message, field="index")
     lang = select_language()
     track = walk_track(
         walks[int(index_text)],
@@ -150,12 +297,14 @@ def api_route():
     audience = _audience()
     rules = rules_for(audience)
     (from_lon, from_lat), (to_lon, to_lat) = _point("from"), _point("to")
+    start, _from_m = snap(network, from_lon, from_lat, "from", audience)
+    end, _to_m = snap(network, to_lon, to_lat, "to", audience)
     try:
-        start = loop_search.start_node(network, from_lon, from_lat, "from", rules)
-        end = loop_search.start_node(network, to_lon, to_lat, "to", rules)
         walk = loop_search.route(network, start, end, rules, audience.step_length_m)
     except loop_search.RoutingError as error:
-        raise ApiError(422, str(error), field=error.field) from None
+        who = audience.name.get(select_language(), audience.id)
+        message = _("No path that suits %(who)s joins these two places.", who=who)
+        raise ApiError(422, message, field=error.field) from None
     lang = select_language()
     if request.args.get("format") == "gpx":
         return _gpx_response(walk_track(walk, audience, _("Route")), audience, lang, "route.gpx")
@@ -202,6 +351,16 @@ def walk_summary(walk: loop_search.Walk, audience: Audience, lang: str) -> dict[
     measure = measure_track(track, get_pack().crs_metric)
     figures = audience_figures(track, measure, audience)
     return {
+        "text": {
+            "length": units.length(measure.length_m, lang),
+            "steps": units.steps(figures.steps),
+            "duration": units.duration(figures.duration_s, lang),
+            "energy": units.energy(figures.energy_kcal, lang),
+            "green": units.percent(walk.green_share, lang),
+            "repeated": units.percent(walk.repeated_share, lang),
+            "untagged": units.percent(walk.untagged_surface_share, lang),
+        },
+        "profile": walk_profile(track, measure, lang),
         "audience": audience.id,
         "length_m": measure.length_m,
         "steps": figures.steps,
@@ -216,6 +375,27 @@ def walk_summary(walk: loop_search.Walk, audience: Audience, lang: str) -> dict[
         "repeated_note": repeated_note(),
         "untagged_surface_share": walk.untagged_surface_share,
         "geometry": {"type": "LineString", "coordinates": [[lon, lat] for lon, lat, _h in walk.coords]},
+    }
+
+
+def walk_profile(track: Track, measure, lang: str) -> dict[str, Any] | None:
+    """The elevation profile as SVG polylines in a width x height box, with its words (None: no heights)."""
+    drawn = profile(track, measure, lang)
+    if drawn is None:
+        return None
+    low, high = units.metres(drawn.low_m, lang), units.metres(drawn.high_m, lang)
+    return {
+        "width": drawn.width,
+        "height": drawn.height,
+        "lines": drawn.lines,
+        "low": low,
+        "high": high,
+        "label": _(
+            "Elevation from %(low)s to %(high)s over %(length)s",
+            low=low,
+            high=high,
+            length=units.length(drawn.length_m, lang),
+        ),
     }
 
 

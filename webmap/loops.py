@@ -146,7 +146,7 @@ def snap(
 
 REFUSALS = {
     "wheelchair=no": lambda: _("a wheelchair=no sign"),
-    "steps": lambda: _("steps"),
+    "steps": lambda: _("a flight of steps"),
     "a kerb": lambda: _("a kerb"),
     "an unknown surface": lambda: _("an unknown surface"),
 }
@@ -181,9 +181,10 @@ def _no_loop(network: WalkingNetwork, start: int, steps: int, audience: Audience
             goal=goal,
         )
     return _(
-        "No loop of %(goal)s (±5 %%) from this start fits the paths for %(who)s; "
+        "No loop of %(goal)s (±%(tolerance)s) from this start fits the paths for %(who)s; "
         "choose fewer steps or another start.",
         goal=goal,
+        tolerance=units.percent(loop_search.TOLERANCE),
         who=audience.name.get(select_language(), audience.id),
     )
 
@@ -434,7 +435,12 @@ def loops_map(pack: CityPack) -> folium.Map:
             folium.GeoJson(network, style_function=lambda _f, style=style: style, control=False).add_to(
                 loop_map
             )
-    LocateControl(strings={"title": _("Use my location")}).add_to(loop_map)
+    LocateControl(
+        strings={"title": _("Use my location")},
+        metric=True,
+        showPopup=False,
+        locateOptions={"watch": False, "enableHighAccuracy": True},
+    ).add_to(loop_map)
     return loop_map
 
 
@@ -447,15 +453,30 @@ def loops_page():
     root = loop_map.get_root()
     root.render()
     texts = {
-        "steps": _("steps"),
-        "green": _("green"),
-        "repeated": _("repeated"),
-        "minutes": _("min"),
-        "kcal": _("kcal"),
-        "download": _("Download GPX"),
-        "pick": _("Tap the map to choose a start."),
-        "untagged": _("surface not mapped"),
         "searching": _("Searching for loops…"),
+        "pick": _("Choose a start first: search a place, tap the map or use your location."),
+        "found": _("Loops found: %(count)s. The first is selected; choose another in the list."),
+        "none": _("Nothing found for this name."),
+        "loop": _("Loop %(number)s"),
+        "length": _("Length"),
+        "steps": _("Steps"),
+        "time": _("Time"),
+        "energy": _("Energy"),
+        "green": _("Green"),
+        "repeated": _("Repeated"),
+        "untagged": _("Surface not mapped"),
+        "download": _("Download GPX"),
+        "street": _("street or path"),
+        "profile": _("Elevation profile of loop %(number)s"),
+        "noHeights": _("Heights are unknown on this loop: its length is %(length)s."),
+        "locate": _("Use my location"),
+        "locating": _("Looking for your location…"),
+        "locateFailed": _(
+            "Your location is not available: %(reason)s. Search a place or tap the map instead."
+        ),
+        "failed": _("The loops could not be loaded; check the connection and try again."),
+        "startPicked": _("Start: %(name)s."),
+        "startTapped": _("Start: the place you chose on the map."),
     }
     return render_template(
         "loops.html",
@@ -466,6 +487,14 @@ def loops_page():
         map_script=root.script.render(),
         texts_json=json.dumps(texts, ensure_ascii=False),
         repeated_note=repeated_note(),
+        repeated_plain=_(
+            'What "repeated" means: how much of the loop goes along a stretch you have already '
+            "walked on this loop, there or back. %(none)s means you never walk a stretch twice; going "
+            "there and back the same way is %(half)s.",
+            none=units.percent(0),
+            half=units.percent(0.5),
+        ),
+        places_url=url_for("loops.api_places"),
         api_url=url_for("loops.api_loops"),
     )
 
@@ -516,8 +545,49 @@ def openapi_paths() -> dict[str, Any]:
             "repeated_share": {"type": "number", "minimum": 0, "maximum": 1},
             "repeated_note": {"type": "string"},
             "untagged_surface_share": {"type": "number", "minimum": 0, "maximum": 1},
+            "text": {
+                "type": "object",
+                "description": "The figures written for people in the request's language (Babel units)",
+                "additionalProperties": {"type": "string"},
+            },
+            "profile": {
+                "type": ["object", "null"],
+                "description": "The elevation profile: SVG polylines in a width x height box; null without heights",
+                "required": ["width", "height", "lines", "low", "high", "label"],
+                "properties": {
+                    "width": {"type": "number"},
+                    "height": {"type": "number"},
+                    "lines": {"type": "array", "items": {"type": "string"}},
+                    "low": {"type": "string"},
+                    "high": {"type": "string"},
+                    "label": {"type": "string"},
+                },
+            },
             "geometry": {"type": "object", "required": ["type", "coordinates"]},
             "gpx": {"type": "string"},
+        },
+    }
+    start = {
+        "type": "object",
+        "description": "Where the loops start: the node nearest to `start`, and a sentence saying so",
+        "required": ["lat", "lon", "distance_m", "moved", "message"],
+        "properties": {
+            "lat": {"type": "number", "minimum": -90, "maximum": 90},
+            "lon": {"type": "number", "minimum": -180, "maximum": 180},
+            "distance_m": {"type": "number", "minimum": 0},
+            "moved": {"type": "boolean"},
+            "message": {"type": "string"},
+        },
+    }
+    place = {
+        "type": "object",
+        "required": ["name", "kind", "layer", "lat", "lon"],
+        "properties": {
+            "name": {"type": "string"},
+            "kind": {"type": "string", "enum": ["place", "street"]},
+            "layer": {"type": "string"},
+            "lat": {"type": "number", "minimum": -90, "maximum": 90},
+            "lon": {"type": "number", "minimum": -180, "maximum": 180},
         },
     }
     gpx = {
@@ -551,13 +621,44 @@ def openapi_paths() -> dict[str, Any]:
                             "application/json": {
                                 "schema": {
                                     "type": "object",
-                                    "required": ["loops"],
-                                    "properties": {"loops": {"type": "array", "items": walk, "maxItems": 3}},
+                                    "required": ["start", "loops"],
+                                    "properties": {
+                                        "start": start,
+                                        "loops": {"type": "array", "items": walk, "maxItems": 3},
+                                    },
                                 }
                             }
                         },
                     },
                     **loop_errors,
+                },
+            }
+        },
+        "/api/places": {
+            "get": {
+                "summary": "Up to ten of the pack's named places and streets whose name holds `q`",
+                "description": "Case, accents and diacritics are ignored (ё matches е); a street's pieces are "
+                "one entry. `lat`, `lon` is where a walk from the place starts.",
+                "operationId": "findPlaces",
+                "parameters": [
+                    query("q", "Part of a name, in any of the pack's languages"),
+                    query("lang", "Interface language (ru or en)"),
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["places"],
+                                    "properties": {
+                                        "places": {"type": "array", "items": place, "maxItems": 10}
+                                    },
+                                }
+                            }
+                        },
+                    }
                 },
             }
         },

@@ -552,7 +552,7 @@ def openapi_paths() -> dict[str, Any]:
             },
             "profile": {
                 "type": ["object", "null"],
-                "description": "The elevation profile: SVG polylines in a width x height box; null without heights",
+                "description": "Elevation profile: SVG polylines in a width x height box; null: no heights",
                 "required": ["width", "height", "lines", "low", "high", "label"],
                 "properties": {
                     "width": {"type": "number"},
@@ -637,8 +637,8 @@ def openapi_paths() -> dict[str, Any]:
         "/api/places": {
             "get": {
                 "summary": "Up to ten of the pack's named places and streets whose name holds `q`",
-                "description": "Case, accents and diacritics are ignored (ё matches е); a street's pieces are "
-                "one entry. `lat`, `lon` is where a walk from the place starts.",
+                "description": "Case, accents and diacritics are ignored (ё matches е); a street's "
+                "pieces are one entry. `lat`, `lon` is where a walk from the place starts.",
                 "operationId": "findPlaces",
                 "parameters": [
                     query("q", "Part of a name, in any of the pack's languages"),

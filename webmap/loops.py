@@ -150,6 +150,35 @@ REFUSALS = {
     "a kerb": lambda: _("a kerb"),
     "an unknown surface": lambda: _("an unknown surface"),
 }
+# OpenStreetMap's surface=* and smoothness=* values that refuse a way, as people say them
+SURFACES = {
+    "dirt": lambda: _("dirt"),
+    "earth": lambda: _("dirt"),
+    "ground": lambda: _("bare ground"),
+    "gravel": lambda: _("gravel"),
+    "fine_gravel": lambda: _("fine gravel"),
+    "compacted": lambda: _("compacted gravel"),
+    "pebblestone": lambda: _("pebbles"),
+    "grass": lambda: _("grass"),
+    "sand": lambda: _("sand"),
+    "mud": lambda: _("mud"),
+    "unpaved": lambda: _("no paving"),
+    "wood": lambda: _("wooden boards"),
+    "rock": lambda: _("rock"),
+    "cobblestone": lambda: _("cobblestones"),
+    "unhewn_cobblestone": lambda: _("cobblestones"),
+    "sett": lambda: _("setts"),
+    "paving_stones": lambda: _("paving stones"),
+    "concrete": lambda: _("concrete"),
+    "asphalt": lambda: _("asphalt"),
+}
+SMOOTHNESS = {
+    "bad": lambda: _("bad"),
+    "very_bad": lambda: _("very bad"),
+    "horrible": lambda: _("horrible"),
+    "very_horrible": lambda: _("very horrible"),
+    "impassable": lambda: _("impassable"),
+}
 GRADIENT = re.compile(r"^a gradient of ([\d.]+) %$")
 
 
@@ -159,9 +188,9 @@ def refusal_text(reason: str) -> str:
         return REFUSALS[reason]()
     kind, _space, value = reason.partition(" ")
     if kind == "surface":
-        return _("the surface %(value)s", value=value)
+        return _("the surface %(value)s", value=SURFACES[value]() if value in SURFACES else value)
     if kind == "smoothness":
-        return _("smoothness %(value)s", value=value)
+        return _("smoothness %(value)s", value=SMOOTHNESS[value]() if value in SMOOTHNESS else value)
     gradient = GRADIENT.match(reason)
     if gradient:
         return _("a gradient of %(value)s", value=units.percent(float(gradient.group(1)) / 100, decimals=1))

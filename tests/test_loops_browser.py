@@ -14,6 +14,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser import DESKTOP, PHONE, axe_violations, screenshot
+from tests.test_loops_towns import TOWNS, town_pack
+from webmap import create_app
 
 pytestmark = pytest.mark.browser
 JOURNEYS = [pytest.param(PHONE, "ru", id="ru-phone"), pytest.param(DESKTOP, "en", id="en-desktop")]
@@ -107,6 +109,7 @@ def test_search_a_place_choose_loop_two_and_see_it(open_context, live_server, pa
     chart = page.locator("#loops-profile-chart svg[role=img]")
     expect(chart).to_have_attribute("aria-label", re.compile(texts["elevation"]))
     assert chart.locator("polyline").count() >= 1
+    assert chart.locator("text").all_text_contents()[-1] == cards.nth(1).locator("dd").first.inner_text()
     expect(cards.nth(1).locator("#loops-note")).to_contain_text(texts["repeated"])
     assert texts["steps"] in cards.nth(1).inner_text()
     assert axe_violations(page) == []
@@ -122,6 +125,25 @@ def test_search_a_place_choose_loop_two_and_see_it(open_context, live_server, pa
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     screenshot(page, f"loops-{lang}-loop-2")
     assert page_log.foreign_requests(live_server.host) == []
+    assert page_log.page_errors == [] and page_log.console_errors == []
+
+
+def test_an_imported_town_s_street_is_a_start(open_context, serve, page_log, tmp_path_factory):
+    """Vaduz from OpenStreetMap: its streets' names are found, a click on one starts the loops."""
+    root = town_pack(TOWNS["vaduz"], tmp_path_factory.mktemp("vaduz"))
+    server = serve(create_app({"TESTING": True, "PACK": str(root), "TILES": "none"}))
+    page = open_context(DESKTOP, "en")
+    page.goto(f"{server.url}/loops?lang=en")
+    _ready(page)
+    page.locator("#loops-steps").fill("3000")
+    page.locator("#loops-place").fill("furst-franz")
+    page.get_by_role("option", name=re.compile("Fürst-Franz-Josef-Strasse")).click()
+    expect(page.locator("#loops-list > li").first).to_be_visible()
+    expect(page.locator("#loops-start-note")).to_contain_text(
+        "Start: Fürst-Franz-Josef-Strasse. The start is on a path."
+    )
+    expect(page.locator("#loops-profile-chart")).to_contain_text("Heights are unknown on this loop")
+    assert axe_violations(page) == []
     assert page_log.page_errors == [] and page_log.console_errors == []
 
 

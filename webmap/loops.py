@@ -420,6 +420,7 @@ def walk_profile(track: Track, measure, lang: str) -> dict[str, Any] | None:
         "lines": drawn.lines,
         "low": low,
         "high": high,
+        "length": units.length(drawn.length_m, lang),
         "label": _(
             "Elevation from %(low)s to %(high)s over %(length)s",
             low=low,
@@ -582,13 +583,14 @@ def openapi_paths() -> dict[str, Any]:
             "profile": {
                 "type": ["object", "null"],
                 "description": "Elevation profile: SVG polylines in a width x height box; null: no heights",
-                "required": ["width", "height", "lines", "low", "high", "label"],
+                "required": ["width", "height", "lines", "low", "high", "length", "label"],
                 "properties": {
                     "width": {"type": "number"},
                     "height": {"type": "number"},
                     "lines": {"type": "array", "items": {"type": "string"}},
                     "low": {"type": "string"},
                     "high": {"type": "string"},
+                    "length": {"type": "string"},
                     "label": {"type": "string"},
                 },
             },

@@ -250,11 +250,14 @@
       axis.setAttribute(pair[0], pair[1]);
     });
     svg.appendChild(axis);
-    [[drawnProfile.low, bottom - 2], [drawnProfile.high, 20]].forEach(function (pair) {
+    // heights at the left, the length under the axis's right end (the axis starts at the start)
+    [[drawnProfile.low, 2, bottom - 2, "start"], [drawnProfile.high, 2, 20, "start"],
+     [drawnProfile.length, drawnProfile.width - 24, bottom + 16, "end"]].forEach(function (item) {
       var label = document.createElementNS(SVG, "text");
-      label.setAttribute("x", "2");
-      label.setAttribute("y", String(pair[1]));
-      label.textContent = pair[0];
+      label.setAttribute("x", String(item[1]));
+      label.setAttribute("y", String(item[2]));
+      label.setAttribute("text-anchor", item[3]);
+      label.textContent = item[0];
       svg.appendChild(label);
     });
     drawnProfile.lines.forEach(function (points) {
@@ -296,7 +299,7 @@
     if (!loops.length) { return; }
     select(0, false);
     showSnap(body.start);
-    say(fill(texts.found, {count: loops.length}));
+    say(fill(texts.found, {count: loops.length}) + " " + body.start.message);
     var bounds = drawn.getBounds();
     if (marker) { bounds.extend(marker.getLatLng()); }
     map.fitBounds(bounds, {padding: [16, 16]});

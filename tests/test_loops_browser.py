@@ -79,6 +79,7 @@ def test_search_a_place_choose_loop_two_and_see_it(open_context, live_server, pa
     option = page.get_by_role("option", name=re.compile(re.escape(texts["place"])))
     expect(option).to_be_visible()
     expect(search).to_have_attribute("aria-expanded", "true")
+    screenshot(page, f"loops-{lang}-search")
     search.press("ArrowDown")
     expect(option).to_have_attribute("aria-selected", "true")
     expect(search).to_have_attribute("aria-activedescendant", option.get_attribute("id"))
@@ -95,6 +96,7 @@ def test_search_a_place_choose_loop_two_and_see_it(open_context, live_server, pa
     assert len(drawn) == cards.count()
     assert all(loop["inView"] for loop in drawn), "the map fits every loop, not only the first"
     assert [loop["weight"] for loop in drawn].count(7) == 1
+    screenshot(page, f"loops-{lang}-found")
     if viewport == PHONE:
         cards.nth(1).locator("dl").click()  # a tap anywhere on the card
     else:

@@ -299,7 +299,7 @@
     if (!loops.length) { return; }
     select(0, false);
     showSnap(body.start);
-    say(fill(texts.found, {count: loops.length}) + " " + body.start.message);
+    say(fill(texts.found, {count: loops.length}));
     var bounds = drawn.getBounds();
     if (marker) { bounds.extend(marker.getLatLng()); }
     map.fitBounds(bounds, {padding: [16, 16]});

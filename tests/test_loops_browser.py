@@ -81,6 +81,7 @@ def test_search_a_place_choose_loop_two_and_see_it(open_context, live_server, pa
     expect(search).to_have_attribute("aria-expanded", "true")
     screenshot(page, f"loops-{lang}-search")
     search.press("ArrowDown")
+    assert axe_violations(page) == []  # the open list with an active option
     expect(option).to_have_attribute("aria-selected", "true")
     expect(search).to_have_attribute("aria-activedescendant", option.get_attribute("id"))
     search.press("Enter")

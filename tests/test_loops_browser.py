@@ -221,6 +221,17 @@ def test_the_locate_button_works_from_the_keyboard(browser, live_server):
         context.close()
 
 
+def test_a_location_refused_is_said_in_russian(open_context, live_server):
+    page = open_context(PHONE, "ru")  # the context grants no geolocation: Chromium refuses it
+    page.goto(f"{live_server.url}/loops")
+    _ready(page)
+    page.get_by_role("button", name="Моё местоположение").press("Enter")
+    note = page.locator("#loops-start-note")
+    expect(note).to_contain_text("Местоположение недоступно: браузеру не разрешили его сообщить.")
+    expect(note).to_have_class(re.compile("loops-error"))
+    assert not re.search(r"[A-Za-z]", note.inner_text())
+
+
 @pytest.mark.parametrize("page", [PHONE], indirect=True)
 def test_tap_a_start_and_get_loops(page, page_log, live_server):
     page.goto(f"{live_server.url}/loops?lang=en")

@@ -9,7 +9,7 @@ from pyproj import Geod
 
 from geo.osm import load_mapping
 from tests.test_loops_towns import TOWNS, town_pack
-from webmap import create_app, loops, places
+from webmap import create_app, loop_messages, loops, places
 
 DAM = "56.4948,60.8112"
 GEOD = Geod(ellps="WGS84")
@@ -171,7 +171,7 @@ def test_a_start_far_from_every_path_is_refused_in_words(client, lang, words):
 def test_refusal_reasons_in_the_reader_s_language(app, reason, ru, en):
     for lang, expected in (("ru", ru), ("en", en)):
         with app.test_request_context(f"/?lang={lang}"):
-            assert loops.refusal_text(reason) == expected
+            assert loop_messages.refusal_text(reason) == expected
 
 
 def test_a_start_refused_for_wheels_says_why_in_russian(client):

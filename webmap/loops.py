@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import re
 from typing import Any
 
 import folium
@@ -24,7 +23,7 @@ from routes.gpx import GpxText, build_gpx
 from routes.network import AudienceRules, WalkingNetwork, build_network, rules_for
 from routes.profile import profile
 from routes.tracks import Stop, Track
-from webmap import places, units
+from webmap import loop_messages, places, units
 from webmap.errors import ApiError
 from webmap.i18n import select_language
 from webmap.pack_access import get_pack, get_tiles
@@ -103,121 +102,6 @@ def _prefer_green() -> bool:
     return prefer == "green"
 
 
-def snap(
-    network: WalkingNetwork, lon: float, lat: float, field: str, audience: Audience
-) -> tuple[int, float]:
-    """The node a walk from (lon, lat) starts at and its distance in metres; a 422 in words otherwise.
-
-    The same rule as routes.loops.start_node (any part of the network, within 500 m of a
-    way the audience can use), told in the reader's language.
-    """
-    rules = rules_for(audience)
-    node, distance_m = network.nearest_node(lon, lat, rules)
-    if distance_m <= loop_search.MAX_START_DISTANCE_M:
-        return node, distance_m
-    limit = units.length(loop_search.MAX_START_DISTANCE_M)
-    near, near_m = network.nearest_node(lon, lat)
-    if near_m > loop_search.MAX_START_DISTANCE_M:
-        message = _(
-            "This place is %(distance)s from the walking network; it must be within %(limit)s.",
-            distance=units.length(near_m),
-            limit=limit,
-        )
-        raise ApiError(422, message, field=field)
-    who = audience.name.get(select_language(), audience.id)
-    reasons = ", ".join(refusal_text(reason) for reason in network.refusals_near(near, rules))
-    if math.isfinite(distance_m):
-        message = _(
-            "The nearest path that suits %(who)s is %(distance)s away (it must be within %(limit)s).",
-            who=who,
-            distance=units.length(distance_m),
-            limit=limit,
-        )
-    else:
-        message = _("No path of this town suits %(who)s.", who=who)
-    if reasons:
-        message += " " + _(
-            "The nearest path, %(distance)s away, has %(reasons)s.",
-            distance=units.length(near_m),
-            reasons=reasons,
-        )
-    raise ApiError(422, message, field=field)
-
-
-REFUSALS = {
-    "wheelchair=no": lambda: _("a wheelchair=no sign"),
-    "steps": lambda: _("a flight of steps"),
-    "a kerb": lambda: _("a kerb"),
-    "an unknown surface": lambda: _("an unknown surface"),
-}
-# OpenStreetMap's surface=* and smoothness=* values that refuse a way, as people say them
-SURFACES = {
-    "dirt": lambda: _("dirt"),
-    "earth": lambda: _("dirt"),
-    "ground": lambda: _("bare ground"),
-    "gravel": lambda: _("gravel"),
-    "fine_gravel": lambda: _("fine gravel"),
-    "compacted": lambda: _("compacted gravel"),
-    "pebblestone": lambda: _("pebbles"),
-    "grass": lambda: _("grass"),
-    "sand": lambda: _("sand"),
-    "mud": lambda: _("mud"),
-    "unpaved": lambda: _("no paving"),
-    "wood": lambda: _("wooden boards"),
-    "rock": lambda: _("rock"),
-    "cobblestone": lambda: _("cobblestones"),
-    "unhewn_cobblestone": lambda: _("cobblestones"),
-    "sett": lambda: _("setts"),
-    "paving_stones": lambda: _("paving stones"),
-    "concrete": lambda: _("concrete"),
-    "asphalt": lambda: _("asphalt"),
-}
-SMOOTHNESS = {
-    "bad": lambda: _("bad"),
-    "very_bad": lambda: _("very bad"),
-    "horrible": lambda: _("horrible"),
-    "very_horrible": lambda: _("very horrible"),
-    "impassable": lambda: _("impassable"),
-}
-GRADIENT = re.compile(r"^a gradient of ([\d.]+) %$")
-
-
-def refusal_text(reason: str) -> str:
-    """A reason of AudienceRules.refusal (routes/network.py) in the reader's language, else as it is."""
-    if reason in REFUSALS:
-        return REFUSALS[reason]()
-    kind, _space, value = reason.partition(" ")
-    if kind == "surface":
-        return _("the surface %(value)s", value=SURFACES[value]() if value in SURFACES else value)
-    if kind == "smoothness":
-        return _("smoothness %(value)s", value=SMOOTHNESS[value]() if value in SMOOTHNESS else value)
-    gradient = GRADIENT.match(reason)
-    if gradient:
-        return _("a gradient of %(value)s", value=units.percent(float(gradient.group(1)) / 100, decimals=1))
-    return reason
-
-
-def _no_loop(network: WalkingNetwork, start: int, steps: int, audience: Audience, prefer_green: bool) -> str:
-    """Why no loop was found, in words: the start's part of the network is too short, or none fits."""
-    arrays = network.arrays(rules_for(audience), prefer_green)
-    held_m = float(arrays.part_m[arrays.part[network.index_of[start]]])
-    goal = units.steps(steps)
-    if held_m * 2 < steps * audience.step_length_m:
-        return _(
-            "The paths reachable from this start (%(held)s) cannot hold a loop of %(goal)s "
-            "without walking most of them twice; choose fewer steps or another start.",
-            held=units.length(held_m),
-            goal=goal,
-        )
-    return _(
-        "No loop of %(goal)s (±%(tolerance)s) from this start fits the paths for %(who)s; "
-        "choose fewer steps or another start.",
-        goal=goal,
-        tolerance=units.percent(loop_search.TOLERANCE),
-        who=audience.name.get(select_language(), audience.id),
-    )
-
-
 def _loops() -> tuple[list[loop_search.Walk], Audience, dict[str, str], dict[str, Any]]:
     network = get_network()
     audience = _audience()
@@ -225,12 +109,12 @@ def _loops() -> tuple[list[loop_search.Walk], Audience, dict[str, str], dict[str
     steps = _steps()
     prefer_green = _prefer_green()
     rules: AudienceRules = rules_for(audience)
-    start, distance_m = snap(network, lon, lat, "start", audience)
+    start, distance_m = loop_messages.snap(network, lon, lat, "start", audience)
     try:
         walks = loop_search.find_loops(network, start, steps, rules, audience.step_length_m, prefer_green)
     except loop_search.RoutingError as error:
         raise ApiError(
-            422, _no_loop(network, start, steps, audience, prefer_green), field=error.field
+            422, loop_messages.no_loop(network, start, steps, audience, prefer_green), field=error.field
         ) from None
     query = {
         "start": request.args["start"],
@@ -238,24 +122,7 @@ def _loops() -> tuple[list[loop_search.Walk], Audience, dict[str, str], dict[str
         "audience": audience.id,
         "prefer": "green" if prefer_green else "short",
     }
-    return walks, audience, query, start_summary(network, start, distance_m)
-
-
-def start_summary(network: WalkingNetwork, node: int, distance_m: float) -> dict[str, Any]:
-    """Where the loops start (the snapped node) and how far it is from the place asked, in words."""
-    data = network.graph.nodes[node]
-    moved = round(distance_m) >= 1
-    if moved:
-        message = _("Start moved to the nearest path, %(distance)s away.", distance=units.length(distance_m))
-    else:
-        message = _("The start is on a path.")
-    return {
-        "lat": round(data["lat"], 7),
-        "lon": round(data["lon"], 7),
-        "distance_m": round(distance_m, 1),
-        "moved": moved,
-        "message": message,
-    }
+    return walks, audience, query, loop_messages.start_summary(network, start, distance_m)
 
 
 def get_places() -> list[places.Place]:
@@ -327,8 +194,8 @@ def api_route():
     audience = _audience()
     rules = rules_for(audience)
     (from_lon, from_lat), (to_lon, to_lat) = _point("from"), _point("to")
-    start, _from_m = snap(network, from_lon, from_lat, "from", audience)
-    end, _to_m = snap(network, to_lon, to_lat, "to", audience)
+    start, _from_m = loop_messages.snap(network, from_lon, from_lat, "from", audience)
+    end, _to_m = loop_messages.snap(network, to_lon, to_lat, "to", audience)
     try:
         walk = loop_search.route(network, start, end, rules, audience.step_length_m)
     except loop_search.RoutingError as error:
@@ -504,6 +371,9 @@ def loops_page():
         "locateFailed": _(
             "Your location is not available: %(reason)s. Search a place or tap the map instead."
         ),
+        "locateDenied": _("the browser was not allowed to tell it"),
+        "locateUnknown": _("the device cannot find it now"),
+        "locateTimeout": _("it took too long to find"),
         "failed": _("The loops could not be loaded; check the connection and try again."),
         "startPicked": _("Start: %(name)s."),
         "startTapped": _("Start: the place you chose on the map."),

@@ -341,7 +341,9 @@
   map.on("click", function (event) { input.value = ""; choose(event.latlng, texts.startTapped); });
   map.on("locationfound", function (event) { choose(event.latlng, texts.startTapped); });
   map.on("locationerror", function (event) {
-    tell("start", fill(texts.locateFailed, {reason: event.message || ""}), true);
+    // the browser's own message is in English: say why by its code (1 denied, 2 unavailable, 3 timeout)
+    var reason = {1: texts.locateDenied, 3: texts.locateTimeout}[event.code] || texts.locateUnknown;
+    tell("start", fill(texts.locateFailed, {reason: reason}), true);
   });
   if (L.Control.Locate) {
     // the plugin's default alert() is in English and blocks the page: the note above says it instead

@@ -32,6 +32,7 @@ import types
 from pathlib import Path
 
 import geopandas as gpd
+import networkx as nx
 import numpy as np
 import shapely
 from shapely import affinity
@@ -269,18 +270,29 @@ def run(folder: Path) -> None:
     towns(folder)
 
 
+def dead_end_ways(network, rules) -> set[tuple[int, int]]:
+    """The audience's ways that are bridges of its network (dead-end links): a closed walk that
+    takes one walks it twice, so a start among them cannot avoid some repeats."""
+    usable = nx.Graph()
+    usable.add_edges_from((u, v) for u, v, data in network.graph.edges(data=True) if rules.allows(data))
+    return {pair for u, v in nx.bridges(usable) for pair in ((u, v), (v, u))}
+
+
 def towns(folder: Path) -> None:
-    """Limited mobility and repeats on real towns: ours against the former search, by the search functions."""
+    """Loops on real towns, every audience: ours against the former search, by the search functions."""
     print(f"\nReal towns (tests/data/osm, streets included), {TOWN_STARTS} starts x {len(GOALS)} goals:")
-    heading = f"{'answered':>10}{'loops':>7}{'within ±5 %':>13}{'repeated':>10}"
+    print("  repeated: median over every loop answered (first loops in brackets); dead ends: the median")
+    print("  share of a loop on dead-end ways of the audience's network, which any loop walks twice")
+    heading = f"{'answered':>10}{'loops':>7}{'within ±5 %':>13}{'repeated':>18}{'dead ends':>11}"
     print(f"  {'town':<13}{'audience':<18}{'method':<8}{heading}")
-    for name in ("vaduz", "schaan"):
+    for name in sorted(TOWNS):
         root = town_pack(TOWNS[name], folder / name)
         network = build_network(load_pack(root))
         audiences, _ = load_audiences(root)
-        for audience_id in ("adults", "limited-mobility"):
+        for audience_id in ("adults", "seniors", "limited-mobility"):
             audience = audiences[audience_id]
             rules = rules_for(audience)
+            bridges = dead_end_ways(network, rules)
             for method, module in (("ours", ours), ("former", legacy)):
                 answered, walks, requests = 0, [], 0
                 for steps in GOALS:
@@ -290,13 +302,23 @@ def towns(folder: Path) -> None:
                             start = module.start_node(network, lon, lat, "start", rules)
                             found = module.find_loops(network, start, steps, rules, audience.step_length_m)
                             answered += 1
-                            walks.extend((walk, steps) for walk in found)
-                within = sum(abs(w.steps_count - s) <= 0.05 * s for w, s in walks) / max(1, len(walks))
-                repeated = statistics.median(w.repeated_share for w, _ in walks) if walks else float("nan")
+                            walks.extend((walk, steps, rank) for rank, walk in enumerate(found))
+                within = sum(abs(w.steps_count - s) <= 0.05 * s for w, s, _ in walks) / max(1, len(walks))
+                every = [w.repeated_share for w, _, _ in walks]
+                first = [w.repeated_share for w, _, rank in walks if rank == 0]
+                dead = [_share_on(network, w, bridges) for w, _, rank in walks if rank == 0]
+                median = statistics.median if walks else (lambda _values: float("nan"))
                 print(
                     f"  {name:<13}{audience_id:<18}{method:<8}{answered:>5} of {requests:<3}{len(walks):>6}"
-                    f"{within:>12.0%} {repeated:>9.1%}"
+                    f"{within:>12.0%} {median(every):>9.1%} ({median(first):>5.1%}){median(dead):>10.1%}"
                 )
+
+
+def _share_on(network, walk, ways: set[tuple[int, int]]) -> float:
+    """The share of a walk's length on ``ways``."""
+    pairs = list(zip(walk.nodes[:-1], walk.nodes[1:], strict=True))
+    on = sum(network.graph.edges[u, v]["length_m"] for u, v in pairs if (u, v) in ways)
+    return on / walk.length_m if walk.length_m else 0.0
 
 
 if __name__ == "__main__":

@@ -21,7 +21,8 @@ TOLERANCE = 0.05  # a loop's steps within ±5 % of the goal
 AIM = 0.035  # candidates are picked within ±3.5 %, inside the tolerance
 MAX_START_DISTANCE_M = 500.0
 MAX_LOOPS = 3
-ENOUGH_ATTEMPTS = 4  # stop after this many once three loops are found
+ENOUGH_ATTEMPTS = 4  # stop after this many once three loops are found, each repeating little,
+SETTLE_ATTEMPTS = 12  # ... or after this many once three are found, the best repeating little
 DEADLINE_S = 5.0  # and its bound in time, a safeguard
 CANDIDATES = 8  # second waypoints built exactly and scored per attempt
 REPEAT_PENALTY = 6.0  # score = green share - penalty x repeated share
@@ -34,7 +35,7 @@ DETOUR = 1.3
 # The disc's radius in circle radii, pass by pass: a wider pass when the loops found so far repeat
 # more than GOOD, and the disc of radius REACH x goal round the start (None) when none is found
 # at all (or the start's part is small).
-AREAS = ((1.6, 12), (3.5, 6), (None, 6))  # (radius, attempts)
+AREAS = ((1.6, 24), (3.5, 12), (None, 12))  # (radius, attempts)
 REACH = 0.53
 GOOD = 0.1
 SMALL_PART = 5_000  # nodes: a part this small is searched whole when the discs found only poor loops
@@ -210,15 +211,19 @@ def find_loops(
     cost = arrays.cost.copy()  # repriced in place for each attempt, then restored
     found: list[tuple[float, list[int], frozenset[int], float]] = []
     began = time.monotonic()
+    part = arrays.part[source]
+    whole_part = False  # every attempt of the last pass searched the start's whole part
     for area, attempts in AREAS:
-        good = found and min(item[3] for item in found) <= GOOD
-        small = arrays.part_n[arrays.part[source]] <= SMALL_PART
-        if good or (found and area is None and not small):
+        kept = sorted(found, key=lambda item: -item[0])[:MAX_LOOPS]
+        good = kept and max(item[3] for item in kept) <= GOOD
+        small = arrays.part_n[part] <= SMALL_PART
+        if good or (found and whole_part) or (found and area is None and not small):
             break
+        whole_part = True
         for attempt in range(attempts):
             if time.monotonic() - began > deadline_s:
                 break
-            if len(found) >= MAX_LOOPS and attempt >= ENOUGH_ATTEMPTS:
+            if _enough(found, attempt):
                 break
             bearing = first_bearing + attempt * GOLDEN_ANGLE
             centre = network.node_xy[source] + radius * np.array([math.sin(bearing), math.cos(bearing)])
@@ -227,6 +232,7 @@ def find_loops(
             else:
                 reach = radius * area
             nodes = np.array(sorted(arrays.tree.query_ball_point(centre, reach)), dtype=np.int64)
+            whole_part = whole_part and np.count_nonzero(arrays.part[nodes] == part) >= arrays.part_n[part]
             graph = arrays.area(np.union1d(nodes, [source]))
             search = _Attempt(network, arrays, graph, cost, target_m, steps, step_length_m)
             best = search.run(source, bearing, rng, attempt)
@@ -391,6 +397,17 @@ def _walk(network: WalkingNetwork, arrays: RoutingArrays, path: list[int], step_
         untagged_surface_share=round(untagged, 3),
         steps_count=round(length / step_length_m),
     )
+
+
+def _enough(found: list, attempt: int) -> bool:
+    """Whether a pass may stop: three loops kept, each repeating little, after a few attempts;
+    or, after more attempts, one loop repeating little (there may be no three distinct ones)."""
+    if not found:
+        return False
+    kept = sorted(found, key=lambda item: -item[0])[:MAX_LOOPS]
+    if attempt >= ENOUGH_ATTEMPTS and len(kept) == MAX_LOOPS and max(item[3] for item in kept) <= GOOD:
+        return True
+    return attempt >= SETTLE_ATTEMPTS and min(item[3] for item in found) <= GOOD
 
 
 def _keep(found: list, item: tuple) -> list:

@@ -387,6 +387,18 @@ def _green_area(pack: CityPack, mapping: Mapping) -> shapely.Geometry:
     return area
 
 
+def _lengths_inside(lines: np.ndarray, area: shapely.Geometry) -> np.ndarray:
+    """The length of each line inside ``area``, cutting each line only with the parts of the area it
+    meets (the parts of a union do not overlap), not with the whole of a town's green space."""
+    inside = np.zeros(len(lines))
+    if not len(lines) or area.is_empty:
+        return inside
+    parts = shapely.get_parts(area)
+    line_index, part_index = shapely.STRtree(parts).query(lines, predicate="intersects")
+    np.add.at(inside, line_index, shapely.length(shapely.intersection(lines[line_index], parts[part_index])))
+    return inside
+
+
 def _benches(pack: CityPack, mapping: Mapping) -> np.ndarray:
     """Benches in metres: the layers with the role "bench" and the tracks' bench and tea stops."""
     points = []
@@ -453,7 +465,7 @@ def network_from_lines(
             gradient = round(abs(heights[piece[-1]] - heights[piece[0]]) / length * 100, 1)
         edges.append((node_of[piece[0]], node_of[piece[-1]], piece, feature_id, tags, length, gradient))
     lines_array = np.array(metric_lines, dtype=object)
-    green_lengths = shapely.length(shapely.intersection(lines_array, green_area)) if len(lines_array) else []
+    green_lengths = _lengths_inside(lines_array, green_area)
     bench_counts = np.zeros(len(edges), dtype=int)
     if len(benches):
         tree = shapely.STRtree(benches)

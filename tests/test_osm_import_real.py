@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner
 from pyproj import Geod
 
-from geo.osm import clip_features, load_mapping, read_extract
-from geo.osm_walking import NETWORK_TAGS, largest_part_share
+from geo.osm import load_mapping
+from geo.osm_walking import NETWORK_TAGS
 from geo.pack import check_pack, load_pack
 from routes import check_tracks
 from webmap import create_app
@@ -150,21 +150,12 @@ def test_network_features_keep_the_tags_the_loops_read_and_obey_the_walking_rule
         assert {"residential", "footway"} <= kinds or {"residential", "track"} <= kinds
 
 
-def test_the_largest_part_is_measured_and_loses_nothing_the_data_connects(created):
-    """The figure the command prints is the layer's; the walking rules disconnect nothing.
-
-    The share is at least 95 %, or, where the data itself leaves more apart (a Rhine dam
-    track mapped without a junction to any street), what every highway=* way of the
-    extract, walkable or not, would connect inside the same bounds.
-    """
+def test_the_largest_part_holds_95_per_cent_and_is_the_figure_printed(created):
+    """The walking network is one network: its largest connected part holds at least 95 % of
+    its length on every real extract, and the figure the command prints is the layer's."""
     _graph, _part, share = largest_part(network_features(created.pack))
     assert f"largest connected part holds {share * 100:.1f} %" in created.output
-    rule = next(rule for rule in load_mapping().rules if rule.id == "osm-paths")
-    every_way = dataclasses.replace(rule, match={"highway": ("*",)}, filter=None)
-    found = read_extract(created.extract.path, (every_way,))
-    bbox = load_pack(created.pack).bbox
-    _length, data_share = largest_part_share(line_parts(clip_features(every_way, found[rule.id], bbox)))
-    assert share >= min(0.95, data_share) - 0.001
+    assert share >= 0.95, f"{created.name}: the largest part holds {share * 100:.1f} %"
 
 
 @pytest.mark.parametrize("name", SERVED)

@@ -100,13 +100,15 @@ def _assert_no_markup_ran(page, dialogs) -> None:
     assert page.evaluate("() => document.querySelectorAll('img[src=\"x\"]').length") == 0
 
 
-def test_approved_page_shows_markup_as_text_in_table_and_popup(page, serve, app, hostile, dialogs):
+def test_approved_page_shows_markup_as_text_in_cards_and_popup(page, serve, app, hostile, dialogs):
     server = serve(app)
     page.goto(f"{server.url}/proposals?lang=en")
     page.wait_for_function(MAP_READY)
 
-    assert page.locator("td.proposal-title").first.inner_text() == XSS
-    assert page.locator("td.proposal-description").first.inner_text() == XSS_DESCRIPTION
+    card = page.locator(f"li.proposal-card#proposal-{hostile['approved']['id']}")
+    assert card.locator("h3.proposal-title").inner_text() == XSS
+    assert card.locator("p.proposal-description").inner_text() == XSS_DESCRIPTION
+    assert card.locator("dd.proposal-author").inner_text() == "<b>fox</b>"
     popup = _open_popup_at_the_proposal(page)
     screenshot(page, "proposals-xss-popup")
 

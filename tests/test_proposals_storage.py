@@ -59,7 +59,7 @@ def test_migrations_create_the_schema_and_bbox_index(app):
                 )
             assert index.scalar() is not None
     assert {"proposals", "votes", "moderators", "class_codes", "participants", "health_checks"} <= tables
-    assert version == "0003"
+    assert version == "0004"
 
 
 def test_upgrade_from_0001_keeps_moderators_and_adds_the_session_generation(database_url):  # noqa: F811
@@ -86,7 +86,7 @@ def test_upgrade_from_0001_keeps_moderators_and_adds_the_session_generation(data
         with engine.connect() as connection:
             version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
             row = connection.execute(text("SELECT username, session_generation FROM moderators")).one()
-        assert version == "0003"
+        assert version == "0004"
         assert tuple(row) == ("old", 0)
         with engine.begin() as connection:
             connection.execute(

@@ -25,6 +25,7 @@ PRIVATE_ENDPOINTS = frozenset(
         "moderation.queue",
         "moderation.approve",
         "moderation.reject",
+        "moderation.reopen_decision",
         "moderation.add_class",
         "proposals_pages.private",
         "proposals_pages.approved",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
 from flask import Flask, current_app, request, url_for
 from flask_babel import Babel
 
@@ -17,7 +19,15 @@ def select_language() -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Set up Flask-Babel with our catalogues and the language selector."""
+    """Set up Flask-Babel with our catalogues, the language selector and the time zone of the dates shown."""
+    zone = app.config["TIMEZONE"]
+    try:
+        zoneinfo.ZoneInfo(zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"ECOMAP_TIMEZONE: {zone!r} is not a time zone name such as 'Asia/Yekaterinburg'"
+        ) from None
+    app.config["BABEL_DEFAULT_TIMEZONE"] = zone
     Babel(app, locale_selector=select_language, default_translation_directories="translations")
 
     @app.context_processor

@@ -1,4 +1,4 @@
-"""The tables of proposals, class codes, participants, their votes and the moderators (SQLAlchemy 2)."""
+"""Tables: proposals and their moderation events, class codes, participants, votes, moderators."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 STATUSES = ("pending", "approved", "rejected")
+ACTIONS = ("approved", "rejected", "reopened")  # what a moderation event did to a proposal
 
 
 def utcnow() -> dt.datetime:
@@ -57,6 +58,27 @@ class Proposal(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     moderated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     moderated_by: Mapped[str | None] = mapped_column(String(80))
+
+
+class ModerationEvent(Base):
+    """One moderation step, kept for the record: a proposal approved, rejected, or returned to the queue.
+
+    The proposal keeps only its current decision (``moderated_at``, ``moderated_by``); undoing a
+    decision clears those, and this log still says who decided, who undid it, and when.
+    """
+
+    __tablename__ = "moderation_events"
+    __table_args__ = (
+        CheckConstraint("action IN ('approved', 'rejected', 'reopened')", name="ck_moderation_events_action"),
+        Index("ix_moderation_events_proposal", "proposal_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(16))
+    moderator: Mapped[str] = mapped_column(String(80))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    reason: Mapped[str | None] = mapped_column(Text)
 
 
 class ClassCode(Base):

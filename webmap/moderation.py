@@ -1,8 +1,8 @@
-"""The moderation queue: pending proposals on a map and in a list, approved or rejected with a reason."""
+"""The moderation queue: pending proposals on a map and in a list; approve, reject with a reason, undo."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, get_flashed_messages, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
@@ -10,23 +10,28 @@ from wtforms.validators import DataRequired, Length, NumberRange
 
 from webmap.auth import LogoutForm, current_moderator, moderator_page
 from webmap.classes_store import NAME_MAX, SIZE_MAX, create_class, list_classes
+from webmap.dates import moment_html
 from webmap.db import get_db
 from webmap.errors import ApiError, wants_json
 from webmap.i18n import select_language
 from webmap.models import Moderator, Proposal
+from webmap.moderation_store import NotDecided, last_reopened, recent_decisions, reopen
 from webmap.proposals import get_sites
-from webmap.proposals_map import (
-    category_labels,
-    sites_map_parts,
-)
+from webmap.proposals_map import category_labels, feature_bounds, sites_map_parts, status_labels
 from webmap.proposals_store import AlreadyDecided, Filters, decide, find_proposals, get_proposal, to_feature
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
+bp.add_app_template_filter(moment_html, "moment")
 REASON_MAX = 500
+UNDO = "undo:"  # the category of a decision's flash message, followed by the proposal's id
 
 
 class ApproveForm(FlaskForm):
     """An approve button: nothing but the CSRF token."""
+
+
+class UndoForm(FlaskForm):
+    """An undo button: nothing but the CSRF token."""
 
 
 class RejectForm(FlaskForm):
@@ -48,22 +53,33 @@ def queue():
 
 
 def _queue_page(new_class: tuple[str, str] | None = None) -> str:
-    """The queue; ``new_class`` (name, code) shows a code just created, the only time it is shown."""
+    """The queue; ``new_class`` (name, code) shows a code just created, the only time it is shown.
+
+    The map opens on the pending shapes (on the sites when none is pending); each card can zoom it to
+    its own shape. Below the queue, the latest decisions, each of which can be undone.
+    """
     moderator, lang = current_moderator(), select_language()
     sites = _sites_of(moderator, request.args.get("site"))
     with get_db().read() as session:
         pending = find_proposals(session, Filters(("pending",), tuple(sites)))
+        reopened = last_reopened(session, [proposal.id for proposal in pending])
+        decided = recent_decisions(session, sites)
         classes = list_classes(session)
     features = [to_feature(proposal, moderation=True) for proposal in pending]
-    parts = sites_map_parts(list(sites.values()), features, "pending", lang)
+    parts = sites_map_parts(list(sites.values()), features, "pending", lang, feature_bounds(features))
     return render_template(
         "moderation.html",
         moderator=moderator,
         sites=sites,
         proposals=pending,
+        reopened=reopened,
+        decided=decided,
+        notices=_notices(),
         categories=category_labels(),
+        statuses=status_labels(),
         approve_form=ApproveForm(),
         reject_form=RejectForm(),
+        undo_form=UndoForm(),
         logout_form=LogoutForm(),
         reason_max=REASON_MAX,
         classes=classes,
@@ -73,6 +89,15 @@ def _queue_page(new_class: tuple[str, str] | None = None) -> str:
         size_max=SIZE_MAX,
         **parts,
     )
+
+
+def _notices() -> list[tuple[str, int | None]]:
+    """The flashed messages, each with the id of the proposal whose decision it can undo (or None)."""
+    notices = []
+    for category, message in get_flashed_messages(with_categories=True):
+        undo = category.removeprefix(UNDO)
+        notices.append((message, int(undo) if category.startswith(UNDO) and undo.isdigit() else None))
+    return notices
 
 
 @bp.post("/classes")
@@ -99,7 +124,7 @@ def approve(proposal_id: int):
     refused = _decide(proposal_id, "approved", None)
     if refused:
         return refused
-    flash(_("Proposal %(id)s approved.", id=proposal_id))
+    flash(_("Proposal %(id)s approved.", id=proposal_id), f"{UNDO}{proposal_id}")
     return redirect(url_for(".queue", lang=select_language()))
 
 
@@ -115,8 +140,28 @@ def reject(proposal_id: int):
     refused = _decide(proposal_id, "rejected", form.reason.data.strip())
     if refused:
         return refused
-    flash(_("Proposal %(id)s rejected.", id=proposal_id))
+    flash(_("Proposal %(id)s rejected.", id=proposal_id), f"{UNDO}{proposal_id}")
     return redirect(url_for(".queue", lang=select_language()))
+
+
+@bp.post("/<int:proposal_id>/reopen")
+@moderator_page
+def reopen_decision(proposal_id: int):
+    """Undo a proposal's decision: it goes back to the queue, and the log keeps who did it and when."""
+    if not UndoForm().validate_on_submit():
+        abort(400, "the form's CSRF token is missing or wrong; reload the page")
+    moderator = current_moderator()
+    try:
+        with get_db().write() as session:
+            proposal = _proposal_of(session, moderator, proposal_id)
+            reopen(session, proposal, moderator.username)
+    except NotDecided as error:
+        if wants_json():
+            raise ApiError(409, str(error), field="status") from None
+        flash(_("Proposal %(id)s is already waiting for review: there is no decision to undo.", id=error.id))
+        return _queue_page(), 409
+    flash(_("Proposal %(id)s is back in the queue.", id=proposal_id))
+    return redirect(url_for(".queue", lang=select_language(), _anchor=f"proposal-{proposal_id}"))
 
 
 def _decide(proposal_id: int, status: str, reason: str | None):
@@ -124,11 +169,7 @@ def _decide(proposal_id: int, status: str, reason: str | None):
     moderator = current_moderator()
     try:
         with get_db().write() as session:
-            proposal: Proposal = get_proposal(session, proposal_id) or abort(
-                404, f"no proposal {proposal_id}"
-            )
-            if not moderator.may_moderate(proposal.site):
-                abort(403, f"you do not moderate site {proposal.site!r}")
+            proposal = _proposal_of(session, moderator, proposal_id)
             decide(session, proposal, status, moderator.username, reason)
     except AlreadyDecided as error:
         if wants_json():
@@ -136,6 +177,14 @@ def _decide(proposal_id: int, status: str, reason: str | None):
         flash(_already_decided(error))
         return _queue_page(), 409
     return None
+
+
+def _proposal_of(session, moderator: Moderator, proposal_id: int) -> Proposal:
+    """The proposal, if this moderator moderates its site: 404 when there is none, 403 when not theirs."""
+    proposal = get_proposal(session, proposal_id) or abort(404, f"no proposal {proposal_id}")
+    if not moderator.may_moderate(proposal.site):
+        abort(403, f"you do not moderate site {proposal.site!r}")
+    return proposal
 
 
 def _already_decided(proposal: AlreadyDecided) -> str:

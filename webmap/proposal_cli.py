@@ -1,4 +1,4 @@
-"""Command-line moderation: ``ecomap create-moderator`` and ``ecomap proposals list|approve|reject``."""
+"""Command-line moderation: ``ecomap create-moderator``, ``ecomap proposals list|approve|reject|reopen``."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from webmap.db import get_db
 from webmap.models import STATUSES, Moderator
+from webmap.moderation_store import NotDecided, reopen
 from webmap.moderator_names import InvalidName, confusable_with, normalise_name
 from webmap.proposals import get_sites
 from webmap.proposals_store import (
@@ -76,7 +77,7 @@ def _read_password() -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
-proposals_group = AppGroup("proposals", help="List, approve and reject students' proposals.")
+proposals_group = AppGroup("proposals", help="List, approve, reject students' proposals, or undo a decision.")
 
 
 @proposals_group.command("list")
@@ -122,3 +123,18 @@ def _decide(proposal_id: int, status: str, reason: str | None) -> None:
     except AlreadyDecided as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"proposal {proposal_id} {status}")
+
+
+@proposals_group.command("reopen")
+@click.argument("proposal_id", type=int)
+def reopen_command(proposal_id: int) -> None:
+    """Undo proposal PROPOSAL_ID's decision: it is pending again (the moderation log keeps both)."""
+    try:
+        with get_db().write() as session:
+            proposal = get_proposal(session, proposal_id)
+            if proposal is None:
+                raise click.ClickException(f"no proposal {proposal_id}")
+            reopen(session, proposal, CLI_MODERATOR)
+    except NotDecided as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"proposal {proposal_id} is pending again")

@@ -8,7 +8,7 @@ from typing import Any
 import folium
 from flask import current_app
 from flask_babel import gettext as _
-from shapely.geometry import mapping
+from shapely.geometry import mapping, shape
 
 from geo.coords import leaflet_bounds
 from geo.pack import CityPack
@@ -29,6 +29,7 @@ CATEGORY_COLOURS = {
     "sign": "#1e88e5",
     "other": "#e53935",
 }
+OPENING_MAX_ZOOM = 19  # how far a page's map opens zoomed in on a small shape (the tiles' own limit)
 SITE_STYLE = {"color": "#d81b60", "weight": 2, "dashArray": "6 4", "fillOpacity": 0.05}
 
 
@@ -109,8 +110,9 @@ def site_layer(sites: list[Site], lang: str) -> folium.GeoJson:
     return layer
 
 
-def base_map(bounds: tuple[float, float, float, float]) -> folium.Map:
-    """A map fitted to ``bounds`` (west, south, east, north) with the app's tiles."""
+def base_map(bounds: tuple[float, float, float, float], max_zoom: int | None = None) -> folium.Map:
+    """A map fitted to ``bounds`` (west, south, east, north) with the app's tiles, zoomed in at most
+    to ``max_zoom`` (default: the map's own limit)."""
     pack = get_pack()
     folium_map = folium.Map(
         location=[pack.center_lat, pack.center_lon], zoom_start=pack.zoom, tiles=None, max_zoom=20
@@ -125,7 +127,7 @@ def base_map(bounds: tuple[float, float, float, float]) -> folium.Map:
             max_zoom=20,
             max_native_zoom=19,
         ).add_to(folium_map)
-    folium_map.fit_bounds(leaflet_bounds(bounds), padding=(20, 20))
+    folium_map.fit_bounds(leaflet_bounds(bounds), padding=(20, 20), max_zoom=max_zoom)
     return folium_map
 
 
@@ -155,19 +157,37 @@ def map_parts(folium_map: folium.Map) -> dict[str, str]:
 
 
 def sites_map_parts(
-    sites: list[Site], features: list[dict[str, Any]], name: str, lang: str
+    sites: list[Site],
+    features: list[dict[str, Any]],
+    name: str,
+    lang: str,
+    bounds: tuple[float, float, float, float] | None = None,
 ) -> dict[str, str]:
-    """The header, body and script of a map of ``sites`` with the proposals ``features`` on them.
+    """The header, body and script of a map of ``sites`` with the proposals ``features`` on them,
+    fitted to ``bounds`` (default: the sites), and ``map_layer``, the proposals layer's JS name.
 
     No sites, no map: an empty dict, so a template can leave the map out.
     """
     if not sites:
         return {}
-    folium_map = base_map(union_bounds([site.bounds for site in sites]))
+    folium_map = base_map(bounds or union_bounds([site.bounds for site in sites]), OPENING_MAX_ZOOM)
     site_layer(sites, lang).add_to(folium_map)
+    layer_name = ""
     if features:
-        proposals_layer(features, name).add_to(folium_map)
-    return map_parts(folium_map)
+        layer = proposals_layer(features, name).add_to(folium_map)
+        layer_name = layer.get_name()
+    return {**map_parts(folium_map), "map_layer": layer_name}
+
+
+def feature_bounds(features: list[dict[str, Any]]) -> tuple[float, float, float, float] | None:
+    """The box around the features' geometries, or None for no features.
+
+    >>> feature_bounds([{"geometry": {"type": "Point", "coordinates": [60.8, 56.5]}}])
+    (60.8, 56.5, 60.8, 56.5)
+    """
+    if not features:
+        return None
+    return union_bounds([shape(feature["geometry"]).bounds for feature in features])
 
 
 def approved_proposals_group(lang: str) -> folium.FeatureGroup | None:

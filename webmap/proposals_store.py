@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from webmap.models import Moderator, Proposal, Vote, utcnow
+from webmap.moderation_store import record
 from webmap.proposals_validation import Draft
 
 BBox = tuple[float, float, float, float]
@@ -140,6 +141,7 @@ def decide(
         raise AlreadyDecided(proposal)
     for name, value in values.items():
         setattr(proposal, name, value)
+    record(session, proposal.id, status, moderator, values["reason"])
 
 
 def add_vote(session: Session, proposal_id: int, participant_id: int) -> bool:

@@ -38,6 +38,12 @@ SETTINGS = (
     ),
     Setting("DEFAULT_LANGUAGE", "ru", "Interface language when neither `?lang=` nor the browser picks one."),
     Setting(
+        "TIMEZONE",
+        "Asia/Yekaterinburg",
+        "Time zone of the dates and times shown to people (an IANA name such as `Europe/Vaduz`); "
+        "the default is Sysert's.",
+    ),
+    Setting(
         "DATABASE_URL",
         "",
         "SQLAlchemy URL of the proposals database, such as "

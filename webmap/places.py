@@ -64,7 +64,8 @@ def named_places(pack: CityPack, network: WalkingNetwork) -> list[Place]:
             frame["name_ru"], frame["name_en"], metric.geometry, strict=True
         ):
             names = (_text(name_ru), _text(name_en))
-            if not any(names) or geometry is None or names == _pair(defaults.get(layer_id)):
+            unnamed = not any(names) or names == _pair(defaults.get(layer_id))
+            if unnamed or geometry is None or geometry.is_empty:
                 continue
             groups[(layer_id, names[0] or names[1], names[1] or names[0])].append(geometry)
     nodes = shapely.points(network.node_xy) if len(network.node_ids) else None

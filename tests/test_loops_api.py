@@ -75,26 +75,50 @@ def test_route_between_two_places(loops_client):
 
 
 @pytest.mark.parametrize(
-    ("url", "status", "field", "message"),
+    ("url", "status", "field", "english", "russian"),
     [
-        (f"/api/loops?start={DAM}&steps=6000&audience=cats", 400, "audience", "unknown audience 'cats'"),
-        ("/api/loops?start=56.60,60.81&steps=6000", 422, "start", "from the walking network"),
-        (f"/api/loops?start={DAM}&steps=100", 400, "steps", "whole number from 500"),
-        (f"/api/loops?start={DAM}&steps=ten", 400, "steps", "whole number"),
-        ("/api/loops?start=north&steps=6000", 400, "start", "LAT,LON"),
-        ("/api/loops?start=95,60.8&steps=6000", 400, "start", "not a place on Earth"),
-        (f"/api/loops?start={DAM}&steps=6000&prefer=fast", 400, "prefer", "green or short"),
-        (f"/api/loops.gpx?start={DAM}&steps=6000&index=7", 404, "index", "there is no loop"),
-        (f"/api/route?from={DAM}&to=56.3,60.5", 422, "to", "from the walking network"),
-        (f"/api/route?from={DAM}", 400, "to", "LAT,LON"),
+        (
+            f"/api/loops?start={DAM}&steps=6000&audience=cats",
+            400,
+            "audience",
+            "Unknown audience 'cats'",
+            "Неизвестная аудитория 'cats'",
+        ),
+        (
+            "/api/loops?start=56.60,60.81&steps=6000",
+            422,
+            "start",
+            "from the walking network",
+            "от пешеходных",
+        ),
+        (f"/api/loops?start={DAM}&steps=100", 400, "steps", "whole number from 500", "целым, от 500"),
+        (f"/api/loops?start={DAM}&steps=ten", 400, "steps", "whole number", "'ten'"),
+        ("/api/loops?start=north&steps=6000", 400, "start", "LAT,LON", "'north'"),
+        ("/api/loops?start=95,60.8&steps=6000", 400, "start", "not a place on Earth", "не место на Земле"),
+        (f"/api/loops?start={DAM}&steps=6000&prefer=fast", 400, "prefer", "green or short", "'fast'"),
+        (
+            f"/api/loops.gpx?start={DAM}&steps=6000&index=7",
+            404,
+            "index",
+            "There is no loop",
+            "Кольца '7' нет",
+        ),
+        (f"/api/route?from={DAM}&to=56.3,60.5", 422, "to", "from the walking network", "от пешеходных"),
+        (f"/api/route?from={DAM}", 400, "to", "LAT,LON", "ШИРОТА,ДОЛГОТА"),
     ],
 )
-def test_errors_answer_the_one_json_shape(loops_client, url, status, field, message):
-    response = loops_client.get(url)
-    assert response.status_code == status
-    error = response.get_json()["error"]
-    assert error["status"] == status and error["field"] == field
-    assert message in error["message"]
+def test_errors_answer_the_one_json_shape_in_the_reader_s_language(
+    loops_client, url, status, field, english, russian
+):
+    for lang, text in (("en", english), ("ru", russian)):
+        response = loops_client.get(f"{url}&lang={lang}")
+        assert response.status_code == status
+        error = response.get_json()["error"]
+        assert set(error) == {"status", "message", "field"}
+        assert error["status"] == status and error["field"] == field
+        assert text in error["message"], (lang, error["message"])
+    # Russian is the default language
+    assert russian in loops_client.get(url).get_json()["error"]["message"]
 
 
 def test_a_goal_the_network_cannot_hold_is_a_422(loops_client):

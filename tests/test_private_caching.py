@@ -32,6 +32,7 @@ PUBLIC_ENDPOINTS = {
     "loops.api_loops",
     "loops.loops_gpx",
     "loops.api_route",
+    "loops.api_places",
     "openapi.openapi_json",
     "proposals_api.list_sites",
     "proposals_api.list_proposals",
@@ -44,6 +45,7 @@ QUERIES = {
     "/api/loops": "?start=56.4964,60.8134&steps=3000",
     "/api/loops.gpx": "?start=56.4964,60.8134&steps=3000",
     "/api/route": "?from=56.4964,60.8134&to=56.5000,60.8200",
+    "/api/places": "?q=%D0%B4%D0%BE%D0%BC",
     "/proposals/new": f"?site={SCHOOL}",
 }
 # What differs between two requests of anyone: the time, CSRF tokens, folium's random element ids.

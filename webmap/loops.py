@@ -20,9 +20,10 @@ from routes import loops as loop_search
 from routes.audiences import Audience
 from routes.figures import audience_figures, measure_track
 from routes.gpx import GpxText, build_gpx
-from routes.network import WalkingNetwork, build_network, rules_for
+from routes.network import AudienceRules, WalkingNetwork, build_network, rules_for
+from routes.profile import profile
 from routes.tracks import Stop, Track
-from webmap import units
+from webmap import loop_messages, places, units
 from webmap.errors import ApiError
 from webmap.i18n import select_language
 from webmap.pack_access import get_pack, get_tiles
@@ -30,6 +31,7 @@ from webmap.params import decimal, is_whole_number
 from webmap.tracks import get_catalog
 
 EXTENSION = "ecomap.network"
+PLACES = "ecomap.places"
 STEPS_RANGE = (500, 40_000)
 DEFAULT_AUDIENCE = "adults"
 
@@ -57,7 +59,10 @@ def _audience() -> Audience:
     audience_id = request.args.get("audience") or DEFAULT_AUDIENCE
     if audience_id not in audiences:
         known = ", ".join(sorted(audiences))
-        raise ApiError(400, f"unknown audience {audience_id!r}; one of: {known}", field="audience")
+        message = _(
+            "Unknown audience %(value)s; one of: %(known)s", value=repr(audience_id[:40]), known=known
+        )
+        raise ApiError(400, message, field="audience")
     return audiences[audience_id]
 
 
@@ -67,9 +72,11 @@ def _point(name: str) -> tuple[float, float]:
     try:
         lat, lon = (decimal(part) for part in text.split(","))
     except ValueError:
-        raise ApiError(400, f"'{name}' must be LAT,LON in degrees, got {text[:40]!r}", field=name) from None
+        message = _("Give %(name)s as LAT,LON in degrees; got %(value)s", name=name, value=repr(text[:40]))
+        raise ApiError(400, message, field=name) from None
     if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
-        raise ApiError(400, f"'{name}' {text[:40]!r} is not a place on Earth (LAT,LON)", field=name)
+        message = _("%(value)s is not a place on Earth (LAT,LON)", value=repr(text[:40]))
+        raise ApiError(400, message, field=name)
     return lon, lat
 
 
@@ -77,63 +84,100 @@ def _steps() -> int:
     text = request.args.get("steps", "")
     low, high = STEPS_RANGE
     if not is_whole_number(text) or not low <= int(text) <= high:
-        raise ApiError(
-            400, f"'steps' must be a whole number from {low:,} to {high:,}, got {text[:20]!r}", "steps"
+        message = _(
+            "Steps must be a whole number from %(low)s to %(high)s; got %(value)s",
+            low=units.number(low),
+            high=units.number(high),
+            value=repr(text[:20]),
         )
+        raise ApiError(400, message, "steps")
     return int(text)
 
 
 def _prefer_green() -> bool:
     prefer = request.args.get("prefer", "green")
     if prefer not in ("green", "short"):
-        raise ApiError(400, f"'prefer' must be green or short, got {prefer[:20]!r}", field="prefer")
+        message = _("The preference must be green or short; got %(value)s", value=repr(prefer[:20]))
+        raise ApiError(400, message, field="prefer")
     return prefer == "green"
 
 
-def _loops() -> tuple[list[loop_search.Walk], Audience, dict[str, str]]:
+def _loops() -> tuple[list[loop_search.Walk], Audience, dict[str, str], dict[str, Any]]:
     network = get_network()
     audience = _audience()
     lon, lat = _point("start")
     steps = _steps()
     prefer_green = _prefer_green()
-    rules = rules_for(audience)
+    rules: AudienceRules = rules_for(audience)
+    start, distance_m = loop_messages.snap(network, lon, lat, "start", audience)
     try:
-        start = loop_search.start_node(network, lon, lat, "start", rules)
         walks = loop_search.find_loops(network, start, steps, rules, audience.step_length_m, prefer_green)
     except loop_search.RoutingError as error:
-        raise ApiError(422, str(error), field=error.field) from None
+        raise ApiError(
+            422, loop_messages.no_loop(network, start, steps, audience, prefer_green), field=error.field
+        ) from None
     query = {
         "start": request.args["start"],
         "steps": str(steps),
         "audience": audience.id,
         "prefer": "green" if prefer_green else "short",
     }
-    return walks, audience, query
+    return walks, audience, query, loop_messages.start_summary(network, start, distance_m)
+
+
+def get_places() -> list[places.Place]:
+    """The pack's named places and streets with their starts, found once per app."""
+    if PLACES not in current_app.extensions:
+        current_app.extensions[PLACES] = places.named_places(get_pack(), get_network())
+    return current_app.extensions[PLACES]
+
+
+@bp.get("/api/places")
+def api_places():
+    """Up to ten of the pack's named places and streets whose name holds ``q`` (case and accents ignored)."""
+    lang = select_language()
+    found = places.search(get_places(), request.args.get("q", ""), lang)
+    return {
+        "places": [
+            {
+                "name": place.name[lang],
+                "kind": place.kind,
+                "layer": place.layer[lang],
+                "lat": place.lat,
+                "lon": place.lon,
+            }
+            for place in found
+        ]
+    }
 
 
 @bp.get("/api/loops")
 def api_loops():
     """Up to three loops from ``start`` for ``steps`` and ``audience``, with metrics and GPX links."""
-    walks, audience, query = _loops()
+    walks, audience, query, start = _loops()
     lang = select_language()
     return {
+        "start": start,
         "loops": [
             {
                 **walk_summary(walk, audience, lang),
                 "gpx": url_for("loops.loops_gpx", **query, index=index, lang=lang),
             }
             for index, walk in enumerate(walks)
-        ]
+        ],
     }
 
 
 @bp.get("/api/loops.gpx")
 def loops_gpx():
     """Loop ``index`` of the same question as GPX (the search is deterministic)."""
-    walks, audience, query = _loops()
+    walks, audience, query, _start = _loops()
     index_text = request.args.get("index", "0")
     if not is_whole_number(index_text) or int(index_text) >= len(walks):
-        raise ApiError(404, f"there is no loop {index_text[:10]!r}; {len(walks)} found", field="index")
+        message = _(
+            "There is no loop %(index)s; %(count)s found", index=repr(index_text[:10]), count=len(walks)
+        )
+        raise ApiError(404, message, field="index")
     lang = select_language()
     track = walk_track(
         walks[int(index_text)],
@@ -150,12 +194,14 @@ def api_route():
     audience = _audience()
     rules = rules_for(audience)
     (from_lon, from_lat), (to_lon, to_lat) = _point("from"), _point("to")
+    start, _from_m = loop_messages.snap(network, from_lon, from_lat, "from", audience)
+    end, _to_m = loop_messages.snap(network, to_lon, to_lat, "to", audience)
     try:
-        start = loop_search.start_node(network, from_lon, from_lat, "from", rules)
-        end = loop_search.start_node(network, to_lon, to_lat, "to", rules)
         walk = loop_search.route(network, start, end, rules, audience.step_length_m)
     except loop_search.RoutingError as error:
-        raise ApiError(422, str(error), field=error.field) from None
+        who = audience.name.get(select_language(), audience.id)
+        message = _("No path that suits %(who)s joins these two places.", who=who)
+        raise ApiError(422, message, field=error.field) from None
     lang = select_language()
     if request.args.get("format") == "gpx":
         return _gpx_response(walk_track(walk, audience, _("Route")), audience, lang, "route.gpx")
@@ -202,6 +248,16 @@ def walk_summary(walk: loop_search.Walk, audience: Audience, lang: str) -> dict[
     measure = measure_track(track, get_pack().crs_metric)
     figures = audience_figures(track, measure, audience)
     return {
+        "text": {
+            "length": units.length(measure.length_m, lang),
+            "steps": units.steps(figures.steps),
+            "duration": units.duration(figures.duration_s, lang),
+            "energy": units.energy(figures.energy_kcal, lang),
+            "green": units.percent(walk.green_share, lang),
+            "repeated": units.percent(walk.repeated_share, lang),
+            "untagged": units.percent(walk.untagged_surface_share, lang),
+        },
+        "profile": walk_profile(track, measure, lang),
         "audience": audience.id,
         "length_m": measure.length_m,
         "steps": figures.steps,
@@ -216,6 +272,28 @@ def walk_summary(walk: loop_search.Walk, audience: Audience, lang: str) -> dict[
         "repeated_note": repeated_note(),
         "untagged_surface_share": walk.untagged_surface_share,
         "geometry": {"type": "LineString", "coordinates": [[lon, lat] for lon, lat, _h in walk.coords]},
+    }
+
+
+def walk_profile(track: Track, measure, lang: str) -> dict[str, Any] | None:
+    """The elevation profile as SVG polylines in a width x height box, with its words (None: no heights)."""
+    drawn = profile(track, measure, lang)
+    if drawn is None:
+        return None
+    low, high = units.metres(drawn.low_m, lang), units.metres(drawn.high_m, lang)
+    return {
+        "width": drawn.width,
+        "height": drawn.height,
+        "lines": drawn.lines,
+        "low": low,
+        "high": high,
+        "length": units.length(drawn.length_m, lang),
+        "label": _(
+            "Elevation from %(low)s to %(high)s over %(length)s",
+            low=low,
+            high=high,
+            length=units.length(drawn.length_m, lang),
+        ),
     }
 
 
@@ -254,7 +332,12 @@ def loops_map(pack: CityPack) -> folium.Map:
             folium.GeoJson(network, style_function=lambda _f, style=style: style, control=False).add_to(
                 loop_map
             )
-    LocateControl(strings={"title": _("Use my location")}).add_to(loop_map)
+    LocateControl(
+        strings={"title": _("Use my location")},
+        metric=True,
+        showPopup=False,
+        locateOptions={"watch": False, "enableHighAccuracy": True},
+    ).add_to(loop_map)
     return loop_map
 
 
@@ -267,15 +350,33 @@ def loops_page():
     root = loop_map.get_root()
     root.render()
     texts = {
-        "steps": _("steps"),
-        "green": _("green"),
-        "repeated": _("repeated"),
-        "minutes": _("min"),
-        "kcal": _("kcal"),
-        "download": _("Download GPX"),
-        "pick": _("Tap the map to choose a start."),
-        "untagged": _("surface not mapped"),
         "searching": _("Searching for loops…"),
+        "pick": _("Choose a start first: search a place, tap the map or use your location."),
+        "found": _("Loops found: %(count)s. The first is selected; choose another in the list."),
+        "none": _("Nothing found for this name."),
+        "loop": _("Loop %(number)s"),
+        "length": _("Length"),
+        "steps": _("Steps"),
+        "time": _("Time"),
+        "energy": _("Energy"),
+        "green": _("Green"),
+        "repeated": _("Repeated"),
+        "untagged": _("Surface not mapped"),
+        "download": _("Download GPX"),
+        "street": _("street or path"),
+        "profile": _("Elevation profile of loop %(number)s"),
+        "noHeights": _("Heights are unknown on this loop: its length is %(length)s."),
+        "locate": _("Use my location"),
+        "locating": _("Looking for your location…"),
+        "locateFailed": _(
+            "Your location is not available: %(reason)s. Search a place or tap the map instead."
+        ),
+        "locateDenied": _("the browser was not allowed to tell it"),
+        "locateUnknown": _("the device cannot find it now"),
+        "locateTimeout": _("it took too long to find"),
+        "failed": _("The loops could not be loaded; check the connection and try again."),
+        "startPicked": _("Start: %(name)s."),
+        "startTapped": _("Start: the place you chose on the map."),
     }
     return render_template(
         "loops.html",
@@ -286,6 +387,14 @@ def loops_page():
         map_script=root.script.render(),
         texts_json=json.dumps(texts, ensure_ascii=False),
         repeated_note=repeated_note(),
+        repeated_plain=_(
+            'What "repeated" means: how much of the loop goes along a stretch you have already '
+            "walked on this loop, there or back. %(none)s means you never walk a stretch twice; going "
+            "there and back the same way is %(half)s.",
+            none=units.percent(0),
+            half=units.percent(0.5),
+        ),
+        places_url=url_for("loops.api_places"),
         api_url=url_for("loops.api_loops"),
     )
 
@@ -336,8 +445,50 @@ def openapi_paths() -> dict[str, Any]:
             "repeated_share": {"type": "number", "minimum": 0, "maximum": 1},
             "repeated_note": {"type": "string"},
             "untagged_surface_share": {"type": "number", "minimum": 0, "maximum": 1},
+            "text": {
+                "type": "object",
+                "description": "The figures written for people in the request's language (Babel units)",
+                "additionalProperties": {"type": "string"},
+            },
+            "profile": {
+                "type": ["object", "null"],
+                "description": "Elevation profile: SVG polylines in a width x height box; null: no heights",
+                "required": ["width", "height", "lines", "low", "high", "length", "label"],
+                "properties": {
+                    "width": {"type": "number"},
+                    "height": {"type": "number"},
+                    "lines": {"type": "array", "items": {"type": "string"}},
+                    "low": {"type": "string"},
+                    "high": {"type": "string"},
+                    "length": {"type": "string"},
+                    "label": {"type": "string"},
+                },
+            },
             "geometry": {"type": "object", "required": ["type", "coordinates"]},
             "gpx": {"type": "string"},
+        },
+    }
+    start = {
+        "type": "object",
+        "description": "Where the loops start: the node nearest to `start`, and a sentence saying so",
+        "required": ["lat", "lon", "distance_m", "moved", "message"],
+        "properties": {
+            "lat": {"type": "number", "minimum": -90, "maximum": 90},
+            "lon": {"type": "number", "minimum": -180, "maximum": 180},
+            "distance_m": {"type": "number", "minimum": 0},
+            "moved": {"type": "boolean"},
+            "message": {"type": "string"},
+        },
+    }
+    place = {
+        "type": "object",
+        "required": ["name", "kind", "layer", "lat", "lon"],
+        "properties": {
+            "name": {"type": "string"},
+            "kind": {"type": "string", "enum": ["place", "street"]},
+            "layer": {"type": "string"},
+            "lat": {"type": "number", "minimum": -90, "maximum": 90},
+            "lon": {"type": "number", "minimum": -180, "maximum": 180},
         },
     }
     gpx = {
@@ -371,13 +522,44 @@ def openapi_paths() -> dict[str, Any]:
                             "application/json": {
                                 "schema": {
                                     "type": "object",
-                                    "required": ["loops"],
-                                    "properties": {"loops": {"type": "array", "items": walk, "maxItems": 3}},
+                                    "required": ["start", "loops"],
+                                    "properties": {
+                                        "start": start,
+                                        "loops": {"type": "array", "items": walk, "maxItems": 3},
+                                    },
                                 }
                             }
                         },
                     },
                     **loop_errors,
+                },
+            }
+        },
+        "/api/places": {
+            "get": {
+                "summary": "Up to ten of the pack's named places and streets whose name holds `q`",
+                "description": "Case, accents and diacritics are ignored (ё matches е); a street's "
+                "pieces are one entry. `lat`, `lon` is where a walk from the place starts.",
+                "operationId": "findPlaces",
+                "parameters": [
+                    query("q", "Part of a name, in any of the pack's languages"),
+                    query("lang", "Interface language (ru or en)"),
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["places"],
+                                    "properties": {
+                                        "places": {"type": "array", "items": place, "maxItems": 10}
+                                    },
+                                }
+                            }
+                        },
+                    }
                 },
             }
         },

@@ -6,6 +6,7 @@ import itertools
 import re
 import threading
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import networkx as nx
@@ -152,7 +153,7 @@ class Graph:
 
     Entry ``k`` (row ``i``, column ``indices[k]``) is way ``edge[k]`` walked from local
     node ``i`` (network node index ``nodes[i]``); ``entry[k]`` is its entry in the whole
-    network's arrays, where the costs are; ``keys`` the sorted ``row * n + column``.
+    network's arrays, where the costs are.
     """
 
     n: int
@@ -161,7 +162,6 @@ class Graph:
     indices: np.ndarray
     entry: np.ndarray
     edge: np.ndarray
-    keys: np.ndarray
 
     def matrix(self, cost: np.ndarray) -> csr_matrix:
         """The CSR matrix of the whole network's entry costs ``cost`` on this graph, ready for csgraph."""
@@ -169,7 +169,17 @@ class Graph:
 
     def entries(self, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
         """The local entries joining local nodes ``rows[i]`` to ``columns[i]`` (they must be joined)."""
-        return np.searchsorted(self.keys, rows.astype(np.int64) * self.n + columns)
+        hits = self.neighbours[rows] == np.asarray(columns)[:, None]
+        return self.indptr[rows] + np.argmax(hits, axis=1)
+
+    @cached_property
+    def neighbours(self) -> np.ndarray:
+        """Each local node's neighbours in entry order, padded with -1: (n, highest degree)."""
+        degree = np.diff(self.indptr)
+        table = np.full((self.n, max(1, int(degree.max(initial=0)))), -1, dtype=np.int64)
+        position = np.arange(len(self.indices)) - np.repeat(self.indptr[:-1], degree)
+        table[np.repeat(np.arange(self.n), degree), position] = self.indices
+        return table
 
 
 @dataclass(frozen=True)
@@ -206,7 +216,7 @@ class RoutingArrays:
         n = len(nodes)
         indptr = np.zeros(n + 1, dtype=np.int32)
         np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-        return Graph(n, nodes, indptr, columns.astype(np.int32), entry, whole.edge[entry], rows * n + columns)
+        return Graph(n, nodes, indptr, columns.astype(np.int32), entry, whole.edge[entry])
 
 
 @dataclass(eq=False)
@@ -273,9 +283,7 @@ class WalkingNetwork:
         by_edge = np.argsort(edge, kind="stable").reshape(-1, 2)
         edge_entries = np.zeros((len(self.edge_data), 2), dtype=np.int64)
         edge_entries[edge[by_edge[:, 0]]] = by_edge
-        whole = Graph(
-            n, np.arange(n), indptr, columns.astype(np.int32), np.arange(len(edge)), edge, rows * n + columns
-        )
+        whole = Graph(n, np.arange(n), indptr, columns.astype(np.int32), np.arange(len(edge)), edge)
         _count, part = connected_components(whole.matrix(self.edge_length[edge]), directed=False)
         part_m = np.bincount(part[self.edge_u[ids]], weights=self.edge_length[ids], minlength=_count)
         return RoutingArrays(

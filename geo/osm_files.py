@@ -7,6 +7,8 @@ import gzip
 import re
 from pathlib import Path
 
+from geo.errors import OsmImportError
+
 HEAD_BYTES = 65_536
 GZIP_MAGIC = b"\x1f\x8b"
 BZIP2_MAGIC = b"BZh"
@@ -16,10 +18,6 @@ FORMATS = {"pbf": "PBF", "osm": "OSM XML", "osm.gz": "OSM XML (gzip)", "osm.bz2"
 XML_PROLOGUE = re.compile(rb"^(\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*", re.DOTALL | re.IGNORECASE)
 XML_ROOT = re.compile(rb"<([A-Za-z_][\w:.-]*)")
 BOM = b"\xef\xbb\xbf"
-
-
-class OsmImportError(ValueError):
-    """An extract or mapping that cannot be imported, naming the file and the reason."""
 
 
 def extract_format(extract: Path) -> str:

@@ -16,6 +16,7 @@ from defusedxml import DefusedXmlException
 
 from routes import metrics
 from routes.check import STOP_MAX_OFFSET_M
+from routes.errors import GpxImportError, PartChoiceError
 from routes.tracks import Track
 
 MAX_GPX_BYTES = 10 * 1024 * 1024  # a 10,000-point recording is about 1 MB
@@ -42,14 +43,6 @@ STOP_SYMBOLS = {
     "view": "Scenic Area",
     "info": "Information",
 }
-
-
-class GpxImportError(ValueError):
-    """A file that cannot become a track draft, with the reason."""
-
-
-class PartChoiceError(GpxImportError):
-    """A recording of several parts where no part, or one it does not have, was chosen; lists them."""
 
 
 @dataclass(frozen=True)

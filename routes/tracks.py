@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from geo.errors import PackError, Problem
+from geo.errors import Problem
+from routes.errors import TrackError
 
 TRACKS_DIR = "tracks"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -35,10 +36,6 @@ ROUTE_PROPERTIES = {
 }
 STOP_PROPERTIES = {"kind": str, "name_ru": str, "name_en": str, "text_ru": str, "text_en": str}
 ACCURACY_LEVELS = ("surveyed", "approximate")
-
-
-class TrackError(PackError):
-    """Track definitions that cannot be used, with every problem found in them."""
 
 
 @dataclass(frozen=True)

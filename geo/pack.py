@@ -12,11 +12,11 @@ from typing import Any
 import geopandas as gpd
 import pyproj
 
+from geo.crs import WGS84
 from geo.errors import PackError, Problem
 from geo.features import GEOMETRY_TYPES, BBox, check_geometry, check_properties
 from geo.tables import check_keys
 
-WGS84 = "EPSG:4326"
 CITY_FILE = "city.toml"
 LAYERS_DIR = "layers"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")

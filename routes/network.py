@@ -11,11 +11,11 @@ from typing import Any
 import networkx as nx
 import numpy as np
 import shapely
-from pyproj import Transformer
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
+from geo.crs import to_metric
 from geo.osm import Mapping, load_mapping, read_tagged
 from geo.pack import CityPack
 from routes.audiences import Audience
@@ -292,7 +292,7 @@ class WalkingNetwork:
         )
 
     def metric_xy(self, lon: float, lat: float) -> tuple[float, float]:
-        return Transformer.from_crs("EPSG:4326", self.crs_metric, always_xy=True).transform(lon, lat)
+        return to_metric(self.crs_metric).transform(lon, lat)
 
     def nearest_node(self, lon: float, lat: float, rules: AudienceRules | None = None) -> tuple[int, float]:
         """The node nearest to a place (on any part the audience can walk) and its distance in metres."""
@@ -408,7 +408,7 @@ def _benches(pack: CityPack, mapping: Mapping) -> np.ndarray:
     tracks, _problems = read_tracks(pack.path)
     stops = [stop for track in tracks.values() for stop in track.stops if stop.kind in REST_KINDS]
     if stops:
-        transformer = Transformer.from_crs("EPSG:4326", pack.crs_metric, always_xy=True)
+        transformer = to_metric(pack.crs_metric)
         xs, ys = transformer.transform([stop.lon for stop in stops], [stop.lat for stop in stops])
         points.extend(shapely.points(np.column_stack([xs, ys])))
     return np.array(points, dtype=object)
@@ -448,7 +448,7 @@ def network_from_lines(
     for piece, _, _ in pieces:
         for key in (piece[0], piece[-1]):
             node_of.setdefault(key, len(node_of))
-    transformer = Transformer.from_crs("EPSG:4326", crs_metric, always_xy=True)
+    transformer = to_metric(crs_metric)
     graph = nx.Graph()
     metric_lines = []
     edges = []

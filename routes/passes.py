@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import shapely
-from pyproj import Transformer
 
+from geo.crs import to_metric
 from geo.osm import load_mapping
 from geo.pack import CityPack
 
@@ -29,8 +29,7 @@ class Passage:
 
 def metric_line(lons: Sequence[float], lats: Sequence[float], crs_metric: str) -> shapely.LineString:
     """The line in ``crs_metric`` (metres), from WGS84 lon/lat."""
-    transformer = Transformer.from_crs("EPSG:4326", crs_metric, always_xy=True)
-    xs, ys = transformer.transform(list(lons), list(lats))
+    xs, ys = to_metric(crs_metric).transform(list(lons), list(lats))
     return shapely.LineString(list(zip(xs, ys, strict=True)))
 
 

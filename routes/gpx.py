@@ -7,6 +7,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
+from typing import Any, cast
 
 import defusedxml.ElementTree as safe_etree
 import gpxpy
@@ -81,7 +82,8 @@ def build_gpx(track: Track, lang: str, text: GpxText, page_url: str) -> str:
             )
         )
     gpx_track = gpxpy.gpx.GPXTrack(name=track.name[lang], description=track.description[lang])
-    gpx_track.type = track.mode
+    # gpxpy's GPXTrack.__init__ sets `type` to None unannotated, so mypy reads it as None; it takes a string.
+    cast(Any, gpx_track).type = track.mode
     segment = gpxpy.gpx.GPXTrackSegment()
     segment.points = [
         gpxpy.gpx.GPXTrackPoint(lat, lon, elevation=ele)

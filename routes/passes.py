@@ -46,7 +46,7 @@ def track_passages(lons: Sequence[float], lats: Sequence[float], pack: CityPack)
             continue  # the way itself (paths, streets) and street furniture are not places passed
         frame = layer.frame.to_crs(pack.crs_metric)
         for feature_id, geometry in frame.geometry.items():
-            name = {"ru": frame.at[feature_id, "name_ru"], "en": frame.at[feature_id, "name_en"]}
+            name = {"ru": str(frame.at[feature_id, "name_ru"]), "en": str(frame.at[feature_id, "name_en"])}
             passages.extend(_passages(line, geometry, layer.id, str(feature_id), name))
     return passages
 

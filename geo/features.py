@@ -9,6 +9,7 @@ import shapely
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 
+from geo.coords import BBox
 from geo.seasons import check_uses
 
 GEOMETRY_TYPES = {
@@ -27,8 +28,6 @@ OPTIONAL_PROPERTIES = (
     "url",
 )
 ACCURACY_LEVELS = ("surveyed", "approximate")
-
-BBox = tuple[float, float, float, float]
 
 
 def check_properties(properties: Any) -> list[str]:

@@ -18,9 +18,10 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
+from geo.coords import BBox
 from geo.crs import metric_crs
 from geo.errors import OsmImportError
-from geo.osm_bounds import BBox, Frame, choose_frame, fit_zoom
+from geo.osm_bounds import Frame, choose_frame, fit_zoom
 from geo.osm_files import FORMATS, extract_format, header_box, sorted_copy, unreadable
 from geo.osm_walking import is_kerb, largest_part_share, walkable
 from geo.pack import CITY_FILE, ID_PATTERN, LAYERS_DIR, check_pack

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-BBox = tuple[float, float, float, float]
+from geo.coords import BBox
+
 HEADER_MIN_SHARE = 0.9  # header bounds holding less of the walking network are wrong
 HEADER_MAX_AREA_RATIO = 16.0  # header bounds this many times the data's area frame mostly nothing
 OUTLIER_AREA_RATIO = 4.0  # data whose full extent is this many times its core has stray far ways

@@ -12,9 +12,10 @@ from typing import Any
 import geopandas as gpd
 import pyproj
 
+from geo.coords import BBox
 from geo.crs import WGS84
 from geo.errors import PackError, Problem
-from geo.features import GEOMETRY_TYPES, BBox, check_geometry, check_properties
+from geo.features import GEOMETRY_TYPES, check_geometry, check_properties
 from geo.tables import check_keys
 
 CITY_FILE = "city.toml"

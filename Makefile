@@ -15,6 +15,7 @@ run: setup
 test: setup-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 setup: $(VENV)/.installed $(VENDOR) $(CATALOGUES)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 BBox = tuple[float, float, float, float]
 
 
@@ -24,7 +26,7 @@ def leaflet_bounds(bbox: BBox) -> list[list[float]]:
     return [latlon(west, south), latlon(east, north)]
 
 
-def bbox_of(bounds: tuple[float, float, float, float] | list[float]) -> list[float]:
+def bbox_of(bounds: Iterable[float]) -> list[float]:
     """Round a ``(west, south, east, north)`` bounds tuple to 6 decimals (about 0.1 m).
 
     >>> bbox_of((60.123456789, 56.1, 60.2, 56.3))

@@ -1,4 +1,4 @@
-"""Errors raised for bad city data, each naming the file, the feature and the problem."""
+"""Errors of the geo layer: bad city data or extracts, each naming the file, the feature and the problem."""
 
 from __future__ import annotations
 
@@ -30,3 +30,7 @@ class PackError(ValueError):
         self.problems = problems
         lines = "\n".join(f"  {problem}" for problem in problems)
         super().__init__(f"city pack {pack} has {len(problems)} problem(s):\n{lines}")
+
+
+class OsmImportError(ValueError):
+    """An extract or mapping that cannot be imported, naming the file and the reason."""

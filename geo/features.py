@@ -9,6 +9,7 @@ import shapely
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 
+from geo.coords import BBox
 from geo.seasons import check_uses
 
 GEOMETRY_TYPES = {
@@ -27,8 +28,6 @@ OPTIONAL_PROPERTIES = (
     "url",
 )
 ACCURACY_LEVELS = ("surveyed", "approximate")
-
-BBox = tuple[float, float, float, float]
 
 
 def check_properties(properties: Any) -> list[str]:
@@ -116,7 +115,7 @@ def _check_positions(coordinates: Any, depth: int, bbox: BBox) -> list[str]:
     return messages
 
 
-def _check_shape(geometry_type: str, coordinates: list) -> list[str]:
+def _check_shape(geometry_type: str, coordinates: Any) -> list[str]:
     """Check what shapely cannot build: positions of mixed dimensions, lines of one position.
 
     >>> _check_shape("LineString", [[60.8, 56.5], [60.81, 56.5, 250.0]])
@@ -160,7 +159,7 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _check_rings(geometry_type: str, coordinates: list) -> list[str]:
+def _check_rings(geometry_type: str, coordinates: Any) -> list[str]:
     """Check that every ring is closed, has four positions and winds by the right-hand rule."""
     polygons = coordinates if geometry_type == "MultiPolygon" else [coordinates]
     messages = []

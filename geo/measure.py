@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import geopandas as gpd
+import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -34,12 +35,12 @@ class LayerSummary:
         return f"{self.layer_id}: {figures}"
 
 
-def areas_m2(frame: gpd.GeoDataFrame, crs_metric: str) -> gpd.GeoSeries:
+def areas_m2(frame: gpd.GeoDataFrame, crs_metric: str) -> pd.Series:
     """Area of each feature in square metres, measured in ``crs_metric``."""
     return frame.geometry.to_crs(crs_metric).area
 
 
-def lengths_m(frame: gpd.GeoDataFrame, crs_metric: str) -> gpd.GeoSeries:
+def lengths_m(frame: gpd.GeoDataFrame, crs_metric: str) -> pd.Series:
     """Length (perimeter for polygons) of each feature in metres, in ``crs_metric``."""
     return frame.geometry.to_crs(crs_metric).length
 

@@ -15,10 +15,14 @@ import numpy as np
 import shapely
 import tomlkit
 from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
-from geo.osm_bounds import BBox, Frame, choose_frame, fit_zoom, metric_crs
-from geo.osm_files import FORMATS, OsmImportError, extract_format, header_box, sorted_copy, unreadable
+from geo.coords import BBox
+from geo.crs import metric_crs
+from geo.errors import OsmImportError
+from geo.osm_bounds import Frame, choose_frame, fit_zoom
+from geo.osm_files import FORMATS, extract_format, header_box, sorted_copy, unreadable
 from geo.osm_walking import is_kerb, largest_part_share, walkable
 from geo.pack import CITY_FILE, ID_PATTERN, LAYERS_DIR, check_pack
 
@@ -162,8 +166,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _rule(entry: dict[str, Any], label: str) -> LayerRule:
-    keys = ("id", "role", "kind", "title_ru", "title_en", "legend_ru", "legend_en", "name_ru", "name_en")
-    keys += ("style", "match", "keep")
+    keys = ["id", "role", "kind", "title_ru", "title_en", "legend_ru", "legend_en", "name_ru", "name_en"]
+    keys += ["style", "match", "keep"]
     missing = [key for key in keys if key not in entry]
     if missing:
         raise OsmImportError(f"{label}: layer {entry.get('id')!r} misses {', '.join(missing)}")
@@ -187,7 +191,7 @@ def _rule(entry: dict[str, Any], label: str) -> LayerRule:
     )
 
 
-Found = dict[str, list[tuple[str, shapely.Geometry, dict[str, str]]]]
+Found = dict[str, list[tuple[str, BaseGeometry, dict[str, str]]]]
 
 
 def import_osm(extract: str | Path, pack_path: str | Path, create: bool = False) -> ImportSummary:
@@ -250,7 +254,7 @@ def _check_new_pack(pack_path: Path) -> None:
 
 def _check_hand_made(pack_path: Path, city: dict[str, Any], mapping: Mapping) -> None:
     manual = {entry.get("id") for entry in city.get("layers", []) if isinstance(entry, dict)}
-    clash = sorted((manual - set(_block_layer_ids(pack_path))) & {rule.id for rule in mapping.rules})
+    clash = sorted({rule.id for rule in mapping.rules} & (manual - set(_block_layer_ids(pack_path))))
     if clash:
         raise OsmImportError(f"{pack_path}: hand-made layer(s) {', '.join(clash)} would be overwritten")
     bbox = city.get("bbox")
@@ -439,7 +443,7 @@ def read_extract(extract: str | Path, rules: tuple[LayerRule, ...], fmt: str | N
 
 
 def clip_features(
-    rule: LayerRule, found: list[tuple[str, shapely.Geometry, dict[str, str]]], bbox: BBox
+    rule: LayerRule, found: list[tuple[str, BaseGeometry, dict[str, str]]], bbox: BBox
 ) -> list[dict[str, Any]]:
     """The features of one layer clipped to ``bbox``, as pack GeoJSON features."""
     features = []
@@ -454,7 +458,7 @@ def clip_features(
 
 
 def _line_parts(features: list[dict[str, Any]]) -> list[list[list[float]]]:
-    parts = []
+    parts: list[list[list[float]]] = []
     for feature in features:
         geometry = feature["geometry"]
         single = geometry["type"] == "LineString"
@@ -476,7 +480,7 @@ def _way_line(factory: Any, way: Any) -> bytes:
     return shapely.to_wkb(shapely.LineString(coordinates))
 
 
-def _clean(geometry: shapely.Geometry, kind: str, bbox: BBox) -> shapely.Geometry | None:
+def _clean(geometry: BaseGeometry, kind: str, bbox: BBox) -> BaseGeometry | None:
     """Clip to the bbox, round to 7 decimals and, for polygons, repair validity and wind by RFC 7946.
 
     OpenStreetMap's multipolygons may self-touch or wind either way: unlike hand-made
@@ -489,24 +493,26 @@ def _clean(geometry: shapely.Geometry, kind: str, bbox: BBox) -> shapely.Geometr
     if kind == "point":
         return geometry if geometry.geom_type == "Point" else None
     if kind == "line":
-        parts = [part for part in _parts(geometry) if part.geom_type == "LineString" and part.length > 0]
+        parts = [
+            part for part in _parts(geometry) if isinstance(part, shapely.LineString) and part.length > 0
+        ]
         if not parts:
             return None
         return parts[0] if len(parts) == 1 else shapely.MultiLineString(parts)
-    polygons = [part for part in _parts(shapely.make_valid(geometry)) if part.geom_type == "Polygon"]
+    polygons = [part for part in _parts(shapely.make_valid(geometry)) if isinstance(part, shapely.Polygon)]
     polygons = [orient(part, sign=1.0) for part in polygons if part.area > 0]
     if not polygons:
         return None
     return polygons[0] if len(polygons) == 1 else shapely.MultiPolygon(polygons)
 
 
-def _parts(geometry: shapely.Geometry) -> list[shapely.Geometry]:
+def _parts(geometry: BaseGeometry) -> list[BaseGeometry]:
     if hasattr(geometry, "geoms"):
         return [leaf for part in geometry.geoms for leaf in _parts(part)]
     return [geometry]
 
 
-def _feature(rule: LayerRule, osm_id: str, geometry: shapely.Geometry, tags: dict[str, str]) -> dict:
+def _feature(rule: LayerRule, osm_id: str, geometry: BaseGeometry, tags: dict[str, str]) -> dict:
     """A pack feature with its provenance: the OSM type and id, and the tags that mattered."""
     osm_type, number = OSM_TYPES[osm_id[0]], int(osm_id[1:])
     kept = {key: tags[key] for key in sorted(tags) if key in rule.keep or key in rule.match}

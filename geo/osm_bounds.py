@@ -1,15 +1,14 @@
-"""Frame a new pack: its bounds from the extract's header or its walking network, a metric CRS and a zoom."""
+"""Frame a new pack: its bounds from the extract's header or its walking network, and its zoom."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 
-import geopandas as gpd
 import numpy as np
-import shapely
 
-BBox = tuple[float, float, float, float]
+from geo.coords import BBox
+
 HEADER_MIN_SHARE = 0.9  # header bounds holding less of the walking network are wrong
 HEADER_MAX_AREA_RATIO = 16.0  # header bounds this many times the data's area frame mostly nothing
 OUTLIER_AREA_RATIO = 4.0  # data whose full extent is this many times its core has stray far ways
@@ -95,16 +94,6 @@ def outwards(box: BBox) -> BBox:
     west, south = math.floor(box[0] * 1e4) / 1e4, math.floor(box[1] * 1e4) / 1e4
     east, north = math.ceil(box[2] * 1e4) / 1e4, math.ceil(box[3] * 1e4) / 1e4
     return (west, south, east, north)
-
-
-def metric_crs(box: BBox) -> str:
-    """The UTM zone of the box, by geopandas' ``estimate_utm_crs``, as "EPSG:<code>".
-
-    >>> metric_crs((60.78, 56.48, 60.84, 56.52)), metric_crs((24.93, 60.16, 24.95, 60.18))
-    ('EPSG:32641', 'EPSG:32635')
-    """
-    crs = gpd.GeoSeries([shapely.box(*box)], crs="EPSG:4326").estimate_utm_crs()
-    return f"EPSG:{crs.to_epsg()}"
 
 
 def fit_zoom(box: BBox) -> int:

@@ -7,6 +7,8 @@ import gzip
 import re
 from pathlib import Path
 
+from geo.errors import OsmImportError
+
 HEAD_BYTES = 65_536
 GZIP_MAGIC = b"\x1f\x8b"
 BZIP2_MAGIC = b"BZh"
@@ -16,10 +18,6 @@ FORMATS = {"pbf": "PBF", "osm": "OSM XML", "osm.gz": "OSM XML (gzip)", "osm.bz2"
 XML_PROLOGUE = re.compile(rb"^(\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*", re.DOTALL | re.IGNORECASE)
 XML_ROOT = re.compile(rb"<([A-Za-z_][\w:.-]*)")
 BOM = b"\xef\xbb\xbf"
-
-
-class OsmImportError(ValueError):
-    """An extract or mapping that cannot be imported, naming the file and the reason."""
 
 
 def extract_format(extract: Path) -> str:
@@ -74,7 +72,7 @@ def _check_xml(extract: Path, head: bytes, where: str = "") -> None:
         raise OsmImportError(
             f"{extract}: not an OpenStreetMap extract{where}: neither PBF nor OSM XML (plain, .gz or .bz2)"
         )
-    root = XML_ROOT.match(text[XML_PROLOGUE.match(text).end() :])
+    root = XML_ROOT.match(XML_PROLOGUE.sub(b"", text, count=1))
     name = root.group(1).decode("ascii", "replace") if root else ""
     if name.lower() == "html" or re.search(rb"<!DOCTYPE\s+html", text[:1024], re.IGNORECASE):
         raise OsmImportError(
@@ -124,31 +122,39 @@ def sorted_copy(extract: Path, fmt: str, folder: Path) -> Path:
     import osmium
     from osmium.osm import mutable
 
-    nodes, ways, relations = [], [], []
+    nodes: list[tuple[int, mutable.Node]] = []
+    ways: list[tuple[int, mutable.Way]] = []
+    relations: list[tuple[int, mutable.Relation]] = []
     try:
         for item in osmium.FileProcessor(osmium.io.File(str(extract), fmt)):
             tags = dict(item.tags)
-            if item.is_node():
+            if isinstance(item, osmium.osm.Node):
                 location = (item.lon, item.lat) if item.location.valid() else None
-                nodes.append(mutable.Node(id=item.id, location=location, tags=tags))
-            elif item.is_way():
-                ways.append(mutable.Way(id=item.id, nodes=[node.ref for node in item.nodes], tags=tags))
-            elif item.is_relation():
+                nodes.append((item.id, mutable.Node(id=item.id, location=location, tags=tags)))
+            elif isinstance(item, osmium.osm.Way):
+                way = mutable.Way(id=item.id, nodes=[node.ref for node in item.nodes], tags=tags)
+                ways.append((item.id, way))
+            elif isinstance(item, osmium.osm.Relation):
                 members = [(member.type, member.ref, member.role) for member in item.members]
-                relations.append(mutable.Relation(id=item.id, members=members, tags=tags))
+                relations.append((item.id, mutable.Relation(id=item.id, members=members, tags=tags)))
     except RuntimeError as error:
         raise OsmImportError(f"{extract}: {unreadable(fmt)}: {error}") from None
     copy = folder / "sorted.osm.pbf"
     with osmium.SimpleWriter(str(copy)) as writer:
-        for item in sorted(nodes, key=_id_order):
-            writer.add_node(item)
-        for item in sorted(ways, key=_id_order):
-            writer.add_way(item)
-        for item in sorted(relations, key=_id_order):
-            writer.add_relation(item)
+        for _, node in sorted(nodes, key=_id_order):
+            writer.add_node(node)
+        for _, way in sorted(ways, key=_id_order):
+            writer.add_way(way)
+        for _, relation in sorted(relations, key=_id_order):
+            writer.add_relation(relation)
     return copy
 
 
-def _id_order(item) -> tuple[bool, int]:
-    """libosmium's id order: negative ids (new objects saved by an editor) first, by absolute value."""
-    return (item.id >= 0, abs(item.id))
+def _id_order(keyed: tuple[int, object]) -> tuple[bool, int]:
+    """libosmium's id order of ``(id, object)``: negative ids (an editor's new objects) first, by size.
+
+    >>> sorted([(3, "c"), (-2, "b"), (1, "a"), (-1, "z")], key=_id_order)
+    [(-1, 'z'), (-2, 'b'), (1, 'a'), (3, 'c')]
+    """
+    object_id = keyed[0]
+    return (object_id >= 0, abs(object_id))

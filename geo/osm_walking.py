@@ -116,7 +116,7 @@ def largest_part_share(lines: Iterable[list[list[float]]]) -> tuple[float, float
     >>> round(share[0]), round(share[1], 3)
     (2101, 0.947)
     """
-    graph = nx.Graph()
+    graph: nx.Graph[tuple[float, float]] = nx.Graph()
     lengths: list[tuple[tuple[float, float], float]] = []
     for coordinates in lines:
         keys = [(position[0], position[1]) for position in coordinates]

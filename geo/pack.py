@@ -12,16 +12,17 @@ from typing import Any
 import geopandas as gpd
 import pyproj
 
+from geo.coords import BBox
+from geo.crs import WGS84
 from geo.errors import PackError, Problem
-from geo.features import GEOMETRY_TYPES, BBox, check_geometry, check_properties
+from geo.features import GEOMETRY_TYPES, check_geometry, check_properties
 from geo.tables import check_keys
 
-WGS84 = "EPSG:4326"
 CITY_FILE = "city.toml"
 LAYERS_DIR = "layers"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LANGUAGES = ("ru", "en")
-CITY_KEYS = {
+CITY_KEYS: dict[str, type] = {
     "id": str,
     "name_ru": str,
     "name_en": str,
@@ -34,7 +35,7 @@ CITY_KEYS = {
     "groups": list,
     "layers": list,
 }
-LAYER_KEYS = {
+LAYER_KEYS: dict[str, type] = {
     "id": str,
     "title_ru": str,
     "title_en": str,
@@ -99,7 +100,7 @@ def _read_pack(root: Path) -> tuple[CityPack | None, list[Problem]]:
     groups = {group["id"]: _localized(group, "title") for group in city["groups"]}
     layers: dict[str, Layer] = {}
     seen_ids: dict[str, str] = {}
-    bbox: BBox = tuple(city["bbox"])  # type: ignore[assignment]
+    bbox: BBox = tuple(city["bbox"])
     for entry in city["layers"]:
         layer, layer_problems = _read_layer(root, entry, bbox, seen_ids, set(groups))
         problems.extend(layer_problems)
@@ -192,7 +193,7 @@ def _read_layer(
     frame.index = [feature["id"] for feature in features]
     frame.index.name = "id"
     layer = Layer(
-        id=layer_id,
+        id=entry["id"],
         title=_localized(entry, "title"),
         legend=_localized(entry, "legend"),
         kind=entry["kind"],

@@ -8,8 +8,9 @@ and reads GPX. Nothing here imports Flask or folium.
 
 from routes.audiences import Audience, load_audiences
 from routes.check import check_tracks
+from routes.errors import TrackError
 from routes.figures import TrackMeasure, audience_figures, measure_track
-from routes.tracks import Stop, Track, TrackError, load_tracks
+from routes.tracks import Stop, Track, load_tracks
 
 __all__ = [
     "Audience",

@@ -12,7 +12,7 @@ from geo.tables import check_keys
 
 AUDIENCES_FILE = "tracks/audiences.toml"
 DEFAULT_AUDIENCES = Path(__file__).with_name("default_audiences.toml")
-AUDIENCE_KEYS = {
+AUDIENCE_KEYS: dict[str, type] = {
     "id": str,
     "name_ru": str,
     "name_en": str,
@@ -70,7 +70,7 @@ def load_audiences(pack_path: str | Path) -> tuple[dict[str, Audience], list[Pro
     if not isinstance(entries, list) or not entries:
         return {}, [Problem(label, "", "needs a non-empty [[audiences]] list")]
     audiences: dict[str, Audience] = {}
-    problems = []
+    problems: list[Problem] = []
     for index, entry in enumerate(entries):
         where = f"audience {entry.get('id')!r}" if isinstance(entry, dict) else f"audience #{index}"
         messages = check_audience(entry)

@@ -8,9 +8,10 @@ from typing import Any
 
 from geo.pack import CityPack
 from routes.audiences import Audience, load_audiences
+from routes.errors import TrackError
 from routes.figures import TrackMeasure, audience_figures, measure_track
 from routes.passes import Passage, track_passages
-from routes.tracks import TRACKS_DIR, Track, TrackError, load_tracks
+from routes.tracks import TRACKS_DIR, Track, load_tracks
 
 SEASONS = {"winter": (12, 1, 2), "spring": (3, 4, 5), "summer": (6, 7, 8), "autumn": (9, 10, 11)}
 MODES = ("walk", "ski")

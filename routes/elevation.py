@@ -167,16 +167,19 @@ def climb(lengths_m: Sequence[float], elevations_m: Sequence[float | None]) -> C
     distances = cumulative_m(lengths_m)
     ascent = descent = known_length = 0.0
     run: list[int] = []
+    run_heights: list[float] = []
     for index in range(len(elevations_m) + 1):
-        if index < len(elevations_m) and elevations_m[index] is not None:
+        height = elevations_m[index] if index < len(elevations_m) else None
+        if height is not None:
             run.append(index)
+            run_heights.append(height)
             continue
         if len(run) >= 2:
-            gain, loss = profile_climb([distances[i] for i in run], [elevations_m[i] for i in run])  # type: ignore[misc]
+            gain, loss = profile_climb([distances[i] for i in run], run_heights)
             ascent += gain
             descent += loss
             known_length += distances[run[-1]] - distances[run[0]]
-        run = []
+        run, run_heights = [], []
     total = sum(lengths_m)
     if not known_length:
         return Climb(None, None, 0.0)
@@ -206,7 +209,9 @@ def segment_slopes(lengths_m: Sequence[float], elevations_m: Sequence[float | No
                 start -= 1
             else:
                 break
-        rise = heights[end] - heights[start]  # type: ignore[operator]
+        top, bottom = heights[end], heights[start]
+        assert top is not None and bottom is not None  # the window grows over known heights only
+        rise = top - bottom
         run = distances[end] - distances[start]
         slopes.append(round(rise / run, 3) if run else 0.0)
     return slopes

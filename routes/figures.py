@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import shapely
-from pyproj import Transformer
 
+from geo.crs import to_metric, utm_crs
 from routes import elevation, metrics, terrenkur
 from routes.audiences import Audience
 from routes.passes import metric_line
@@ -61,16 +61,6 @@ class AudienceFigures:
     gradient_ok: bool | None
 
 
-def utm_crs(lon: float, lat: float) -> str:
-    """The WGS84 UTM zone's EPSG code for a place (metres where a pack gives no metric CRS).
-
-    >>> utm_crs(60.8, 56.5)
-    'EPSG:32641'
-    """
-    zone = int((lon + 180) // 6) + 1
-    return f"EPSG:{32600 + zone if lat >= 0 else 32700 + zone}"
-
-
 def measure_track(track: Track, crs_metric: str | None = None) -> TrackMeasure:
     """Measure a track on the ellipsoid; place its stops along it in ``crs_metric`` (metres)."""
     lengths = metrics.segment_lengths_m(track.lons, track.lats)
@@ -103,7 +93,7 @@ def measure_track(track: Track, crs_metric: str | None = None) -> TrackMeasure:
 def _stop_positions(track: Track, length_m: float, crs_metric: str) -> tuple[dict, dict]:
     """Each stop's distance along the track (scaled to the geodesic length) and from it, in metres."""
     line = metric_line(track.lons, track.lats, crs_metric)
-    transformer = Transformer.from_crs("EPSG:4326", crs_metric, always_xy=True)
+    transformer = to_metric(crs_metric)
     positions, offsets = {}, {}
     for stop in track.stops:
         point = shapely.Point(transformer.transform(stop.lon, stop.lat))

@@ -7,6 +7,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
+from typing import Any, cast
 
 import defusedxml.ElementTree as safe_etree
 import gpxpy
@@ -16,6 +17,7 @@ from defusedxml import DefusedXmlException
 
 from routes import metrics
 from routes.check import STOP_MAX_OFFSET_M
+from routes.errors import GpxImportError, PartChoiceError
 from routes.tracks import Track
 
 MAX_GPX_BYTES = 10 * 1024 * 1024  # a 10,000-point recording is about 1 MB
@@ -42,14 +44,6 @@ STOP_SYMBOLS = {
     "view": "Scenic Area",
     "info": "Information",
 }
-
-
-class GpxImportError(ValueError):
-    """A file that cannot become a track draft, with the reason."""
-
-
-class PartChoiceError(GpxImportError):
-    """A recording of several parts where no part, or one it does not have, was chosen; lists them."""
 
 
 @dataclass(frozen=True)
@@ -88,7 +82,8 @@ def build_gpx(track: Track, lang: str, text: GpxText, page_url: str) -> str:
             )
         )
     gpx_track = gpxpy.gpx.GPXTrack(name=track.name[lang], description=track.description[lang])
-    gpx_track.type = track.mode
+    # gpxpy's GPXTrack.__init__ sets `type` to None unannotated, so mypy reads it as None; it takes a string.
+    cast(Any, gpx_track).type = track.mode
     segment = gpxpy.gpx.GPXTrackSegment()
     segment.points = [
         gpxpy.gpx.GPXTrackPoint(lat, lon, elevation=ele)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
+from routes.errors import RoutingError
 from routes.network import AudienceRules, Graph, RoutingArrays, WalkingNetwork, edge_path_coords
 
 TOLERANCE = 0.05  # a loop's steps within ±5 % of the goal
@@ -48,14 +49,6 @@ REPEATED_DEFINITION = (
     "repeated: the share of the loop's length walked on a way (between two junctions) "
     "that the loop has already walked before, in either direction"
 )
-
-
-class RoutingError(ValueError):
-    """A route or loop that cannot be made, with the reason and the argument at fault."""
-
-    def __init__(self, message: str, field: str):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,12 @@ from typing import Any
 import networkx as nx
 import numpy as np
 import shapely
-from pyproj import Transformer
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
+from shapely.geometry.base import BaseGeometry
 
+from geo.crs import to_metric
 from geo.osm import Mapping, load_mapping, read_tagged
 from geo.pack import CityPack
 from routes.audiences import Audience
@@ -195,7 +196,7 @@ class RoutingArrays:
     part_m: np.ndarray  # the length of the usable ways of each part
     part_n: np.ndarray  # the number of nodes of each part
     max_factor: float  # the highest cost per metre (the cut-off's margin)
-    tree: cKDTree | None  # the usable nodes, for snapping and for a search's area
+    tree: cKDTree  # every node (none in an empty network), for a search's area
 
     @property
     def n(self) -> int:
@@ -296,11 +297,11 @@ class WalkingNetwork:
             part_m=part_m,
             part_n=np.bincount(part, minlength=_count),
             max_factor=float(factor[ids].max()) if len(ids) else 1.0,
-            tree=cKDTree(self.node_xy) if n else None,
+            tree=cKDTree(self.node_xy),
         )
 
     def metric_xy(self, lon: float, lat: float) -> tuple[float, float]:
-        return Transformer.from_crs("EPSG:4326", self.crs_metric, always_xy=True).transform(lon, lat)
+        return to_metric(self.crs_metric).transform(lon, lat)
 
     def nearest_node(self, lon: float, lat: float, rules: AudienceRules | None = None) -> tuple[int, float]:
         """The node nearest to a place (on any part the audience can walk) and its distance in metres."""
@@ -383,9 +384,9 @@ def _tagged_lines(features: list[dict[str, Any]]) -> list[tuple[str, list[list[f
     return lines
 
 
-def _green_area(pack: CityPack, mapping: Mapping) -> shapely.Geometry:
+def _green_area(pack: CityPack, mapping: Mapping) -> BaseGeometry:
     """Green space in metres: parks and forests with a margin, and 100 m around water."""
-    pieces = []
+    pieces: list[BaseGeometry] = []
     for role, margin in (("green", BESIDE_GREEN_M), ("water", NEAR_WATER_M)):
         for layer_id in mapping.layers_with_role(role):
             if layer_id in pack.layers:
@@ -395,7 +396,7 @@ def _green_area(pack: CityPack, mapping: Mapping) -> shapely.Geometry:
     return area
 
 
-def _lengths_inside(lines: np.ndarray, area: shapely.Geometry) -> np.ndarray:
+def _lengths_inside(lines: np.ndarray, area: BaseGeometry) -> np.ndarray:
     """The length of each line inside ``area``, cutting each line only with the parts of the area it
     meets (the parts of a union do not overlap), not with the whole of a town's green space."""
     inside = np.zeros(len(lines))
@@ -409,23 +410,23 @@ def _lengths_inside(lines: np.ndarray, area: shapely.Geometry) -> np.ndarray:
 
 def _benches(pack: CityPack, mapping: Mapping) -> np.ndarray:
     """Benches in metres: the layers with the role "bench" and the tracks' bench and tea stops."""
-    points = []
+    points: list[BaseGeometry] = []
     for layer_id in mapping.layers_with_role("bench"):
         if layer_id in pack.layers:
             points.extend(pack.layers[layer_id].frame.to_crs(pack.crs_metric).geometry)
     tracks, _problems = read_tracks(pack.path)
     stops = [stop for track in tracks.values() for stop in track.stops if stop.kind in REST_KINDS]
     if stops:
-        transformer = Transformer.from_crs("EPSG:4326", pack.crs_metric, always_xy=True)
+        transformer = to_metric(pack.crs_metric)
         xs, ys = transformer.transform([stop.lon for stop in stops], [stop.lat for stop in stops])
-        points.extend(shapely.points(np.column_stack([xs, ys])))
+        points.extend(shapely.points(xs, ys))
     return np.array(points, dtype=object)
 
 
 def network_from_lines(
     lines: list[tuple[str, list[list[float]], dict[str, str]]],
     crs_metric: str,
-    green_area: shapely.Geometry,
+    green_area: BaseGeometry,
     benches: np.ndarray,
     kerbs: set[tuple[float, float]] | frozenset = frozenset(),
 ) -> WalkingNetwork:
@@ -456,8 +457,8 @@ def network_from_lines(
     for piece, _, _ in pieces:
         for key in (piece[0], piece[-1]):
             node_of.setdefault(key, len(node_of))
-    transformer = Transformer.from_crs("EPSG:4326", crs_metric, always_xy=True)
-    graph = nx.Graph()
+    transformer = to_metric(crs_metric)
+    graph: nx.Graph[int] = nx.Graph()
     metric_lines = []
     edges = []
     for piece, feature_id, tags in pieces:

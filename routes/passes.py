@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import shapely
-from pyproj import Transformer
 
+from geo.crs import to_metric
 from geo.osm import load_mapping
 from geo.pack import CityPack
 
@@ -29,8 +29,7 @@ class Passage:
 
 def metric_line(lons: Sequence[float], lats: Sequence[float], crs_metric: str) -> shapely.LineString:
     """The line in ``crs_metric`` (metres), from WGS84 lon/lat."""
-    transformer = Transformer.from_crs("EPSG:4326", crs_metric, always_xy=True)
-    xs, ys = transformer.transform(list(lons), list(lats))
+    xs, ys = to_metric(crs_metric).transform(list(lons), list(lats))
     return shapely.LineString(list(zip(xs, ys, strict=True)))
 
 
@@ -47,7 +46,7 @@ def track_passages(lons: Sequence[float], lats: Sequence[float], pack: CityPack)
             continue  # the way itself (paths, streets) and street furniture are not places passed
         frame = layer.frame.to_crs(pack.crs_metric)
         for feature_id, geometry in frame.geometry.items():
-            name = {"ru": frame.at[feature_id, "name_ru"], "en": frame.at[feature_id, "name_en"]}
+            name = {"ru": str(frame.at[feature_id, "name_ru"]), "en": str(frame.at[feature_id, "name_en"])}
             passages.extend(_passages(line, geometry, layer.id, str(feature_id), name))
     return passages
 

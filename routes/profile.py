@@ -56,7 +56,8 @@ def profile(track: Track, measure: TrackMeasure, lang: str) -> Profile | None:
     def y_of(ele: float) -> float:
         return round(HEIGHT - MARGIN - (ele - low) / (high - low) * (HEIGHT - 2 * MARGIN), 1)
 
-    lines, current = [], []
+    lines: list[str] = []
+    current: list[str] = []
     for distance, ele in zip(measure.distances_m, track.elevations_m, strict=True):
         if ele is None:
             if len(current) > 1:

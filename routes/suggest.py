@@ -20,7 +20,8 @@ from geo.osm import load_mapping, read_tagged
 from geo.pack import CityPack, load_pack
 from routes.audiences import Audience, load_audiences
 from routes.check import check_track
-from routes.loops import REPEAT_PENALTY, RoutingError, Walk, find_loops, start_node
+from routes.errors import RoutingError
+from routes.loops import REPEAT_PENALTY, Walk, find_loops, start_node
 from routes.network import SURFACE_ALIASES, WalkingNetwork, rules_for
 from routes.tracks import TRACKS_DIR, parse_track
 
@@ -34,10 +35,6 @@ CENTRAL_TAGS = {
 }
 MAX_PLACES = 4  # central places tried per audience
 DRAFT_NOTE = "draft: suggested by ecomap suggest-tracks on the walking network, not reviewed"
-
-
-class SuggestError(ValueError):
-    """A pack that cannot get drafts (no audiences, no network, no place to start), with the reason."""
 
 
 @dataclass(frozen=True)

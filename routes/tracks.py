@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from geo.errors import PackError, Problem
+from geo.errors import Problem
+from routes.errors import TrackError
 
 TRACKS_DIR = "tracks"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -19,7 +20,7 @@ STOP_KINDS = ("info", "bench", "tea", "view", "start", "finish")
 REST_KINDS = ("bench", "tea")
 # Lowest and highest land on Earth (Dead Sea shore, Everest), rounded: outside is a typo.
 ELEVATION_RANGE_M = (-450.0, 8_900.0)
-ROUTE_PROPERTIES = {
+ROUTE_PROPERTIES: dict[str, type] = {
     "name_ru": str,
     "name_en": str,
     "description_ru": str,
@@ -33,12 +34,14 @@ ROUTE_PROPERTIES = {
     "elevation": str,
     "updated": str,
 }
-STOP_PROPERTIES = {"kind": str, "name_ru": str, "name_en": str, "text_ru": str, "text_en": str}
+STOP_PROPERTIES: dict[str, type] = {
+    "kind": str,
+    "name_ru": str,
+    "name_en": str,
+    "text_ru": str,
+    "text_en": str,
+}
 ACCURACY_LEVELS = ("surveyed", "approximate")
-
-
-class TrackError(PackError):
-    """Track definitions that cannot be used, with every problem found in them."""
 
 
 @dataclass(frozen=True)
@@ -182,7 +185,7 @@ def _typed(properties: dict[str, Any], keys: dict[str, type]) -> list[str]:
         value = properties.get(key)
         if value is None:
             messages.append(f"property '{key}' is missing")
-        elif not isinstance(value, kind) or (kind is str and not value.strip()):
+        elif not isinstance(value, kind) or (isinstance(value, str) and not value.strip()):
             messages.append(f"property '{key}' must be a non-empty {kind.__name__}, got {value!r}"[:200])
     messages.extend(f"unknown property '{key}'" for key in sorted(set(properties) - set(keys)))
     return messages
@@ -224,7 +227,7 @@ def _stop(point: dict[str, Any], index: int) -> tuple[Stop | None, list[str]]:
     if messages:
         return None, messages
     stop = Stop(
-        id=stop_id,
+        id=point["id"],
         kind=properties["kind"],
         name={"ru": properties["name_ru"], "en": properties["name_en"]},
         text={"ru": properties["text_ru"], "en": properties["text_en"]},

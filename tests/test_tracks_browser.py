@@ -63,7 +63,8 @@ def test_qr_code_opens_the_track_page(page, live_server):
     open_track(page, live_server, "ski-talkov-kamen")
     png = page.locator(".track-qr svg").screenshot()
     # QR codes only: a 1D reader may see a short false barcode in the QR's modules
-    results = zxingcpp.read_barcodes(image_module.open(io.BytesIO(png)), formats=zxingcpp.BarcodeFormat.QRCode)
+    image = image_module.open(io.BytesIO(png))
+    results = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
     assert [result.text for result in results] == [page.locator(".track-page-url").inner_text()]
     link = results[0].text
     assert link.startswith(live_server.url) and link.split("?")[0].endswith("/tracks/ski-talkov-kamen")

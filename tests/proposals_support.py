@@ -82,7 +82,7 @@ def csrf_token(html: str) -> str:
 
 def add_moderator(app, username: str = "teacher", password: str = "correct horse", sites=()) -> None:
     from webmap.db import get_db
-    from webmap.proposals_store import create_moderator
+    from webmap.proposals.store import create_moderator
 
     with app.app_context(), get_db().write() as session:
         create_moderator(session, username, password, sites)
@@ -99,7 +99,7 @@ def submit(client, body: dict[str, Any] | None = None):
 
 def set_status(app, proposal_id: int, status: str, reason: str | None = None) -> None:
     from webmap.db import get_db
-    from webmap.proposals_store import decide, get_proposal
+    from webmap.proposals.store import decide, get_proposal
 
     with app.app_context(), get_db().write() as session:
         decide(session, get_proposal(session, proposal_id), status, "test", reason)
@@ -107,8 +107,8 @@ def set_status(app, proposal_id: int, status: str, reason: str | None = None) ->
 
 def make_class(app, name: str = "5Б", size: int = 30) -> str:
     """A class code, created as a moderator would."""
-    from webmap.classes_store import create_class
     from webmap.db import get_db
+    from webmap.proposals.classes_store import create_class
 
     with app.app_context(), get_db().write() as session:
         return create_class(session, name, size, "test")[1]

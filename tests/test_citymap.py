@@ -11,8 +11,8 @@ from tests.browser import screenshot
 from tests.conftest import SYSERT_PACK
 from tests.packs import CITY_TOML, good_layers, write_pack
 from webmap import create_app
-from webmap.popups import POPUP_KEY, SafePopup
-from webmap.views import add_city_map_overlays
+from webmap.maps.overlays import add_city_map_overlays
+from webmap.maps.popups import POPUP_KEY, SafePopup
 
 
 def _page(tiles: str, attribution: str = "", pack=SYSERT_PACK) -> str:

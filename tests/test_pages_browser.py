@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from tests.browser import DESKTOP, PHONE, axe_violations, screenshot
 from webmap import create_app
 from webmap.pagekit import draw_texts
-from webmap.tracks import EXTENSION as TRACKS
+from webmap.tracks.views import EXTENSION as TRACKS
 
 pytestmark = pytest.mark.browser
 JOURNEYS = [pytest.param(PHONE, "ru", id="ru-phone"), pytest.param(DESKTOP, "en", id="en-desktop")]

@@ -10,9 +10,9 @@ from shapely.geometry import Polygon
 from tests.browser import DESKTOP, PHONE, axe_violations, screenshot
 from tests.proposals_support import SCHOOL, make_app
 from webmap.db import get_db
-from webmap.proposals import get_sites
-from webmap.proposals_sites import to_metric
-from webmap.proposals_store import Filters, find_proposals
+from webmap.proposals.service import get_sites
+from webmap.proposals.sites import to_metric
+from webmap.proposals.store import Filters, find_proposals
 
 pytestmark = pytest.mark.browser
 

@@ -20,8 +20,8 @@ from tests.proposals_support import (
     submit,
 )
 from webmap.db import get_db
-from webmap.proposals import get_sites
-from webmap.proposals_store import Filters, find_proposals
+from webmap.proposals.service import get_sites
+from webmap.proposals.store import Filters, find_proposals
 
 pytestmark = pytest.mark.browser
 

@@ -19,7 +19,7 @@ from tests.proposals_support import (
     submit,
 )
 from webmap.db import get_db
-from webmap.proposals_store import get_proposal, vote_counts
+from webmap.proposals.store import get_proposal, vote_counts
 
 pytestmark = pytest.mark.browser
 JOURNEYS = [pytest.param(PHONE, "ru", id="ru-phone"), pytest.param(DESKTOP, "en", id="en-desktop")]

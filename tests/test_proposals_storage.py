@@ -23,8 +23,8 @@ from tests.proposals_support import (
     submit,
 )
 from webmap.db import get_db
-from webmap.proposals_store import Filters, add_vote, find_proposals, get_proposal, to_feature, vote_counts
-from webmap.proposals_validation import check_feature
+from webmap.proposals.store import Filters, add_vote, find_proposals, get_proposal, to_feature, vote_counts
+from webmap.proposals.validation import check_feature
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,7 +37,7 @@ def app(tmp_path, database_url):  # noqa: F811
 
 
 def _draft(app, geometry, **properties):
-    from webmap.proposals import get_sites
+    from webmap.proposals.service import get_sites
 
     with app.app_context():
         return check_feature(feature(geometry, **properties), get_sites())
@@ -144,7 +144,7 @@ def test_round_trip_keeps_every_field(app, geometry):
 
 
 def add_proposal_id(session, draft) -> int:
-    from webmap.proposals_store import add_proposal
+    from webmap.proposals.store import add_proposal
 
     return add_proposal(session, draft).id
 
@@ -165,7 +165,7 @@ def test_bbox_query_finds_overlapping_boxes_only(app):
 
 
 def test_one_vote_per_participant_per_proposal(app):
-    from webmap.classes_store import create_class, join_class
+    from webmap.proposals.classes_store import create_class, join_class
 
     draft = _draft(app, SCHOOL_POINT)
     with app.app_context():

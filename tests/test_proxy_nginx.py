@@ -17,7 +17,7 @@ from flask import request
 from tests.gunicorn_support import Server, running_server, server_env
 from tests.nginx_support import Nginx, running_nginx
 from tests.proposals_support import feature, make_app
-from webmap.proxy import proxy_hops
+from webmap.http.proxy import proxy_hops
 
 LIMIT = 2
 

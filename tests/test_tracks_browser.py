@@ -9,7 +9,7 @@ import gpxpy
 import pytest
 
 from tests.browser import screenshot
-from webmap import tracks
+from webmap.tracks import views as tracks
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert, text
 
-from tests.postgres import ClusterError, fresh_database, throwaway_cluster
+from tests.support.postgres import ClusterError, fresh_database, throwaway_cluster
 from webmap.db import Database, create_database, migrate
 from webmap.models import Proposal, utcnow
 from webmap.proposals.store import Filters, add_proposal, find_proposals

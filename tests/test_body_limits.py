@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.proposals_support import add_moderator, csrf_token, dispose, feature, login, make_app
+from tests.support.proposals_support import add_moderator, csrf_token, dispose, feature, login, make_app
 from webmap.proposals.validation import MAX_BODY_BYTES
 
 LIMIT_BYTES = 1024 * 1024

@@ -23,7 +23,7 @@ TRACK_IDS = [
     "children-factory-tales",
     "accessible-dam-centre",
 ]
-GOLDEN = Path(__file__).parent / "golden" / "fixture-track.gpx"
+GOLDEN = Path(__file__).parent / "support" / "golden" / "fixture-track.gpx"
 GEOD = pyproj.Geod(ellps="WGS84")
 
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import update
 
-from tests.proposals_support import (
+from tests.support.proposals_support import (
     RINK,
     RINK_POINT,
     XSS,

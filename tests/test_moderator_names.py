@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.proposals_support import add_moderator, dispose, login, make_app
+from tests.support.proposals_support import add_moderator, dispose, login, make_app
 from webmap.proposals.cli import create_moderator_command
 from webmap.proposals.moderator_names import InvalidName, confusable_with, normalise_name, skeleton
 

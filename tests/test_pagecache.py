@@ -7,7 +7,7 @@ import gzip
 import brotli
 import pytest
 
-from tests.proposals_support import feature, make_app, set_status, submit
+from tests.support.proposals_support import feature, make_app, set_status, submit
 from webmap.http.security import inline_scripts, script_hash
 from webmap.pagecache import EXTENSION, Page, PageCache
 

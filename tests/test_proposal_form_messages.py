@@ -8,7 +8,7 @@ import re
 import pytest
 from shapely.geometry import shape
 
-from tests.proposals_support import OUTSIDE_POLYGON, SCHOOL, SCHOOL_POINT, feature, make_app, submit
+from tests.support.proposals_support import OUTSIDE_POLYGON, SCHOOL, SCHOOL_POINT, feature, make_app, submit
 from webmap.proposals.service import DEFAULTS, get_sites
 from webmap.proposals.sites import to_metric
 from webmap.proposals.validation import MAX_VERTICES, TEXT_LIMITS

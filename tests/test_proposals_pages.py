@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.proposals_support import (
+from tests.support.proposals_support import (
     PROPERTIES,
     RINK,
     RINK_POINT,

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
-from tests.postgres import database_url, postgres_server_url, postgres_url  # noqa: F401 (fixtures)
-from tests.proposals_support import (
+from tests.support.postgres import database_url, postgres_server_url, postgres_url  # noqa: F401 (fixtures)
+from tests.support.proposals_support import (
     SCHOOL_LINE,
     SCHOOL_POINT,
     SCHOOL_POLYGON,
@@ -231,7 +231,7 @@ CRASHING_WORKER = """
 import json, os, sys
 sys.path.insert(0, {root!r})
 from pathlib import Path
-from tests.proposals_support import make_app, submit
+from tests.support.proposals_support import make_app, submit
 app = make_app(Path({tmp!r}), {url!r})
 response = submit(app.test_client())
 print(json.dumps({{"status": response.status_code, "id": response.json["id"]}}), flush=True)

@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from tests.browser import serve  # noqa: F401 (fixture)
-from tests.proposals_support import OUTSIDE_POLYGON, SCHOOL_LINE, SCHOOL_POINT, feature, make_app
+from tests.support.browser import serve  # noqa: F401 (fixture)
+from tests.support.proposals_support import OUTSIDE_POLYGON, SCHOOL_LINE, SCHOOL_POINT, feature, make_app
 from webmap.proposals.validation import MAX_BODY_BYTES, MAX_DEPTH, MAX_VERTICES, TEXT_LIMITS
 
 

@@ -6,7 +6,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from tests.proposals_support import add_moderator, csrf_token, dispose, make_app
+from tests.support.proposals_support import add_moderator, csrf_token, dispose, make_app
 from webmap.http.params import CONTROL
 from webmap.proposals.auth import DEFAULT_NEXT, safe_next
 

@@ -7,7 +7,7 @@ import re
 import lxml.html
 import pytest
 
-from tests.proposals_support import feature, make_app, submit
+from tests.support.proposals_support import feature, make_app, submit
 from webmap import create_app
 from webmap.http.security import content_security_policy, inline_scripts, script_hash, tile_source
 

@@ -15,8 +15,8 @@ import urllib.request
 import pytest
 from sqlalchemy import func, select
 
-from tests.postgres import database_url, postgres_server_url, postgres_url  # noqa: F401 (fixtures)
-from tests.proposals_support import (
+from tests.support.postgres import database_url, postgres_server_url, postgres_url  # noqa: F401 (fixtures)
+from tests.support.proposals_support import (
     XSS,
     add_moderator,
     csrf_token,

@@ -9,7 +9,7 @@ from typing import Any
 
 from webmap import create_app
 
-SYSERT_PACK = Path(__file__).resolve().parent.parent / "data" / "sysert"
+SYSERT_PACK = Path(__file__).resolve().parent.parent.parent / "data" / "sysert"
 SCHOOL = "school-yard-23"
 RINK = "rink-cinema-plot"
 XSS = "<img src=x onerror=alert(1)>"

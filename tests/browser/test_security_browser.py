@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from tests.browser import DRAWN_FEATURE_IDS, sign_in
-from tests.proposals_support import SCHOOL, add_moderator, feature, make_app, submit
+from tests.support.browser import DRAWN_FEATURE_IDS, sign_in
+from tests.support.proposals_support import SCHOOL, add_moderator, feature, make_app, submit
 
 pytestmark = pytest.mark.browser
 

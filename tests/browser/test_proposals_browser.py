@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from shapely.geometry import shape
 
-from tests.browser import screenshot, sign_in
-from tests.proposals_support import (
+from tests.support.browser import screenshot, sign_in
+from tests.support.proposals_support import (
     SCHOOL,
     SCHOOL_POLYGON,
     XSS,

@@ -27,9 +27,9 @@ from typing import Any
 
 import pytest
 
-from tests.proposals_support import SYSERT_PACK, feature
+from tests.support.proposals_support import SYSERT_PACK, feature
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 REQUEST_TIMEOUT_S = 30
 BOOT_TIMEOUT_S = 90

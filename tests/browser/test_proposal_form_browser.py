@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from shapely.geometry import Polygon
 
-from tests.browser import DESKTOP, PHONE, axe_violations, screenshot
-from tests.proposals_support import SCHOOL, make_app
+from tests.support.browser import DESKTOP, PHONE, axe_violations, screenshot
+from tests.support.proposals_support import SCHOOL, make_app
 from webmap.db import get_db
 from webmap.proposals.service import get_sites
 from webmap.proposals.sites import to_metric

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import DESKTOP, PHONE, axe_violations, screenshot
-from tests.proposals_support import (
+from tests.support.browser import DESKTOP, PHONE, axe_violations, screenshot
+from tests.support.proposals_support import (
     RINK,
     RINK_POINT,
     SCHOOL_LINE,

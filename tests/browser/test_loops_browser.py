@@ -13,7 +13,7 @@ import gpxpy
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import DESKTOP, PHONE, axe_violations, screenshot
+from tests.support.browser import DESKTOP, PHONE, axe_violations, screenshot
 from tests.test_loops_towns import TOWNS, town_pack
 from webmap import create_app
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import redis
 
-from tests.gunicorn_support import free_port, need_program
+from tests.support.gunicorn_support import free_port, need_program
 
 START_TIMEOUT_S = 15
 STOP_TIMEOUT_S = 15

@@ -8,7 +8,7 @@ from pathlib import Path
 import gpxpy
 import pytest
 
-from tests.browser import screenshot
+from tests.support.browser import screenshot
 from webmap.tracks import views as tracks
 
 pytestmark = pytest.mark.browser

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.gunicorn_support import ROOT, free_port, need_program
+from tests.support.gunicorn_support import ROOT, free_port, need_program
 
 SITE = ROOT / "deploy" / "nginx" / "ecomap.conf"
 LISTEN = "listen 80;"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import DRAWN_FEATURE_IDS, screenshot
+from tests.support.browser import DRAWN_FEATURE_IDS, screenshot
 
 pytestmark = pytest.mark.browser
 

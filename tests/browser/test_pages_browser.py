@@ -12,7 +12,7 @@ import pypdf
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import DESKTOP, PHONE, axe_violations, screenshot
+from tests.support.browser import DESKTOP, PHONE, axe_violations, screenshot
 from webmap import create_app
 from webmap.pagekit import draw_texts
 from webmap.tracks.views import EXTENSION as TRACKS

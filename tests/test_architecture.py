@@ -161,3 +161,11 @@ def test_no_import_cycle_among_webmap_modules():
     )
 
     assert sorted(nx.simple_cycles(graph)) == []
+
+
+def test_docs_architecture_names_every_webmap_module():
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    paths = [MODULES[m].relative_to(ROOT / "webmap").as_posix() for m in MODULES if m.startswith("webmap.")]
+    missing = [path for path in paths if f"`{path.removesuffix('__init__.py')}`" not in text]
+
+    assert paths and missing == []

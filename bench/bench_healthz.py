@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import text
 
-from tests.postgres import ClusterError, fresh_database, throwaway_cluster
+from tests.support.postgres import ClusterError, fresh_database, throwaway_cluster
 from webmap.db import Database, create_database, migrate
 
 

@@ -55,7 +55,7 @@ from routes.network import (  # noqa: E402
 )
 from tests.test_loops_towns import TOWNS, starts, town_pack  # noqa: E402
 from tests.test_osm_helsinki import BBOX, EXTRACT, write_city  # noqa: E402
-from webmap import loops as web_loops  # noqa: E402
+from webmap.loops import views as web_loops  # noqa: E402
 
 STARTS = 30  # start points (fixed seed)
 LEGACY_STARTS = 10  # the former search is slow on the 16x network: fewer starts

@@ -26,11 +26,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert, text
 
-from tests.postgres import ClusterError, fresh_database, throwaway_cluster
+from tests.support.postgres import ClusterError, fresh_database, throwaway_cluster
 from webmap.db import Database, create_database, migrate
 from webmap.models import Proposal, utcnow
-from webmap.proposals_store import Filters, add_proposal, find_proposals
-from webmap.proposals_validation import Draft
+from webmap.proposals.store import Filters, add_proposal, find_proposals
+from webmap.proposals.validation import Draft
 
 CITY_BBOX = (60.44, 56.31, 60.96, 56.58)  # the Sysert pack's bbox
 BOX_DEG = (0.005, 0.0027)  # about 300 m by 300 m at 56.5° N

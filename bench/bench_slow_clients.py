@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.*
 
-from tests.gunicorn_support import running_server, server_env
-from tests.nginx_support import running_nginx
-from tests.slow_clients_support import KEPT_ALIVE, MAX_HOLD_S, MIXED, attack, format_s
+from tests.support.gunicorn_support import running_server, server_env
+from tests.support.nginx_support import running_nginx
+from tests.support.slow_clients_support import KEPT_ALIVE, MAX_HOLD_S, MIXED, attack, format_s
 
 SET_UPS = {
     "sync, 2 workers (old)": ["--worker-class", "sync", "--threads", "1"],

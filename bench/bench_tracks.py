@@ -21,7 +21,8 @@ from routes.catalog import load_catalog, track_summary
 from routes.figures import measure_track
 from routes.gpx import import_gpx
 from routes.tracks import parse_track
-from webmap import create_app, tracks
+from webmap import create_app
+from webmap.tracks import views as tracks
 
 PACK = Path(__file__).resolve().parent.parent / "data" / "sysert"
 REPEATS = 5

@@ -1,7 +1,7 @@
 """Copy folium's browser assets from node_modules/ into webmap/static/vendor/.
 
 Run from the repository root after `npm ci --ignore-scripts`. Copies the files that
-webmap/assets.py ASSETS and EXTRA_FILES name, and the images and fonts their CSS names, keeping
+webmap/maps/assets.py ASSETS and EXTRA_FILES name, and the images and fonts their CSS names, keeping
 each file's path under node_modules/ so that relative url()s resolve. Writes the files that no
 npm package has (GENERATED) and vendor/manifest.json: folium's CDN URL -> path under
 webmap/static/. Leaves out source maps and the comments naming them. Replaces the old vendor
@@ -29,8 +29,8 @@ class VendorError(Exception):
 
 
 def load_assets():
-    """Import webmap/assets.py alone: webmap/__init__.py would need the app's dependencies."""
-    spec = importlib.util.spec_from_file_location("webmap_assets", ROOT / "webmap" / "assets.py")
+    """Import webmap/maps/assets.py alone: webmap/__init__.py would need the app's dependencies."""
+    spec = importlib.util.spec_from_file_location("webmap_assets", ROOT / "webmap" / "maps" / "assets.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.packs import write_pack
+from tests.support.packs import write_pack
 from webmap import create_app
 
-pytest_plugins = ["tests.browser", "tests.postgres"]
+pytest_plugins = ["tests.support.browser", "tests.support.postgres"]
 
 SYSERT_PACK = Path(__file__).resolve().parent.parent / "data" / "sysert"
 

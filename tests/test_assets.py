@@ -11,7 +11,8 @@ import folium
 import pytest
 from folium import plugins
 
-from webmap.assets import (
+from webmap.http.caching import VERSION_LENGTH
+from webmap.maps.assets import (
     ASSETS,
     DRAW_LOCALES,
     EXTRA_FILES,
@@ -22,7 +23,6 @@ from webmap.assets import (
     missing_assets,
     use_local_assets,
 )
-from webmap.caching import VERSION_LENGTH
 
 LEAFLET_JS_CDN = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"
 SYSERT_LAT_LON = [56.50, 60.81]

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.proposals_support import add_moderator, csrf_token, dispose, feature, login, make_app
-from webmap.proposals_validation import MAX_BODY_BYTES
+from tests.support.proposals_support import add_moderator, csrf_token, dispose, feature, login, make_app
+from webmap.proposals.validation import MAX_BODY_BYTES
 
 LIMIT_BYTES = 1024 * 1024
 FORMS = ["/login", "/proposals/1/vote", "/moderation/1/approve", "/moderation/1/reject"]

@@ -7,12 +7,12 @@ import json
 import folium
 import pytest
 
-from tests.browser import screenshot
 from tests.conftest import SYSERT_PACK
-from tests.packs import CITY_TOML, good_layers, write_pack
+from tests.support.browser import screenshot
+from tests.support.packs import CITY_TOML, good_layers, write_pack
 from webmap import create_app
-from webmap.popups import POPUP_KEY, SafePopup
-from webmap.views import add_city_map_overlays
+from webmap.maps.overlays import add_city_map_overlays
+from webmap.maps.popups import POPUP_KEY, SafePopup
 
 
 def _page(tiles: str, attribution: str = "", pack=SYSERT_PACK) -> str:

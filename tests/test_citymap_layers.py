@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import re
 
-from webmap.citymap import layer_view
+from webmap.maps.layers import layer_view
 from webmap.pack_access import get_pack
 
 DATA = re.compile(r"\.addData\((\{.*?\})\);\n")

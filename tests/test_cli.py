@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import SYSERT_PACK
-from tests.packs import good_layers, write_pack
+from tests.support.packs import good_layers, write_pack
 from webmap.cli import cli
 
 

@@ -16,8 +16,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests import postgres
-from tests.gunicorn_support import (
+from tests.support import postgres
+from tests.support.gunicorn_support import (
     Load,
     Server,
     check_stored_once,
@@ -25,7 +25,7 @@ from tests.gunicorn_support import (
     server_env,
     stored_proposals,
 )
-from tests.proposals_support import dispose, feature, make_app
+from tests.support.proposals_support import dispose, feature, make_app
 from webmap.db import MIGRATE_RETRY_S
 
 RECOVERY_TIMEOUT_S = 60

@@ -6,7 +6,7 @@ import os
 import signal
 import time
 
-from tests.gunicorn_support import BOOT_TIMEOUT_S, Load, check_stored_once, running_server, server_env
+from tests.support.gunicorn_support import BOOT_TIMEOUT_S, Load, check_stored_once, running_server, server_env
 
 BEFORE_S, AFTER_S = 3, 6  # load before the kill, and after the replacement appears (it boots in ~3 s)
 MAX_LOAD_S = BEFORE_S + BOOT_TIMEOUT_S + AFTER_S

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from tests.gunicorn_support import Load, check_stored_once, running_server, server_env
+from tests.support.gunicorn_support import Load, check_stored_once, running_server, server_env
 
 SOAK_S = 12  # the load's length; every thread also stops after 2,000 requests
 READERS, WRITERS = 3, 3

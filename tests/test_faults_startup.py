@@ -12,9 +12,9 @@ import pytest
 from gunicorn.errors import AppImportError
 
 from geo.errors import PackError, Problem
-from tests.gunicorn_support import ROOT, free_port, gunicorn_command, server_env
-from tests.packs import good_layers, write_pack
-from tests.proposals_support import SYSERT_PACK
+from tests.support.gunicorn_support import ROOT, free_port, gunicorn_command, server_env
+from tests.support.packs import good_layers, write_pack
+from tests.support.proposals_support import SYSERT_PACK
 from webmap.cli import cli
 from webmap.gunicorn_config import post_fork
 

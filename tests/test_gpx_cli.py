@@ -12,7 +12,7 @@ import pytest
 from routes.check import check_track
 from routes.gpx import BREAK_GAP_S, BREAK_STEP_M, MAX_GPX_BYTES, GpxImportError, import_gpx, read_recording
 from routes.tracks import parse_track
-from webmap import tracks
+from webmap.tracks import views as tracks
 
 
 def test_export_writes_what_the_site_serves(run_ecomap, app, client, tmp_path: Path):

@@ -14,7 +14,7 @@ from lxml import etree
 
 from routes.gpx import GpxText, build_gpx
 from routes.tracks import parse_track
-from webmap import tracks
+from webmap.tracks import views as tracks
 
 TRACK_IDS = [
     "walk-10000-steps",
@@ -23,7 +23,7 @@ TRACK_IDS = [
     "children-factory-tales",
     "accessible-dam-centre",
 ]
-GOLDEN = Path(__file__).parent / "golden" / "fixture-track.gpx"
+GOLDEN = Path(__file__).parent / "support" / "golden" / "fixture-track.gpx"
 GEOD = pyproj.Geod(ellps="WGS84")
 
 

@@ -18,7 +18,7 @@ from routes.figures import measure_track, utm_crs
 from routes.gpx import BREAK_GAP_S, RecordedPart, Recording, draft_part, read_recording
 from routes.tracks import Track, parse_track
 from tests.conftest import SYSERT_PACK
-from tests.packs import CITY_TOML, write_pack
+from tests.support.packs import CITY_TOML, write_pack
 
 DATA = Path(__file__).parent / "data" / "gpx"
 FILES = sorted(path.name for path in DATA.glob("*.gpx"))
@@ -223,7 +223,7 @@ def test_the_noisy_recordings_really_are_noisy():
 
 
 def pack_around(root: Path, drafts: list[Track]) -> Path:
-    """A pack (tests/packs.py) whose bbox, centre and metric CRS fit the drafts, for hill walkers.
+    """A pack (tests/support/packs.py) whose bbox, centre and metric CRS fit the drafts, for hill walkers.
 
     Its audiences are Sysert's, but adults may climb 100 %: a town in the hills sets its own
     limit, and a recording steeper than Sysert's 15 % is a choice of audience for the reviewer.

@@ -19,7 +19,7 @@ import lxml.html
 import pytest
 from flask import Flask
 
-from tests.proposals_support import SYSERT_PACK, dispose, feature, make_app, set_status, submit
+from tests.support.proposals_support import SYSERT_PACK, dispose, feature, make_app, set_status, submit
 
 HOSTILE = (
     " <img src=x onerror=alert(1) data-hostile=1></script><script data-hostile=2>alert(2)</script>\"'>"

@@ -9,7 +9,8 @@ import jsonschema
 import pytest
 from openapi_spec_validator import validate
 
-from webmap import loops, openapi
+from webmap import openapi
+from webmap.loops import views as loops
 
 DAM = "56.4948,60.8112"  # the embankment by the dam, where the walks start
 CENTRE = "56.5,60.8167"

@@ -9,7 +9,10 @@ from pyproj import Geod
 
 from geo.osm import load_mapping
 from tests.test_loops_towns import TOWNS, town_pack
-from webmap import create_app, loop_messages, loops, places
+from webmap import create_app
+from webmap.loops import messages as loop_messages
+from webmap.loops import places
+from webmap.loops import views as loops
 
 DAM = "56.4948,60.8112"
 GEOD = Geod(ellps="WGS84")

@@ -11,7 +11,7 @@ from shapely.geometry import LineString, Point, box
 
 from geo import load_pack, summarize_layer, use_on
 from geo.layers import layer_features
-from tests.packs import USES
+from tests.support.packs import USES
 
 UTM41N = "EPSG:32641"
 

@@ -10,12 +10,12 @@ from alembic.config import Config
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from tests.postgres import database_url, postgres_server_url, postgres_url  # noqa: F401 (fixtures)
-from tests.proposals_support import dispose, make_app, set_status, submit
+from tests.support.postgres import database_url, postgres_server_url, postgres_url  # noqa: F401 (fixtures)
+from tests.support.proposals_support import dispose, make_app, set_status, submit
 from webmap.db import MIGRATIONS, create_database, get_db, make_engine, migrate
 from webmap.models import ModerationEvent
-from webmap.moderation_store import NotDecided, history, recent_decisions, reopen
-from webmap.proposals_store import get_proposal
+from webmap.proposals.moderation_store import NotDecided, history, recent_decisions, reopen
+from webmap.proposals.store import get_proposal
 
 INSERT_PROPOSAL = (
     "INSERT INTO proposals (token, site, category, title, materials, description, author, geometry, "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.proposals_support import (
+from tests.support.proposals_support import (
     RINK,
     RINK_POINT,
     SCHOOL,
@@ -18,8 +18,8 @@ from tests.proposals_support import (
 )
 from webmap.db import get_db
 from webmap.models import Moderator
-from webmap.proposal_cli import create_moderator_command, proposals_group
-from webmap.proposals_store import get_proposal
+from webmap.proposals.cli import create_moderator_command, proposals_group
+from webmap.proposals.store import get_proposal
 
 
 @pytest.fixture
@@ -324,7 +324,7 @@ def test_cli_refuses_to_decide_a_decided_proposal(app, client, first, then):
 
 
 def test_decide_refuses_a_proposal_decided_by_someone_else_meanwhile(app, client):
-    from webmap.proposals_store import AlreadyDecided, decide
+    from webmap.proposals.store import AlreadyDecided, decide
 
     proposal_id = submit(client).json["id"]
     with app.app_context():

@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import update
 
-from tests.proposals_support import (
+from tests.support.proposals_support import (
     RINK,
     RINK_POINT,
     XSS,
@@ -22,9 +22,9 @@ from tests.proposals_support import (
 )
 from webmap.db import get_db
 from webmap.models import Proposal
-from webmap.moderation_store import NotDecided, history, reopen
-from webmap.proposal_cli import proposals_group
-from webmap.proposals_store import get_proposal
+from webmap.proposals.cli import proposals_group
+from webmap.proposals.moderation_store import NotDecided, history, reopen
+from webmap.proposals.store import get_proposal
 
 JSON = {"Accept": "application/json"}
 MOMENT = dt.datetime(2026, 3, 5, 9, 7, tzinfo=dt.UTC)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.proposals_support import add_moderator, dispose, login, make_app
-from webmap.moderator_names import InvalidName, confusable_with, normalise_name, skeleton
-from webmap.proposal_cli import create_moderator_command
+from tests.support.proposals_support import add_moderator, dispose, login, make_app
+from webmap.proposals.cli import create_moderator_command
+from webmap.proposals.moderator_names import InvalidName, confusable_with, normalise_name, skeleton
 
 PASSWORD = "s3cret-pass\n"
 # Names that must be refused beside an existing "olga.petrova", and why they look like it.

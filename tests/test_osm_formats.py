@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from geo.pack import check_pack, load_pack
-from tests.osm_samples import ORIGIN, STEP_DEG, grid_town
+from tests.support.osm_samples import ORIGIN, STEP_DEG, grid_town
 
 DATA = Path(__file__).parent / "data" / "osm"
 GPX = '<?xml version="1.0"?>\n<gpx version="1.1" creator="t"><trk><trkseg></trkseg></trk></gpx>\n'

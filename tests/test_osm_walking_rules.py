@@ -10,7 +10,7 @@ import pytest
 from geo.osm import import_osm, load_mapping
 from geo.osm_walking import walkable
 from geo.pack import check_pack
-from tests.osm_samples import ORIGIN, STEP_DEG, grid_town
+from tests.support.osm_samples import ORIGIN, STEP_DEG, grid_town
 
 # Extra ways hung on the 5 x 5 grid's nodes (1..25): way id -> (node ids, tags, walkable?)
 WAYS = {

@@ -11,7 +11,7 @@ import geopandas as gpd
 import pytest
 
 from geo import PackError, check_pack, load_pack
-from tests.packs import CITY_TOML, SQUARE, feature, good_layers, write_pack
+from tests.support.packs import CITY_TOML, SQUARE, feature, good_layers, write_pack
 
 
 def test_good_pack_loads_into_geodataframes(good_pack: Path):

@@ -7,9 +7,9 @@ import gzip
 import brotli
 import pytest
 
-from tests.proposals_support import feature, make_app, set_status, submit
+from tests.support.proposals_support import feature, make_app, set_status, submit
+from webmap.http.security import inline_scripts, script_hash
 from webmap.pagecache import EXTENSION, Page, PageCache
-from webmap.security import inline_scripts, script_hash
 
 PAGES = ["/?lang=ru", "/?lang=en&date=2026-07-01", "/?tracks=all", "/tracks/walk-10000-steps?lang=ru"]
 

@@ -6,7 +6,7 @@ import html
 
 import pytest
 
-from webmap.citymap import accuracy_text
+from webmap.maps.layers import accuracy_text
 
 
 @pytest.mark.parametrize(

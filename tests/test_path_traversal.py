@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from webmap import tracks
+from webmap.tracks import views as tracks
 
 # Files that exist outside webmap/static: reaching one would show its text.
 OUTSIDE_MARKERS = (b"def create_app", b"root:", b"[build-system]", b"SECRET")

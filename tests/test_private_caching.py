@@ -10,8 +10,16 @@ import re
 
 import pytest
 
-from tests.proposals_support import SCHOOL, add_moderator, dispose, login, make_app, set_status, submit
-from webmap.caching import PRIVATE_ENDPOINTS
+from tests.support.proposals_support import (
+    SCHOOL,
+    add_moderator,
+    dispose,
+    login,
+    make_app,
+    set_status,
+    submit,
+)
+from webmap.http.caching import PRIVATE_ENDPOINTS
 
 PRIVATE_URLS = [  # public routes whose answer is private with these arguments
     "/api/proposals?status=pending",

@@ -8,10 +8,10 @@ import re
 import pytest
 from shapely.geometry import shape
 
-from tests.proposals_support import OUTSIDE_POLYGON, SCHOOL, SCHOOL_POINT, feature, make_app, submit
-from webmap.proposals import DEFAULTS, get_sites
-from webmap.proposals_sites import to_metric
-from webmap.proposals_validation import MAX_VERTICES, TEXT_LIMITS
+from tests.support.proposals_support import OUTSIDE_POLYGON, SCHOOL, SCHOOL_POINT, feature, make_app, submit
+from webmap.proposals.service import DEFAULTS, get_sites
+from webmap.proposals.sites import to_metric
+from webmap.proposals.validation import MAX_VERTICES, TEXT_LIMITS
 
 EAST_OF_THE_YARD = {"type": "Point", "coordinates": [60.8363, 56.4968]}  # some 15 m east of the mask
 LINE_OUT = {"type": "LineString", "coordinates": [[60.8352, 56.4968], [60.8370, 56.4968]]}

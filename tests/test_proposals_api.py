@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from tests.proposals_support import (
+from tests.support.proposals_support import (
     RINK,
     RINK_POINT,
     SCHOOL,
@@ -224,7 +224,7 @@ def test_rate_limit_answers_in_the_error_shape(tmp_path):
 
 
 def _rate_limited_request(client, scope: str):
-    from tests.proposals_support import csrf_token
+    from tests.support.proposals_support import csrf_token
 
     if scope == "submit":
         return submit(client)

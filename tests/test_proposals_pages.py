@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.proposals_support import (
+from tests.support.proposals_support import (
     PROPERTIES,
     RINK,
     RINK_POINT,
@@ -145,7 +145,7 @@ def test_city_map_point_proposals_render(app, client):
 def test_page_views_build_no_maps_themselves():
     import inspect
 
-    from webmap import proposals_pages
+    from webmap.proposals import pages as proposals_pages
 
     source = inspect.getsource(proposals_pages)
 
@@ -155,8 +155,8 @@ def test_page_views_build_no_maps_themselves():
 
 @pytest.mark.parametrize("with_site", [True, False], ids=["on-its-site", "site-gone"])
 def test_map_builders_work_outside_the_views(app, with_site):
-    from webmap.proposal_maps_pages import drawing_map, private_map
-    from webmap.proposals import get_sites
+    from webmap.proposals.page_maps import drawing_map, private_map
+    from webmap.proposals.service import get_sites
 
     drawn = {"type": "Feature", "id": 1, "properties": {**PROPERTIES, "status": "pending"}}
     drawn["geometry"] = SCHOOL_POINT

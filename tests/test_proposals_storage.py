@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
-from tests.postgres import database_url, postgres_server_url, postgres_url  # noqa: F401 (fixtures)
-from tests.proposals_support import (
+from tests.support.postgres import database_url, postgres_server_url, postgres_url  # noqa: F401 (fixtures)
+from tests.support.proposals_support import (
     SCHOOL_LINE,
     SCHOOL_POINT,
     SCHOOL_POLYGON,
@@ -23,8 +23,8 @@ from tests.proposals_support import (
     submit,
 )
 from webmap.db import get_db
-from webmap.proposals_store import Filters, add_vote, find_proposals, get_proposal, to_feature, vote_counts
-from webmap.proposals_validation import check_feature
+from webmap.proposals.store import Filters, add_vote, find_proposals, get_proposal, to_feature, vote_counts
+from webmap.proposals.validation import check_feature
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,7 +37,7 @@ def app(tmp_path, database_url):  # noqa: F811
 
 
 def _draft(app, geometry, **properties):
-    from webmap.proposals import get_sites
+    from webmap.proposals.service import get_sites
 
     with app.app_context():
         return check_feature(feature(geometry, **properties), get_sites())
@@ -144,7 +144,7 @@ def test_round_trip_keeps_every_field(app, geometry):
 
 
 def add_proposal_id(session, draft) -> int:
-    from webmap.proposals_store import add_proposal
+    from webmap.proposals.store import add_proposal
 
     return add_proposal(session, draft).id
 
@@ -165,7 +165,7 @@ def test_bbox_query_finds_overlapping_boxes_only(app):
 
 
 def test_one_vote_per_participant_per_proposal(app):
-    from webmap.classes_store import create_class, join_class
+    from webmap.proposals.classes_store import create_class, join_class
 
     draft = _draft(app, SCHOOL_POINT)
     with app.app_context():
@@ -231,7 +231,7 @@ CRASHING_WORKER = """
 import json, os, sys
 sys.path.insert(0, {root!r})
 from pathlib import Path
-from tests.proposals_support import make_app, submit
+from tests.support.proposals_support import make_app, submit
 app = make_app(Path({tmp!r}), {url!r})
 response = submit(app.test_client())
 print(json.dumps({{"status": response.status_code, "id": response.json["id"]}}), flush=True)

@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from tests.browser import serve  # noqa: F401 (fixture)
-from tests.proposals_support import OUTSIDE_POLYGON, SCHOOL_LINE, SCHOOL_POINT, feature, make_app
-from webmap.proposals_validation import MAX_BODY_BYTES, MAX_DEPTH, MAX_VERTICES, TEXT_LIMITS
+from tests.support.browser import serve  # noqa: F401 (fixture)
+from tests.support.proposals_support import OUTSIDE_POLYGON, SCHOOL_LINE, SCHOOL_POINT, feature, make_app
+from webmap.proposals.validation import MAX_BODY_BYTES, MAX_DEPTH, MAX_VERTICES, TEXT_LIMITS
 
 
 def _geometry(kind: str, coordinates) -> dict:
@@ -456,7 +456,7 @@ def test_valid_shapes_are_accepted(app, geometry):
 def test_a_shape_along_the_mask_edge_is_inside_within_the_tolerance(app):
     from shapely.geometry import mapping
 
-    from webmap.proposals import get_sites
+    from webmap.proposals.service import get_sites
 
     with app.app_context():
         mask = get_sites()["school-yard-23"].mask

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from flask import request
 
-from tests.gunicorn_support import Server, running_server, server_env
-from tests.nginx_support import Nginx, running_nginx
-from tests.proposals_support import feature, make_app
-from webmap.proxy import proxy_hops
+from tests.support.gunicorn_support import Server, running_server, server_env
+from tests.support.nginx_support import Nginx, running_nginx
+from tests.support.proposals_support import feature, make_app
+from webmap.http.proxy import proxy_hops
 
 LIMIT = 2
 

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.gunicorn_support import Server, free_port, running_server, server_env
-from tests.proposals_support import feature, make_app
-from tests.redis_support import running_redis
+from tests.support.gunicorn_support import Server, free_port, running_server, server_env
+from tests.support.proposals_support import feature, make_app
+from tests.support.redis_support import running_redis
 
 LIMIT = 3
 SUBMISSIONS = 2 * LIMIT

@@ -6,9 +6,9 @@ from urllib.parse import unquote
 
 import pytest
 
-from tests.proposals_support import add_moderator, csrf_token, dispose, make_app
-from webmap.auth import DEFAULT_NEXT, safe_next
-from webmap.params import CONTROL
+from tests.support.proposals_support import add_moderator, csrf_token, dispose, make_app
+from webmap.http.params import CONTROL
+from webmap.proposals.auth import DEFAULT_NEXT, safe_next
 
 # ``?next=`` values as they travel in the query string (percent-encoded where a URL must be).
 OFF_SITE = [

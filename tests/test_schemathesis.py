@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tests.conftest import SYSERT_PACK
-from tests.proposals_support import SCHOOL, add_moderator, login, submit
+from tests.support.proposals_support import SCHOOL, add_moderator, login, submit
 from webmap import create_app, openapi
 
 schema = schemathesis.openapi.from_dict(openapi.description())

@@ -7,9 +7,9 @@ import re
 import lxml.html
 import pytest
 
-from tests.proposals_support import feature, make_app, submit
+from tests.support.proposals_support import feature, make_app, submit
 from webmap import create_app
-from webmap.security import content_security_policy, inline_scripts, script_hash, tile_source
+from webmap.http.security import content_security_policy, inline_scripts, script_hash, tile_source
 
 PAGES = ["/", "/tracks", "/tracks/terrenkur-embankment", "/proposals", "/login"]
 OTHERS = ["/api/layers", "/api/tracks", "/healthz", "/static/ecomap.css", "/no-such-page", "/api/no-such"]

@@ -16,7 +16,7 @@ import time
 
 from sqlalchemy import create_engine, text
 
-from tests.gunicorn_support import running_server, server_env
+from tests.support.gunicorn_support import running_server, server_env
 
 ANSWER_TIMEOUT_S = 10  # each answer the worker owes while the lock is held
 WAIT_TIMEOUT_S = 30  # for the waiting request to show up in pg_stat_activity

@@ -11,7 +11,7 @@ import pytest
 from flask import url_for
 from flask.testing import FlaskClient
 
-from webmap.caching import IMMUTABLE_MAX_AGE_S, UNVERSIONED_MAX_AGE_S, static_version
+from webmap.http.caching import IMMUTABLE_MAX_AGE_S, UNVERSIONED_MAX_AGE_S, static_version
 
 TRACK = "accessible-dam-centre"
 DECODERS = {"gzip": gzip.decompress, "br": brotli.decompress}

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.gunicorn_support import Server, running_server, server_env
-from tests.nginx_support import running_nginx
-from tests.slow_clients_support import KEPT_ALIVE, MIXED, PROBE_TIMEOUT_S, attack
+from tests.support.gunicorn_support import Server, running_server, server_env
+from tests.support.nginx_support import running_nginx
+from tests.support.slow_clients_support import KEPT_ALIVE, MIXED, PROBE_TIMEOUT_S, attack
 
 HOLD_S = 8
 

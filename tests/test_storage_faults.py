@@ -29,7 +29,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.gunicorn_support import (
+from tests.support.gunicorn_support import (
     Load,
     Server,
     check_stored_once,
@@ -39,8 +39,8 @@ from tests.gunicorn_support import (
     server_env,
     stored_proposals,
 )
-from tests.postgres import postgres_server_url  # noqa: F401 (fixture)
-from tests.proposals_support import feature
+from tests.support.postgres import postgres_server_url  # noqa: F401 (fixture)
+from tests.support.proposals_support import feature
 
 ROOT = Path(__file__).resolve().parent.parent
 RECOVERY_TIMEOUT_S = 60

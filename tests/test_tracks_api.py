@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from webmap import create_app, tracks
+from webmap import create_app
+from webmap.tracks import views as tracks
 
 
 @pytest.fixture

@@ -6,10 +6,11 @@ import datetime as dt
 
 import pytest
 
-from webmap import tracks
-from webmap.citymap import Tiles, build_city_map
+from webmap.city.map import build_city_map
+from webmap.maps.base import Tiles
 from webmap.pack_access import get_pack
-from webmap.trackmap import track_layers
+from webmap.tracks import views as tracks
+from webmap.tracks.map import track_layers
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SYSERT_PACK
-from webmap import create_app, tracks
+from webmap import create_app
+from webmap.tracks import views as tracks
 
 
 @pytest.fixture

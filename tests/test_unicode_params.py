@@ -15,7 +15,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.proposals_support import add_moderator, dispose, feature, login, make_app, set_status, submit
+from tests.support.proposals_support import (
+    add_moderator,
+    dispose,
+    feature,
+    login,
+    make_app,
+    set_status,
+    submit,
+)
 
 # Query arguments that pages read but the OpenAPI description (which covers the API) does not list.
 PAGE_ARGUMENTS = ("lang", "date", "tracks", "next", "site", "audience", "mode", "season", "v")

@@ -7,7 +7,7 @@ import re
 import pytest
 from flask_babel import force_locale
 
-from webmap import units
+from webmap.http import units
 
 NBSP = "\xa0"
 

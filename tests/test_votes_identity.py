@@ -15,8 +15,8 @@ import urllib.request
 import pytest
 from sqlalchemy import func, select
 
-from tests.postgres import database_url, postgres_server_url, postgres_url  # noqa: F401 (fixtures)
-from tests.proposals_support import (
+from tests.support.postgres import database_url, postgres_server_url, postgres_url  # noqa: F401 (fixtures)
+from tests.support.proposals_support import (
     XSS,
     add_moderator,
     csrf_token,
@@ -153,7 +153,7 @@ def test_concurrent_double_votes_make_one_row(app, serve, client):
 
 def test_concurrent_inserts_of_one_vote_end_in_one_row(app, client):
     """Below the view: sessions that each try to add the same vote at once; the constraint decides."""
-    from webmap.proposals_store import add_vote
+    from webmap.proposals.store import add_vote
 
     proposal_id = _approved(app, client)
     join(client, make_class(app), "fox")

@@ -14,9 +14,14 @@ from geo.pack import check_pack, load_pack
 from routes import check_tracks
 from routes.catalog import load_catalog
 from routes.suggest import check_drafts
-from webmap import class_code_cli, osm_cli, proposal_cli, serve_cli, suggest_cli, track_cli
-from webmap.proposals_sites import SitesError
+from webmap import serve_cli
+from webmap.city import cli as osm_cli
+from webmap.loops import cli as suggest_cli
+from webmap.proposals import class_code_cli
+from webmap.proposals import cli as proposal_cli
+from webmap.proposals.sites import SitesError
 from webmap.settings import read_settings
+from webmap.tracks import cli as track_cli
 
 
 def _create_app():

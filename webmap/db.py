@@ -33,7 +33,7 @@ from flask import Flask, current_app, request
 from sqlalchemy import Engine, create_engine, event, exc, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from webmap.errors import service_unavailable
+from webmap.http.errors import service_unavailable
 from webmap.models import utcnow
 
 EXTENSION = "ecomap.db"

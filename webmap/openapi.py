@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import Blueprint, Flask
 
-from webmap import loops
+from webmap.loops import views as loops
 from webmap.models import STATUSES
-from webmap.proposals_validation import CATEGORIES, MAX_BODY_BYTES, MAX_VERTICES, TEXT_LIMITS
+from webmap.proposals.validation import CATEGORIES, MAX_BODY_BYTES, MAX_VERTICES, TEXT_LIMITS
 
 bp = Blueprint("openapi", __name__)
 GEOJSON = "application/geo+json"

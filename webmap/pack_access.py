@@ -1,4 +1,4 @@
-"""The app's loaded city pack, tile setting and the request's date, for views and the API."""
+"""The app's loaded city pack, its measured tracks, the tile setting and the request's date."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ import datetime as dt
 from flask import Flask, current_app
 
 from geo.pack import CityPack, load_pack
-from webmap.citymap import Tiles
-from webmap.errors import ApiError
-from webmap.popups import attribution_html
+from routes.catalog import Catalog
+from webmap.http.errors import ApiError
+from webmap.maps.base import Tiles
+from webmap.maps.popups import attribution_html
 
 EXTENSION = "ecomap.pack"
+CATALOG = "ecomap.tracks"  # set by the tracks feature at start (webmap/tracks/views.py)
 
 
 def init_app(app: Flask) -> None:
@@ -21,6 +23,11 @@ def init_app(app: Flask) -> None:
 
 def get_pack() -> CityPack:
     return current_app.extensions[EXTENSION]
+
+
+def get_catalog() -> Catalog:
+    """The app's measured tracks."""
+    return current_app.extensions[CATALOG]
 
 
 def get_tiles() -> Tiles:

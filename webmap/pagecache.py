@@ -20,8 +20,8 @@ import brotli
 from flask import Flask, Response, current_app, request
 from sqlalchemy import func, select
 
-from webmap import security
-from webmap.mapextras import memoize_element_names
+from webmap.http import security
+from webmap.maps.extras import memoize_element_names
 
 EXTENSION = "ecomap.page_cache"
 VERSION = "ecomap.proposals_version"
@@ -84,7 +84,7 @@ def init_app(app: Flask) -> None:
 
 
 def page_policy(html: str) -> str:
-    """The Content-Security-Policy of ``html``, as webmap.security would compute it per request."""
+    """The Content-Security-Policy of ``html``, as webmap.http.security would compute it per request."""
     hashes = list(dict.fromkeys(map(security.script_hash, security.inline_scripts(html))))
     frame_ancestors = current_app.config["FRAME_ANCESTORS"].strip() or "'self'"
     return security.content_security_policy(
@@ -109,7 +109,7 @@ def cached_page(key: Hashable, render: Callable[[], str]) -> Response:
     encoding = _accepted_encoding()
     body = page.encoded(encoding)
     # A one-item iterable: the page is already compressed and its policy already computed, so
-    # neither Flask-Compress nor webmap.security needs to read the 140 kB body again.
+    # neither Flask-Compress nor webmap.http.security needs to read the 140 kB body again.
     response = current_app.response_class(iter((body,)), mimetype="text/html")
     response.headers["Content-Length"] = str(len(body))
     response.headers["Content-Security-Policy"] = page.policy

@@ -11,8 +11,8 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from werkzeug.exceptions import default_exceptions
 
-from webmap.assets import draw_locale_path
-from webmap.logs import request_id
+from webmap.http.logs import request_id
+from webmap.maps.assets import draw_locale_path
 
 # folium writes its own viewport meta that forbids zooming (user-scalable=no, maximum-scale=1),
 # which keeps people with low vision from enlarging the page; base.html has one that allows it.

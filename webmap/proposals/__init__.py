@@ -1,0 +1,22 @@
+"""Tactical-urbanism proposals: wire storage, sign-in, rate limits, the API and the pages into an app."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Set up proposals on ``app``: settings, cookies, sites, database, limiter and blueprints.
+
+    The feature's modules are imported here, not on import of the package, so that importing
+    ``webmap.proposals.sites`` alone (gunicorn's start-up check) stays light; none of them imports
+    this package back.
+    """
+    from webmap.maps.overlays import add_city_map_overlays
+    from webmap.proposals import api, auth, moderation, pages, service
+    from webmap.proposals.map import city_map_overlays
+
+    service.init_app(app)
+    for blueprint in (api.bp, pages.bp, moderation.bp, auth.bp):
+        app.register_blueprint(blueprint)
+    add_city_map_overlays(app, city_map_overlays)

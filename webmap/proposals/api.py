@@ -1,0 +1,203 @@
+"""The proposals API: sites, submitting a proposal, and listing proposals as GeoJSON or CSV."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request, url_for
+
+from webmap.db import get_db
+from webmap.http.errors import ApiError, error_body
+from webmap.http.i18n import select_language
+from webmap.http.params import decimal, lone_surrogate
+from webmap.models import STATUSES
+from webmap.proposals.auth import api_moderator
+from webmap.proposals.messages import problems
+from webmap.proposals.service import accepted_only, get_sites, rate_limited
+from webmap.proposals.sites import sites_collection
+from webmap.proposals.store import Filters, add_proposal, find_proposals, to_collection, to_csv, to_feature
+from webmap.proposals.store import vote_counts as count_votes
+from webmap.proposals.validation import (
+    CATEGORIES,
+    MAX_BODY_BYTES,
+    MAX_DEPTH,
+    InvalidProposal,
+    check_depth,
+    check_feature,
+)
+
+bp = Blueprint("proposals_api", __name__, url_prefix="/api")
+GEOJSON = "application/geo+json"
+
+
+class ProposalRefused(ApiError):
+    """A proposal that breaks rules (422): the first problem's field and message, and every problem
+    said plainly."""
+
+    def __init__(self, error: InvalidProposal):
+        super().__init__(error.status, str(error), error.field)
+        self.problems = problems(error)
+
+
+@bp.errorhandler(ProposalRefused)
+def refused(error: ProposalRefused):
+    """The one error shape, plus ``problems``: every problem's ``field`` and plain, translated ``message``."""
+    body = error_body(error.status, error.message, error.field)
+    body["error"]["problems"] = error.problems
+    return jsonify(body), error.status
+
+
+@bp.get("/sites")
+def list_sites():
+    """The sites that take proposals, as a GeoJSON FeatureCollection (feature ``id`` = site id)."""
+    return sites_collection(get_sites(), select_language()), 200, {"Content-Type": GEOJSON}
+
+
+@bp.post("/proposals")
+def create_proposal():
+    """Check and store a proposal (a GeoJSON Feature); 201 with its id and private link."""
+    with rate_limited("submit", deduct_when=accepted_only):
+        draft = _checked(_json_body())
+        with get_db().write() as session:
+            proposal = add_proposal(session, draft)
+    link = url_for("proposals_pages.private", token=proposal.token, _external=True)
+    body = {"id": proposal.id, "status": proposal.status, "url": link}
+    return body, 201, {"Location": link}
+
+
+@bp.get("/proposals")
+def list_proposals():
+    """Approved proposals as GeoJSON by ``site``, ``category``, ``bbox``; ``status`` is for moderators."""
+    return to_collection(_features()), 200, {"Content-Type": GEOJSON}
+
+
+@bp.get("/proposals.csv")
+def list_proposals_csv():
+    """The same proposals as ``GET /api/proposals``, as CSV for spreadsheets."""
+    headers = {"Content-Disposition": "attachment; filename=proposals.csv"}
+    return Response(to_csv(_features()), content_type="text/csv; charset=utf-8", headers=headers)
+
+
+def _features() -> list[dict[str, Any]]:
+    filters = parse_filters(request.args.to_dict(), list(get_sites()), CATEGORIES)
+    moderation = filters.statuses != ("approved",)
+    if moderation:
+        filters = _moderator_scope(filters)
+    with get_db().read() as session:
+        proposals = find_proposals(session, filters)
+        votes = count_votes(session, [proposal.id for proposal in proposals])
+    return [to_feature(proposal, votes[proposal.id], moderation) for proposal in proposals]
+
+
+def _moderator_scope(filters: Filters) -> Filters:
+    """Non-public statuses: a moderator's own sites only; 401 anonymous, 403 for another's site."""
+    moderator = api_moderator("proposals that are not approved")
+    allowed = tuple(site for site in (filters.sites or get_sites()) if moderator.may_moderate(site))
+    if filters.sites and not allowed:
+        raise ApiError(
+            403, f"moderator {moderator.username!r} does not moderate site {filters.sites[0]!r}", "site"
+        )
+    return Filters(filters.statuses, allowed, filters.category, filters.bbox)
+
+
+def parse_filters(args: dict[str, str], sites: list[str], categories: tuple[str, ...]) -> Filters:
+    """The ``site``, ``category``, ``bbox`` and ``status`` query arguments, or a 400 naming the bad one.
+
+    >>> parse_filters({"bbox": "60.8,56.4,60.9,56.5"}, ["s"], ("bench",)).bbox
+    (60.8, 56.4, 60.9, 56.5)
+    """
+    site, category = args.get("site") or None, args.get("category") or None
+    if site is not None and site not in sites:
+        raise ApiError(400, f"unknown site {site!r}; GET /api/sites lists them", field="site")
+    if category is not None and category not in categories:
+        raise ApiError(
+            400, f"unknown category {category!r}; one of: {', '.join(categories)}", field="category"
+        )
+    statuses = _statuses(args.get("status") or "approved")
+    bbox = _bbox(args["bbox"]) if args.get("bbox") else None
+    return Filters(statuses, (site,) if site else None, category, bbox)
+
+
+def _statuses(text: str) -> tuple[str, ...]:
+    statuses = tuple(dict.fromkeys(text.split(",")))
+    if "all" in statuses:
+        return STATUSES
+    unknown = [status for status in statuses if status not in STATUSES]
+    if unknown:
+        raise ApiError(
+            400, f"unknown status {unknown[0]!r}; one of: {', '.join(STATUSES)}, all", field="status"
+        )
+    return statuses
+
+
+def _bbox(text: str) -> tuple[float, float, float, float]:
+    problem = f"'bbox' must be west,south,east,north in degrees (west <= east, south <= north), got {text!r}"
+    try:
+        west, south, east, north = (decimal(part) for part in text.split(","))
+    except ValueError:
+        raise ApiError(400, problem, field="bbox") from None
+    values = (west, south, east, north)
+    in_range = all(math.isfinite(value) for value in values) and -180 <= west <= east <= 180
+    if not (in_range and -90 <= south <= north <= 90):
+        raise ApiError(400, problem, field="bbox")
+    return values
+
+
+def _json_body() -> Any:
+    """The request's JSON, or 413 (too big), 415 (not JSON) or 400 (malformed, too deep) as ApiError."""
+    if request.mimetype != "application/json":
+        got = request.mimetype or "none"
+        raise ApiError(415, f"the body must be JSON sent as Content-Type application/json, got {got}", "body")
+    data = read_body(MAX_BODY_BYTES)
+    try:
+        body = json.loads(data)
+    except RecursionError:
+        message = f"the body nests too deeply: over {MAX_DEPTH} levels of arrays or objects"
+        raise ApiError(400, message, field="body") from None
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ApiError(400, f"the body is not valid JSON: {error}", field="body") from None
+    try:
+        check_depth(body)
+    except InvalidProposal as error:
+        raise ApiError(error.status, str(error), field=error.field) from None
+    if surrogate := lone_surrogate(body):
+        place, code_point = surrogate
+        message = f"{place} holds a lone surrogate {code_point}, which is not a character"
+        name = place.removeprefix("properties.")
+        hidden = InvalidProposal(place, message, code="hidden_character", name=name, character=code_point)
+        raise ProposalRefused(hidden)
+    return body
+
+
+def read_body(limit: int) -> bytes:
+    """The raw body, or 413 if it is over ``limit`` bytes, whether its length was declared or it came chunked.
+
+    Werkzeug's own limit on a chunked stream stops reading at the limit without an error, so the
+    stream is read here up to ``limit + 1`` bytes: getting that many means the body is too big.
+    """
+    too_big = ApiError(413, f"the body is over the {limit} byte limit", field="body")
+    declared = request.content_length
+    if declared is not None and declared > limit:
+        raise too_big
+    request.max_content_length = None  # enforced below, chunked bodies included
+    stream, chunks, size = request.stream, [], 0
+    while size <= limit:
+        chunk = stream.read(limit + 1 - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > limit:
+        raise too_big
+    return b"".join(chunks)
+
+
+def _checked(body: Any):
+    try:
+        return check_feature(body, get_sites())
+    except InvalidProposal as error:
+        if error.status != 422:  # not a proposal at all: a 400 names the body, as for bad JSON
+            raise ApiError(error.status, str(error), field=error.field) from error
+        raise ProposalRefused(error) from error

@@ -1,0 +1,206 @@
+"""Proposals on folium maps: styled by category, with popups that show every text as text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import folium
+from flask import current_app
+from flask_babel import gettext as _
+from shapely.geometry import mapping, shape
+
+from geo.coords import leaflet_bounds
+from geo.pack import CityPack
+from webmap.db import DATABASE_DOWN, EXTENSION, get_db
+from webmap.maps import base
+from webmap.maps.parts import map_parts
+from webmap.maps.popups import POPUP_KEY, TOOLTIP_KEY, SafePopup, SafeTooltip
+from webmap.pack_access import get_pack, get_tiles
+from webmap.proposals.sites import Site
+from webmap.proposals.store import Filters, find_proposals, to_feature, vote_counts
+
+CATEGORY_COLOURS = {
+    "bench": "#8d6e63",
+    "planter": "#43a047",
+    "shade": "#00897b",
+    "art": "#8e24aa",
+    "play": "#fb8c00",
+    "lighting": "#fdd835",
+    "paving": "#757575",
+    "sign": "#1e88e5",
+    "other": "#e53935",
+}
+OPENING_MAX_ZOOM = 19  # how far a page's map opens zoomed in on a small shape (the tiles' own limit)
+SITE_STYLE = {"color": "#d81b60", "weight": 2, "dashArray": "6 4", "fillOpacity": 0.05}
+
+
+def category_labels() -> dict[str, str]:
+    """The categories' names in the request's language, in display order."""
+    return {
+        "bench": _("Bench"),
+        "planter": _("Planter or flowerbed"),
+        "shade": _("Shade or canopy"),
+        "art": _("Art object"),
+        "play": _("Play element"),
+        "lighting": _("Lighting"),
+        "paving": _("Path or paving"),
+        "sign": _("Sign"),
+        "other": _("Other"),
+    }
+
+
+def status_labels() -> dict[str, str]:
+    return {"pending": _("Pending"), "approved": _("Approved"), "rejected": _("Rejected")}
+
+
+def with_popups(features: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Copies of proposal features with popup rows and tooltip text (shown as text by SafePopup)."""
+    categories = category_labels()
+    shown = []
+    for feature in features:
+        properties = feature["properties"]
+        rows = [
+            [_("Title"), properties["title"]],
+            [_("Category"), categories.get(properties["category"], properties["category"])],
+            [_("Materials"), properties["materials"]],
+            [_("Description"), properties["description"]],
+            [_("Author"), properties["author"]],
+            [_("Votes"), str(properties.get("votes", 0))],
+        ]
+        extra = {POPUP_KEY: rows, TOOLTIP_KEY: properties["title"]}
+        shown.append({**feature, "properties": {**properties, **extra}})
+    return shown
+
+
+def proposals_layer(features: list[dict[str, Any]], name: str) -> folium.GeoJson:
+    """Proposals as one GeoJson layer, coloured by category, points as circles."""
+
+    def style(feature: dict[str, Any]) -> dict[str, Any]:
+        colour = CATEGORY_COLOURS.get(feature["properties"]["category"], CATEGORY_COLOURS["other"])
+        return {"color": colour, "fillColor": colour, "fillOpacity": 0.45, "weight": 3}
+
+    collection = {"type": "FeatureCollection", "features": with_popups(features)}
+    marker = folium.CircleMarker(radius=7)
+    layer = folium.GeoJson(
+        collection, name=name, style_function=style, marker=marker, highlight_function=None
+    )
+    SafePopup().add_to(layer)
+    SafeTooltip().add_to(layer)
+    return layer
+
+
+def site_layer(sites: list[Site], lang: str) -> folium.GeoJson:
+    """The sites' outlines, named in ``lang``."""
+    features = [
+        {
+            "type": "Feature",
+            "id": site.id,
+            "properties": {TOOLTIP_KEY: site.title[lang]},
+            "geometry": mapping(site.mask),
+        }
+        for site in sites
+    ]
+    layer = folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=_("Proposal sites"),
+        style_function=lambda _feature: SITE_STYLE,
+        highlight_function=None,
+        interactive=True,
+    )
+    SafeTooltip().add_to(layer)
+    return layer
+
+
+def base_map(bounds: tuple[float, float, float, float], max_zoom: int | None = None) -> folium.Map:
+    """A map fitted to ``bounds`` (west, south, east, north) with the app's tiles, zoomed in at most
+    to ``max_zoom`` (default: the map's own limit)."""
+    pack = get_pack()
+    folium_map = base.base_map(
+        get_tiles(),
+        tile_options={"max_zoom": 20, "max_native_zoom": 19},
+        location=[pack.center_lat, pack.center_lon],
+        zoom_start=pack.zoom,
+        max_zoom=20,
+    )
+    folium_map.fit_bounds(leaflet_bounds(bounds), padding=(20, 20), max_zoom=max_zoom)
+    return folium_map
+
+
+def union_bounds(boxes: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
+    """The box around every box.
+
+    >>> union_bounds([(1, 2, 3, 4), (0, 3, 2, 5)])
+    (0, 2, 3, 5)
+    """
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def sites_map_parts(
+    sites: list[Site],
+    features: list[dict[str, Any]],
+    name: str,
+    lang: str,
+    bounds: tuple[float, float, float, float] | None = None,
+) -> dict[str, str]:
+    """The header, body and script of a map of ``sites`` with the proposals ``features`` on them,
+    fitted to ``bounds`` (default: the sites), and ``map_layer``, the proposals layer's JS name.
+
+    No sites, no map: an empty dict, so a template can leave the map out.
+    """
+    if not sites:
+        return {}
+    folium_map = base_map(bounds or union_bounds([site.bounds for site in sites]), OPENING_MAX_ZOOM)
+    site_layer(sites, lang).add_to(folium_map)
+    layer_name = ""
+    if features:
+        layer = proposals_layer(features, name).add_to(folium_map)
+        layer_name = layer.get_name()
+    return {**map_parts(folium_map), "map_layer": layer_name}
+
+
+def feature_bounds(features: list[dict[str, Any]]) -> tuple[float, float, float, float] | None:
+    """The box around the features' geometries, or None for no features.
+
+    >>> feature_bounds([{"geometry": {"type": "Point", "coordinates": [60.8, 56.5]}}])
+    (60.8, 56.5, 60.8, 56.5)
+    """
+    if not features:
+        return None
+    return union_bounds([shape(feature["geometry"]).bounds for feature in features])
+
+
+def approved_proposals_group(lang: str) -> folium.FeatureGroup | None:
+    """The city map's "urban projects" layer of approved proposals; None when there are none (or no DB).
+
+    While the database is down the city map is drawn without this layer rather than not at all.
+    """
+    if EXTENSION not in current_app.extensions:
+        return None
+    try:
+        with get_db().read() as session:
+            proposals = find_proposals(session, Filters())
+            votes = vote_counts(session, [proposal.id for proposal in proposals])
+    except DATABASE_DOWN as error:
+        current_app.logger.warning("city map without proposals, the database is unavailable: %s", error)
+        return None
+    if not proposals:
+        return None
+    name = _("Approved student proposals")
+    group = folium.FeatureGroup(name=name, show=True)
+    proposals_layer([to_feature(proposal, votes[proposal.id]) for proposal in proposals], name).add_to(group)
+    return group
+
+
+def city_map_overlays(pack: CityPack, _date: dt.date, lang: str) -> list[tuple[str, folium.FeatureGroup]]:
+    """The approved proposals for the city map, under the pack's "urban" group title."""
+    group = approved_proposals_group(lang)
+    if group is None:
+        return []
+    title = pack.groups.get("urban", {}).get(lang) or _("Urban projects")
+    return [(title, group)]

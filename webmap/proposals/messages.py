@@ -1,0 +1,152 @@
+"""A refused proposal's problems said plainly, in the request's language, for the student who drew it.
+
+The checks in webmap/proposals/validation.py name each problem by a ``code`` and its figures;
+here each becomes a short sentence a schoolchild understands, with numbers and units through
+Babel (webmap/http/units.py). The API's ``error.problems`` carries them beside each ``field``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from webmap.http.i18n import select_language
+from webmap.http.units import area, metres, number
+from webmap.proposals.validation import InvalidProposal
+
+
+def problems(error: InvalidProposal) -> list[dict[str, str]]:
+    """Every problem of ``error`` as ``{"field", "message"}``, the message plain and translated."""
+    return [{"field": problem.field, "message": plain(problem)} for problem in error.problems]
+
+
+def plain(problem: InvalidProposal) -> str:
+    """One problem as a sentence in the request's language."""
+    say = _SAYINGS.get(problem.code, _malformed)
+    return say(**problem.details)
+
+
+def field_label(name: str) -> str:
+    """The form's label of a text field, as the reader sees it."""
+    labels = {
+        "title": _("Title"),
+        "materials": _("Materials"),
+        "description": _("Description"),
+        "author": _("Your nickname"),
+    }
+    return labels.get(name, name)
+
+
+def _malformed(**_details: Any) -> str:
+    return _("The proposal did not arrive as the form sends it. Reload the page and try again.")
+
+
+def _empty(name: str) -> str:
+    sayings = {
+        "title": _("Give your proposal a title."),
+        "materials": _("Write what it will be made of."),
+        "description": _("Describe your idea in a few sentences."),
+        "author": _("Write a nickname."),
+    }
+    return sayings[name]
+
+
+def _too_long(name: str, length: int, limit: int) -> str:
+    over = length - limit
+    return ngettext(
+        "“%(field)s” is %(count)s character too long: at most %(limit)s fit. Please shorten it.",
+        "“%(field)s” is %(count)s characters too long: at most %(limit)s fit. Please shorten it.",
+        over,
+        field=field_label(name),
+        count=number(over),
+        limit=number(limit),
+    )
+
+
+def _hidden_character(name: str, character: str) -> str:
+    return _(
+        "“%(field)s” holds a hidden character (%(character)s), perhaps copied along with the text. "
+        "Delete it or type the text again.",
+        field=field_label(name),
+        character=character,
+    )
+
+
+def _contact(**_details: Any) -> str:
+    return _("This looks like an e-mail address or a phone number. Write a nickname only.")
+
+
+def _unknown_site(**_details: Any) -> str:
+    return _("This place no longer takes proposals. Go back to the list of places and choose one.")
+
+
+def _unknown_category(**_details: Any) -> str:
+    return _("Choose a category from the list.")
+
+
+def _no_shape(**_details: Any) -> str:
+    return _("Draw a point, a line or an area inside the outline first.")
+
+
+def _too_many_points(count: int, limit: int) -> str:
+    return ngettext(
+        "The shape has %(count)s point, but at most %(limit)s fit. Draw it more simply.",
+        "The shape has %(count)s points, but at most %(limit)s fit. Draw it more simply.",
+        count,
+        count=number(count),
+        limit=number(limit),
+    )
+
+
+def _crossing(**_details: Any) -> str:
+    return _("The shape's edges cross each other. Draw it again so that they do not cross.")
+
+
+def _outside(kind: str, site_title: dict[str, str], site: str = "", **reach: float) -> str:
+    site = site_title.get(select_language()) or site
+    if kind == "Polygon":
+        return _(
+            "The shape goes %(area)s beyond the boundary of “%(site)s”. "
+            "Move it or draw it again inside the dashed outline.",
+            area=area(_shown(reach["outside_m2"]), decimals=_decimals(reach["outside_m2"])),
+            site=site,
+        )
+    if kind == "LineString":
+        return _(
+            "The line goes %(length)s beyond the boundary of “%(site)s”. "
+            "Move it or draw it again inside the dashed outline.",
+            length=metres(_shown(reach["outside_m"]), decimals=_decimals(reach["outside_m"])),
+            site=site,
+        )
+    return _(
+        "The point is %(distance)s outside “%(site)s”. Put it inside the dashed outline.",
+        distance=metres(_shown(reach["distance_m"]), decimals=_decimals(reach["distance_m"])),
+        site=site,
+    )
+
+
+def _shown(value: float) -> float:
+    """A reach never reads as nothing: under 0.1 it is shown as 0.1."""
+    return max(value, 0.1)
+
+
+def _decimals(value: float) -> int:
+    """Whole units from 10 up, one decimal below (``12 м²``, ``2,4 м``)."""
+    return 0 if value >= 10 else 1
+
+
+_SAYINGS = {
+    "malformed": _malformed,
+    "empty": _empty,
+    "too_long": _too_long,
+    "hidden_character": _hidden_character,
+    "contact": _contact,
+    "unknown_site": _unknown_site,
+    "unknown_category": _unknown_category,
+    "no_shape": _no_shape,
+    "too_many_points": _too_many_points,
+    "crossing": _crossing,
+    "outside": _outside,
+}

@@ -1,0 +1,212 @@
+"""The moderation queue: pending proposals on a map and in a list; approve, reject with a reason, undo."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, get_flashed_messages, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange
+
+from webmap.db import get_db
+from webmap.http.dates import moment_html
+from webmap.http.errors import ApiError, wants_json
+from webmap.http.i18n import select_language
+from webmap.models import Moderator, Proposal
+from webmap.proposals.auth import LogoutForm, current_moderator, moderator_page
+from webmap.proposals.classes_store import NAME_MAX, SIZE_MAX, create_class, list_classes
+from webmap.proposals.map import category_labels, feature_bounds, sites_map_parts, status_labels
+from webmap.proposals.moderation_store import NotDecided, last_reopened, recent_decisions, reopen
+from webmap.proposals.service import get_sites
+from webmap.proposals.store import AlreadyDecided, Filters, decide, find_proposals, get_proposal, to_feature
+
+bp = Blueprint("moderation", __name__, url_prefix="/moderation")
+bp.add_app_template_filter(moment_html, "moment")
+REASON_MAX = 500
+UNDO = "undo:"  # the category of a decision's flash message, followed by the proposal's id
+
+
+class ApproveForm(FlaskForm):
+    """An approve button: nothing but the CSRF token."""
+
+
+class UndoForm(FlaskForm):
+    """An undo button: nothing but the CSRF token."""
+
+
+class RejectForm(FlaskForm):
+    reason = TextAreaField("reason", validators=[DataRequired(), Length(max=REASON_MAX)])
+
+
+class ClassForm(FlaskForm):
+    """A new class code: the class's name and how many students may join with it."""
+
+    name = StringField("name", validators=[DataRequired(), Length(max=NAME_MAX)])
+    size = IntegerField("size", validators=[DataRequired(), NumberRange(min=1, max=SIZE_MAX)])
+
+
+@bp.get("")
+@moderator_page
+def queue():
+    """The pending proposals of the moderator's sites (``?site=`` narrows to one)."""
+    return _queue_page()
+
+
+def _queue_page(new_class: tuple[str, str] | None = None) -> str:
+    """The queue; ``new_class`` (name, code) shows a code just created, the only time it is shown.
+
+    The map opens on the pending shapes (on the sites when none is pending); each card can zoom it to
+    its own shape. Below the queue, the latest decisions, each of which can be undone.
+    """
+    moderator, lang = current_moderator(), select_language()
+    sites = _sites_of(moderator, request.args.get("site"))
+    with get_db().read() as session:
+        pending = find_proposals(session, Filters(("pending",), tuple(sites)))
+        reopened = last_reopened(session, [proposal.id for proposal in pending])
+        decided = recent_decisions(session, sites)
+        classes = list_classes(session)
+    features = [to_feature(proposal, moderation=True) for proposal in pending]
+    parts = sites_map_parts(list(sites.values()), features, "pending", lang, feature_bounds(features))
+    return render_template(
+        "moderation.html",
+        moderator=moderator,
+        sites=sites,
+        proposals=pending,
+        reopened=reopened,
+        decided=decided,
+        notices=_notices(),
+        categories=category_labels(),
+        statuses=status_labels(),
+        approve_form=ApproveForm(),
+        reject_form=RejectForm(),
+        undo_form=UndoForm(),
+        logout_form=LogoutForm(),
+        reason_max=REASON_MAX,
+        classes=classes,
+        class_form=ClassForm(formdata=None),
+        new_class=new_class,
+        name_max=NAME_MAX,
+        size_max=SIZE_MAX,
+        **parts,
+    )
+
+
+def _notices() -> list[tuple[str, int | None]]:
+    """The flashed messages, each with the id of the proposal whose decision it can undo (or None)."""
+    notices = []
+    for category, message in get_flashed_messages(with_categories=True):
+        undo = category.removeprefix(UNDO)
+        notices.append((message, int(undo) if category.startswith(UNDO) and undo.isdigit() else None))
+    return notices
+
+
+@bp.post("/classes")
+@moderator_page
+def add_class():
+    """Create a class code; the page shows the code once (only its hash is kept)."""
+    form = ClassForm()
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400, "the form's CSRF token is missing or wrong; reload the page")
+        abort(400, f"a class needs a name (1 to {NAME_MAX} characters) and a size (1 to {SIZE_MAX})")
+    with get_db().write() as session:
+        group, code = create_class(session, form.name.data, form.size.data, current_moderator().username)
+        name = group.name
+    return _queue_page(new_class=(name, code)), 201
+
+
+@bp.post("/<int:proposal_id>/approve")
+@moderator_page
+def approve(proposal_id: int):
+    """Publish a proposal."""
+    if not ApproveForm().validate_on_submit():
+        abort(400, "the form's CSRF token is missing or wrong; reload the page")
+    refused = _decide(proposal_id, "approved", None)
+    if refused:
+        return refused
+    flash(_("Proposal %(id)s approved.", id=proposal_id), f"{UNDO}{proposal_id}")
+    return redirect(url_for(".queue", lang=select_language()))
+
+
+@bp.post("/<int:proposal_id>/reject")
+@moderator_page
+def reject(proposal_id: int):
+    """Reject a proposal with a reason the author sees at their private link."""
+    form = RejectForm()
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400, "the form's CSRF token is missing or wrong; reload the page")
+        abort(400, f"a reason (1 to {REASON_MAX} characters) is required to reject a proposal")
+    refused = _decide(proposal_id, "rejected", form.reason.data.strip())
+    if refused:
+        return refused
+    flash(_("Proposal %(id)s rejected.", id=proposal_id), f"{UNDO}{proposal_id}")
+    return redirect(url_for(".queue", lang=select_language()))
+
+
+@bp.post("/<int:proposal_id>/reopen")
+@moderator_page
+def reopen_decision(proposal_id: int):
+    """Undo a proposal's decision: it goes back to the queue, and the log keeps who did it and when."""
+    if not UndoForm().validate_on_submit():
+        abort(400, "the form's CSRF token is missing or wrong; reload the page")
+    moderator = current_moderator()
+    try:
+        with get_db().write() as session:
+            proposal = _proposal_of(session, moderator, proposal_id)
+            reopen(session, proposal, moderator.username)
+    except NotDecided as error:
+        if wants_json():
+            raise ApiError(409, str(error), field="status") from None
+        flash(_("Proposal %(id)s is already waiting for review: there is no decision to undo.", id=error.id))
+        return _queue_page(), 409
+    flash(_("Proposal %(id)s is back in the queue.", id=proposal_id))
+    return redirect(url_for(".queue", lang=select_language(), _anchor=f"proposal-{proposal_id}"))
+
+
+def _decide(proposal_id: int, status: str, reason: str | None):
+    """Decide the proposal; None when done, or the 409 answer when it was decided before."""
+    moderator = current_moderator()
+    try:
+        with get_db().write() as session:
+            proposal = _proposal_of(session, moderator, proposal_id)
+            decide(session, proposal, status, moderator.username, reason)
+    except AlreadyDecided as error:
+        if wants_json():
+            raise ApiError(409, str(error), field="status") from None
+        flash(_already_decided(error))
+        return _queue_page(), 409
+    return None
+
+
+def _proposal_of(session, moderator: Moderator, proposal_id: int) -> Proposal:
+    """The proposal, if this moderator moderates its site: 404 when there is none, 403 when not theirs."""
+    proposal = get_proposal(session, proposal_id) or abort(404, f"no proposal {proposal_id}")
+    if not moderator.may_moderate(proposal.site):
+        abort(403, f"you do not moderate site {proposal.site!r}")
+    return proposal
+
+
+def _already_decided(proposal: AlreadyDecided) -> str:
+    if proposal.status == "approved":
+        return _(
+            "Proposal %(id)s was already approved by %(moderator)s; only pending proposals can be decided.",
+            id=proposal.id,
+            moderator=proposal.moderated_by,
+        )
+    return _(
+        "Proposal %(id)s was already rejected by %(moderator)s; only pending proposals can be decided.",
+        id=proposal.id,
+        moderator=proposal.moderated_by,
+    )
+
+
+def _sites_of(moderator: Moderator, site_id: str | None) -> dict:
+    sites = {key: site for key, site in get_sites().items() if moderator.may_moderate(key)}
+    if site_id is None:
+        return sites
+    if site_id not in get_sites():
+        abort(404, f"no proposal site {site_id!r}")
+    if site_id not in sites:
+        abort(403, f"you do not moderate site {site_id!r}")
+    return {site_id: sites[site_id]}

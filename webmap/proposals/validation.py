@@ -1,0 +1,412 @@
+"""Check a submitted proposal (a GeoJSON Feature) and turn it into a draft, or say everything that is wrong.
+
+Pure functions: no Flask, no database. Every problem is an InvalidProposal naming the
+field and what is wrong with its value, with a ``code`` and ``details`` from which
+webmap/proposals/messages.py says it plainly in the reader's language. ``check_feature``
+reports every problem of a proposal at once.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import shapely
+from shapely.geometry import shape
+from shapely.validation import explain_validity
+
+from webmap.proposals.sites import MASK_TOLERANCE_M, Site, to_metric
+
+MAX_BODY_BYTES = 64 * 1024
+MAX_VERTICES = 500
+GEOMETRY_TYPES = ("Point", "LineString", "Polygon")
+CATEGORIES = ("bench", "planter", "shade", "art", "play", "lighting", "paving", "sign", "other")
+TEXT_LIMITS = {"title": 120, "materials": 300, "description": 2000, "author": 40}
+MULTILINE = ("materials", "description")
+MAX_DEPTH = 20  # arrays and objects inside each other; a Polygon Feature needs 5
+JOINERS = "\u200c\u200d"  # ZWNJ and ZWJ: format characters that scripts and emoji need
+PROPERTIES = ("site", "category", *TEXT_LIMITS)
+_CONTACT = re.compile(r"@|\d[\d\s()+-]{5,}\d")
+T = TypeVar("T")
+
+
+class InvalidProposal(ValueError):
+    """A proposal that cannot be stored: ``field`` names the culprit, the message its problem.
+
+    ``code`` (such as ``"empty"`` or ``"outside"``) and ``details`` (the figures) say what is
+    wrong for a plain message; ``problems`` holds every problem found, this one first.
+    """
+
+    def __init__(self, field: str, message: str, status: int = 422, code: str = "malformed", **details: Any):
+        super().__init__(message)
+        self.field = field
+        self.status = status
+        self.code = code
+        self.details = details
+        self.problems: tuple[InvalidProposal, ...] = (self,)
+
+    @classmethod
+    def every(cls, problems: list[InvalidProposal]) -> InvalidProposal:
+        """One error for all of ``problems``: the first one's field, message and status, and all of them.
+
+        >>> error = InvalidProposal.every([InvalidProposal("a", "one"), InvalidProposal("b", "two")])
+        >>> error.field, str(error), [problem.field for problem in error.problems]
+        ('a', 'one', ['a', 'b'])
+        """
+        first = problems[0]
+        error = cls(first.field, str(first), first.status, first.code, **first.details)
+        error.problems = tuple(problems)
+        return error
+
+
+class Problems(list):
+    """The problems found so far; ``attempt`` runs one check and keeps its problems instead of raising."""
+
+    def attempt(self, check: Callable[..., T], *args: Any) -> T | None:
+        try:
+            return check(*args)
+        except InvalidProposal as error:
+            self.extend(error.problems)
+            return None
+
+    def raise_any(self) -> None:
+        if self:
+            raise InvalidProposal.every(self)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A checked proposal, ready to store."""
+
+    site: str
+    category: str
+    title: str
+    materials: str
+    description: str
+    author: str
+    geometry: dict[str, Any]
+    bounds: tuple[float, float, float, float]
+
+
+def check_feature(body: Any, sites: dict[str, Site]) -> Draft:
+    """Check a decoded JSON body against every rule; return the draft or raise InvalidProposal with
+    every problem found (a body that is not an object has just that one).
+
+    >>> check_feature([], {})
+    Traceback (most recent call last):
+    ...
+    webmap.proposals.validation.InvalidProposal: the body must be a JSON object (a GeoJSON Feature), got array
+    """
+    if not isinstance(body, dict):
+        raise InvalidProposal(
+            "body", f"the body must be a JSON object (a GeoJSON Feature), got {_kind(body)}", 400
+        )
+    problems = Problems()
+    problems.attempt(_check_type, body.get("type"))
+    properties = problems.attempt(_check_object, body.get("properties"))
+    texts = problems.attempt(check_properties, properties, sites) if properties is not None else None
+    geometry = problems.attempt(check_geometry, body.get("geometry"))
+    site_id = properties.get("site") if properties is not None else None
+    if geometry is not None and isinstance(site_id, str) and site_id in sites:
+        problems.attempt(check_inside, geometry, sites[site_id])
+    problems.raise_any()
+    return Draft(**texts, geometry=geometry, bounds=tuple(shape(geometry).bounds))  # type: ignore[arg-type]
+
+
+def _check_type(kind: Any) -> None:
+    if kind is None:
+        raise InvalidProposal("type", "'type' is missing; it must be 'Feature'")
+    if kind != "Feature":
+        raise InvalidProposal("type", f"'type' must be 'Feature', got {_show(kind)}")
+
+
+def _check_object(properties: Any) -> dict[str, Any]:
+    if properties is None:
+        raise InvalidProposal("properties", "'properties' is missing; it must be an object")
+    if not isinstance(properties, dict):
+        raise InvalidProposal("properties", f"'properties' must be an object, got {_kind(properties)}")
+    return properties
+
+
+def check_properties(properties: dict[str, Any], sites: dict[str, Site]) -> dict[str, str]:
+    """The checked ``site``, ``category`` and texts (stripped, NFC-normalised), or every problem of them."""
+    problems = Problems()
+    unknown = [name for name in properties if name not in PROPERTIES]
+    if unknown:  # the first one only: a body of a thousand made-up keys is one problem, not a thousand
+        message = f"unknown property {unknown[0]!r}; allowed: {', '.join(PROPERTIES)}"
+        problems.append(InvalidProposal(f"properties.{unknown[0]}", message))
+    site = problems.attempt(_check_site, properties, sites)
+    category = problems.attempt(_check_category, properties)
+    texts = {name: problems.attempt(check_text, name, properties.get(name)) for name in TEXT_LIMITS}
+    if texts["author"] is not None and _CONTACT.search(texts["author"]):
+        message = "'author' looks like an e-mail address or phone number; give a nickname only"
+        problems.append(InvalidProposal("properties.author", message, code="contact"))
+    problems.raise_any()
+    return {"site": site, "category": category, **texts}  # type: ignore[dict-item]
+
+
+def _check_site(properties: dict[str, Any], sites: dict[str, Site]) -> str:
+    site = _string(properties, "site", "unknown_site")
+    if site not in sites:
+        known = ", ".join(sites) or "none"
+        raise InvalidProposal(
+            "properties.site", f"unknown site {site!r}; sites taking proposals: {known}", code="unknown_site"
+        )
+    return site
+
+
+def _check_category(properties: dict[str, Any]) -> str:
+    category = _string(properties, "category", "unknown_category")
+    if category not in CATEGORIES:
+        raise InvalidProposal(
+            "properties.category",
+            f"unknown category {category!r}; one of: {', '.join(CATEGORIES)}",
+            code="unknown_category",
+        )
+    return category
+
+
+def check_depth(body: Any, limit: int = MAX_DEPTH) -> None:
+    """Refuse a body with arrays and objects nested over ``limit`` deep (checked without recursion).
+
+    >>> check_depth([[[]]], 2)
+    Traceback (most recent call last):
+    ...
+    webmap.proposals.validation.InvalidProposal: the body nests too deeply: over 2 levels of arrays or objects
+    """
+    stack = [(body, 1)]
+    while stack:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            raise InvalidProposal(
+                "body", f"the body nests too deeply: over {limit} levels of arrays or objects", 400
+            )
+        stack.extend((child, depth + 1) for child in children)
+
+
+def check_text(name: str, value: Any) -> str:
+    """One text property: a non-empty string within its length limit, without control or invisible characters.
+
+    Format characters (Unicode category Cf: zero-width spaces, bidirectional overrides, ...) are refused,
+    except the joiners ZWNJ and ZWJ, which some scripts and emoji need; a text of nothing but joiners and
+    spaces is empty.
+
+    >>> check_text("title", "  Bench  ")
+    'Bench'
+    >>> check_text("title", "x" * 121)
+    Traceback (most recent call last):
+    ...
+    webmap.proposals.validation.InvalidProposal: 'title' is 121 characters long; the limit is 120
+    """
+    field = f"properties.{name}"
+    if value is None:
+        raise InvalidProposal(field, f"{name!r} is missing; it must be a string", code="empty", name=name)
+    if not isinstance(value, str):
+        raise InvalidProposal(field, f"{name!r} must be a string, got {_kind(value)}")
+    text = unicodedata.normalize("NFC", value).strip()
+    allowed = "\n\t" if name in MULTILINE else ""
+    for char in text:
+        category = unicodedata.category(char)
+        hidden = {"code": "hidden_character", "name": name, "character": f"U+{ord(char):04X}"}
+        if category == "Cc" and char not in allowed:
+            raise InvalidProposal(
+                field, f"{name!r} contains a control character {_code_point(char)}", **hidden
+            )
+        if category == "Cf" and char not in JOINERS:
+            raise InvalidProposal(
+                field,
+                f"{name!r} contains an invisible or text-direction character {_code_point(char)}",
+                **hidden,
+            )
+    if not text.translate(dict.fromkeys(map(ord, JOINERS))).strip():
+        raise InvalidProposal(field, f"{name!r} must not be empty", code="empty", name=name)
+    if len(text) > TEXT_LIMITS[name]:
+        raise InvalidProposal(
+            field,
+            f"{name!r} is {len(text)} characters long; the limit is {TEXT_LIMITS[name]}",
+            code="too_long",
+            name=name,
+            length=len(text),
+            limit=TEXT_LIMITS[name],
+        )
+    return text
+
+
+def _code_point(char: str) -> str:
+    """A character as its code point and name.
+
+    >>> _code_point("\\u202e")
+    'U+202E (RIGHT-TO-LEFT OVERRIDE)'
+    """
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X} ({name})" if name else f"U+{ord(char):04X}"
+
+
+def check_geometry(geometry: Any) -> dict[str, Any]:
+    """A Point, LineString or Polygon with [lon, lat] numbers in range, valid, of at most MAX_VERTICES.
+
+    >>> check_geometry({"type": "Point", "coordinates": [60.8, 56.5]})
+    {'type': 'Point', 'coordinates': [60.8, 56.5]}
+    """
+    if geometry is None:
+        raise InvalidProposal("geometry", "'geometry' is missing; it must be an object", code="no_shape")
+    if not isinstance(geometry, dict):
+        raise InvalidProposal("geometry", f"'geometry' must be an object, got {_kind(geometry)}")
+    kind = geometry.get("type")
+    if kind is None:
+        raise InvalidProposal(
+            "geometry.type", f"geometry type is missing; it must be one of {', '.join(GEOMETRY_TYPES)}"
+        )
+    if kind not in GEOMETRY_TYPES:
+        raise InvalidProposal(
+            "geometry.type", f"geometry type must be one of {', '.join(GEOMETRY_TYPES)}, got {_show(kind)}"
+        )
+    if geometry.get("coordinates") is None:
+        raise InvalidProposal("geometry.coordinates", f"the {kind}'s coordinates are missing")
+    coordinates = _COORDINATES[kind](geometry.get("coordinates"))
+    vertices = _count(coordinates)
+    if vertices > MAX_VERTICES:
+        raise _too_many_vertices(f"the {kind}", vertices)
+    checked = {"type": kind, "coordinates": coordinates}
+    built = shape(checked)
+    if not built.is_valid:
+        message = f"the {kind} is not valid: {explain_validity(built)}"
+        raise InvalidProposal("geometry", message, code="crossing")
+    return checked
+
+
+def check_inside(geometry: dict[str, Any], site: Site) -> None:
+    """The shape lies wholly inside the site's mask, give or take MASK_TOLERANCE_M metres.
+
+    A shape that does not is refused with how far it reaches out, beyond the tolerance: the area
+    outside (``outside_m2``) of a Polygon, the length (``outside_m``) of a LineString, the
+    distance (``distance_m``) of a Point.
+    """
+    metric = to_metric(shape(geometry), site.crs_metric)
+    if shapely.covers(site.mask_metric, metric):
+        return
+    outside = metric.difference(site.mask_metric)
+    where = f"{outside.area:.1f} m² of it" if outside.area else "it"
+    reach = {
+        "Polygon": {"outside_m2": outside.area},
+        "LineString": {"outside_m": outside.length},
+        "Point": {"distance_m": metric.distance(site.mask_metric)},
+    }[geometry["type"]]
+    raise InvalidProposal(
+        "geometry",
+        f"the {geometry['type']} is not wholly inside site {site.id!r} ({where} lies outside "
+        f"beyond the {MASK_TOLERANCE_M} m tolerance)",
+        code="outside",
+        kind=geometry["type"],
+        site=site.id,
+        site_title=site.title,
+        **reach,
+    )
+
+
+def _too_many_vertices(what: str, count: int) -> InvalidProposal:
+    message = f"{what} has {count} vertices; the limit is {MAX_VERTICES}"
+    return InvalidProposal(
+        "geometry.coordinates", message, code="too_many_points", count=count, limit=MAX_VERTICES
+    )
+
+
+def _position(value: Any, where: str) -> list[float]:
+    if not isinstance(value, list) or len(value) != 2:
+        raise InvalidProposal(
+            "geometry.coordinates", f"{where} must be a [lon, lat] pair, got {_show(value)}"
+        )
+    if not all(_is_number(item) for item in value):
+        raise InvalidProposal("geometry.coordinates", f"{where} must hold two numbers, got {_show(value)}")
+    lon, lat = (float(item) for item in value)
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise InvalidProposal(
+            "geometry.coordinates",
+            f"{where} is out of range: lon must be in [-180, 180] and lat in [-90, 90], got {_show(value)}",
+        )
+    return [lon, lat]
+
+
+def _positions(value: Any, where: str, minimum: int) -> list[list[float]]:
+    if not isinstance(value, list):
+        raise InvalidProposal(
+            "geometry.coordinates", f"{where} must be an array of positions, got {_kind(value)}"
+        )
+    if len(value) > MAX_VERTICES:
+        raise _too_many_vertices(where, len(value))
+    if len(value) < minimum:
+        raise InvalidProposal(
+            "geometry.coordinates", f"{where} needs at least {minimum} positions, got {len(value)}"
+        )
+    return [_position(item, f"{where}[{index}]") for index, item in enumerate(value)]
+
+
+def _point(value: Any) -> list[float]:
+    return _position(value, "coordinates")
+
+
+def _line(value: Any) -> list[list[float]]:
+    return _positions(value, "coordinates", 2)
+
+
+def _polygon(value: Any) -> list[list[list[float]]]:
+    if not isinstance(value, list) or not value:
+        raise InvalidProposal(
+            "geometry.coordinates",
+            f"a Polygon's coordinates must be a non-empty array of rings, got {_show(value)}",
+        )
+    if len(value) > MAX_VERTICES:
+        raise InvalidProposal(
+            "geometry.coordinates",
+            f"the Polygon has {len(value)} rings; the limit is {MAX_VERTICES} vertices",
+        )
+    rings = [_positions(ring, f"coordinates[{index}]", 4) for index, ring in enumerate(value)]
+    for index, ring in enumerate(rings):
+        if ring[0] != ring[-1]:
+            raise InvalidProposal(
+                "geometry.coordinates",
+                f"ring coordinates[{index}] is not closed: its first position {ring[0]} "
+                f"differs from its last {ring[-1]}",
+            )
+    return rings
+
+
+_COORDINATES = {"Point": _point, "LineString": _line, "Polygon": _polygon}
+
+
+def _count(coordinates: list) -> int:
+    if coordinates and isinstance(coordinates[0], float):
+        return 1
+    return sum(_count(item) for item in coordinates)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _string(properties: dict[str, Any], name: str, code: str) -> str:
+    value = properties.get(name)
+    if value is None:
+        message = f"{name!r} is missing; it must be a non-empty string"
+        raise InvalidProposal(f"properties.{name}", message, code=code)
+    if not isinstance(value, str) or not value:
+        message = f"{name!r} must be a non-empty string, got {_show(value)}"
+        raise InvalidProposal(f"properties.{name}", message, code=code)
+    return value
+
+
+def _kind(value: Any) -> str:
+    names = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number", float: "number"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)
+
+
+def _show(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,0 +1,1 @@
+"""Health tracks for residents: their pages, map, GPX files, API and commands."""

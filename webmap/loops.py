@@ -27,13 +27,14 @@ from webmap import loop_messages, places, units
 from webmap.errors import ApiError
 from webmap.i18n import select_language
 from webmap.pack_access import get_pack, get_tiles
-from webmap.params import decimal, is_whole_number
+from webmap.params import LAT_RANGE, LON_RANGE, decimal, is_whole_number
 from webmap.tracks import get_catalog
 
 EXTENSION = "ecomap.network"
 PLACES = "ecomap.places"
 STEPS_RANGE = (500, 40_000)
 DEFAULT_AUDIENCE = "adults"
+PREFERENCES = ("green", "short")  # the first is the default
 
 bp = Blueprint("loops", __name__)
 
@@ -74,7 +75,8 @@ def _point(name: str) -> tuple[float, float]:
     except ValueError:
         message = _("Give %(name)s as LAT,LON in degrees; got %(value)s", name=name, value=repr(text[:40]))
         raise ApiError(400, message, field=name) from None
-    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+    in_range = LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LON_RANGE[0] <= lon <= LON_RANGE[1]
+    if not (math.isfinite(lat) and math.isfinite(lon) and in_range):
         message = _("%(value)s is not a place on Earth (LAT,LON)", value=repr(text[:40]))
         raise ApiError(400, message, field=name)
     return lon, lat
@@ -95,8 +97,8 @@ def _steps() -> int:
 
 
 def _prefer_green() -> bool:
-    prefer = request.args.get("prefer", "green")
-    if prefer not in ("green", "short"):
+    prefer = request.args.get("prefer", PREFERENCES[0])
+    if prefer not in PREFERENCES:
         message = _("The preference must be green or short; got %(value)s", value=repr(prefer[:20]))
         raise ApiError(400, message, field="prefer")
     return prefer == "green"

@@ -218,12 +218,15 @@ def _with_argument_schemas(paths: dict[str, Any], values: PackValues | None) -> 
     queries, path_ids = argument_schemas(values), _path_schemas(values)
     for operations in paths.values():
         for operation in operations.values():
-            for parameter in operation.get("parameters", []):
+            parameters = [dict(parameter) for parameter in operation.get("parameters", [])]
+            for parameter in parameters:
                 known = queries if parameter["in"] == "query" else path_ids
                 if parameter["name"] in known:
                     parameter["schema"] = known[parameter["name"]]
                 elif parameter["in"] == "query":
                     raise KeyError(f"query argument {parameter['name']!r} has no schema in argument_schemas")
+            if parameters:
+                operation["parameters"] = parameters
     return paths
 
 
@@ -291,8 +294,9 @@ def _page_or_json_error(text: str) -> dict[str, Any]:
     }
 
 
-def _query(name: str, schema: dict[str, Any], text: str) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "schema": schema, "description": text}
+def _query(name: str, text: str) -> dict[str, Any]:
+    """An optional query argument; its schema comes from ``argument_schemas``."""
+    return {"name": name, "in": "query", "required": False, "description": text}
 
 
 def _path(name: str, text: str) -> dict[str, Any]:
@@ -311,20 +315,21 @@ _UNAVAILABLE = {
 }
 _TOO_BIG = _error(f"The body is over the limit ({MAX_BODY_BYTES} bytes for a proposal)")
 
-_LANG = _query("lang", {"type": "string"}, "Interface language (ru or en); others fall back to the default")
-_MASS = _query("mass_kg", {"type": "string"}, "Body mass for energy figures, 20-250 kg (default 70)")
+_LANG = _query("lang", "Interface language (ru or en); others fall back to the default")
+_MASS = _query(
+    "mass_kg", f"Body mass for energy figures, {MASS_RANGE_KG[0]:g}-{MASS_RANGE_KG[1]:g} kg (default 70)"
+)
 _TRACK_FILTERS = [
-    _query("audience", {"type": "string"}, "Only tracks meant for this audience id"),
-    _query("mode", {"type": "string"}, "walk or ski"),
-    _query("season", {"type": "string"}, "winter, spring, summer or autumn"),
+    _query("audience", "Only tracks meant for this audience id"),
+    _query("mode", "walk or ski"),
+    _query("season", "winter, spring, summer or autumn"),
 ]
 _PROPOSAL_FILTERS = [
-    _query("site", {"type": "string"}, "A site id from GET /api/sites"),
-    _query("category", {"type": "string"}, f"One of {', '.join(CATEGORIES)}"),
-    _query("bbox", {"type": "string"}, "west,south,east,north in degrees"),
+    _query("site", "A site id from GET /api/sites"),
+    _query("category", f"One of {', '.join(CATEGORIES)}"),
+    _query("bbox", "west,south,east,north in degrees"),
     _query(
         "status",
-        {"type": "string"},
         f"Comma-separated {', '.join(STATUSES)} or all (default approved); others need a moderator",
     ),
 ]
@@ -546,7 +551,7 @@ def _paths() -> dict[str, Any]:
                 "operationId": "getLayer",
                 "parameters": [
                     _path("layer_id", "A layer id from GET /api/layers"),
-                    _query("date", {"type": "string"}, "YYYY-MM-DD (default today)"),
+                    _query("date", "YYYY-MM-DD (default today)"),
                 ],
                 "responses": {
                     "200": _ok(_ref("FeatureCollection"), GEOJSON),
@@ -593,9 +598,7 @@ def _paths() -> dict[str, Any]:
                 "operationId": "getTrackGpx",
                 "parameters": [
                     _path("track_id", "A track id from GET /api/tracks"),
-                    _query(
-                        "audience", {"type": "string"}, "One of the track's audiences (default: its first)"
-                    ),
+                    _query("audience", "One of the track's audiences (default: its first)"),
                     _LANG,
                 ],
                 "responses": {

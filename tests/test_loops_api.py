@@ -107,6 +107,7 @@ def test_route_between_two_places(loops_client):
         ),
         (f"/api/route?from={DAM}&to=56.3,60.5", 422, "to", "from the walking network", "от пешеходных"),
         (f"/api/route?from={DAM}", 400, "to", "LAT,LON", "ШИРОТА,ДОЛГОТА"),
+        (f"/api/route?from={DAM}&to={DAM}", 422, "to", "the same place", "одно и то же место"),
     ],
 )
 def test_errors_answer_the_one_json_shape_in_the_reader_s_language(

@@ -198,6 +198,9 @@ def api_route():
     (from_lon, from_lat), (to_lon, to_lat) = _point("from"), _point("to")
     start, _from_m = loop_messages.snap(network, from_lon, from_lat, "from", audience)
     end, _to_m = loop_messages.snap(network, to_lon, to_lat, "to", audience)
+    if start == end:
+        message = _("From and to are the same place on the walking network; choose two different places.")
+        raise ApiError(422, message, field="to")
     try:
         walk = loop_search.route(network, start, end, rules, audience.step_length_m)
     except loop_search.RoutingError as error:
@@ -599,7 +602,9 @@ def openapi_paths() -> dict[str, Any]:
                         },
                     },
                     "400": fail("A malformed from or to, or an unknown audience; `field` names it"),
-                    "422": fail("A place over 500 m from the network, or no suitable way between them"),
+                    "422": fail(
+                        "A place over 500 m from the network, both at one place, or no suitable way"
+                    ),
                 },
             }
         },

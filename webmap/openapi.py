@@ -61,6 +61,7 @@ class PackValues:
     tracks: dict[str, tuple[str, ...]]  # track id -> the audiences it is meant for
     audiences: tuple[str, ...]
     sites: tuple[str, ...]
+    on_network: str | None = None  # LAT,LON where a track starts: an example start that finds loops
 
 
 def pack_values() -> PackValues:
@@ -71,6 +72,7 @@ def pack_values() -> PackValues:
         tracks={track_id: tuple(track.audiences) for track_id, track in catalog.tracks.items()},
         audiences=tuple(sorted(catalog.audiences)),
         sites=tuple(get_sites()),
+        on_network=next((f"{track.lats[0]},{track.lons[0]}" for track in catalog.tracks.values()), None),
     )
 
 
@@ -147,6 +149,7 @@ def decimal_number(low: float, high: float) -> str:
     return f"{sign}(?:{'|'.join(parts)})"
 
 
+POINTS = ("start", "from", "to")
 FREE_TEXT = {"type": "string", "pattern": f"^[^{CONTROL_CHARACTERS}]*$"}  # errors.refuse_control_characters
 
 
@@ -198,9 +201,7 @@ def argument_schemas(values: PackValues | None) -> dict[str, dict[str, Any]]:
         "category": _choice(CATEGORIES),
         "status": _statuses(),
         "bbox": _bbox(),
-        "start": _point(),
-        "from": _point(),
-        "to": _point(),
+        **dict.fromkeys(POINTS, _point()),
         "steps": _pattern(whole_number_pattern(*loops.STEPS_RANGE)[1:-1], empty=False),
         "prefer": _choice(loops.PREFERENCES, empty=False),
         "index": _pattern(WHOLE_NUMBER.pattern, empty=False),
@@ -225,6 +226,8 @@ def _with_argument_schemas(paths: dict[str, Any], values: PackValues | None) -> 
                     parameter["schema"] = known[parameter["name"]]
                 elif parameter["in"] == "query":
                     raise KeyError(f"query argument {parameter['name']!r} has no schema in argument_schemas")
+                if parameter["name"] in POINTS and values is not None and values.on_network:
+                    parameter["example"] = values.on_network
             if parameters:
                 operation["parameters"] = parameters
     return paths

@@ -602,9 +602,7 @@ def openapi_paths() -> dict[str, Any]:
                         },
                     },
                     "400": fail("A malformed from or to, or an unknown audience; `field` names it"),
-                    "422": fail(
-                        "A place over 500 m from the network, both at one place, or no suitable way"
-                    ),
+                    "422": fail("A place over 500 m from the network, both at one place, or no suitable way"),
                 },
             }
         },

@@ -5,12 +5,13 @@ from __future__ import annotations
 import functools
 import sys
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, Flask
 
 from routes.catalog import MODES, SEASONS
+from routes.tracks import Track
 from webmap import loops
 from webmap.models import STATUSES
 from webmap.pack_access import get_pack
@@ -61,7 +62,14 @@ class PackValues:
     tracks: dict[str, tuple[str, ...]]  # track id -> the audiences it is meant for
     audiences: tuple[str, ...]
     sites: tuple[str, ...]
-    on_network: str | None = None  # LAT,LON where a track starts: an example start that finds loops
+    # LAT,LON examples on the walking network: where a track starts, and its middle ("to" of a route)
+    on_network: dict[str, str] = field(default_factory=dict)
+
+
+def _examples(track: Track) -> dict[str, str]:
+    start = f"{track.lats[0]},{track.lons[0]}"
+    middle = len(track.lats) // 2
+    return {"start": start, "from": start, "to": f"{track.lats[middle]},{track.lons[middle]}"}
 
 
 def pack_values() -> PackValues:
@@ -72,7 +80,7 @@ def pack_values() -> PackValues:
         tracks={track_id: tuple(track.audiences) for track_id, track in catalog.tracks.items()},
         audiences=tuple(sorted(catalog.audiences)),
         sites=tuple(get_sites()),
-        on_network=next((f"{track.lats[0]},{track.lons[0]}" for track in catalog.tracks.values()), None),
+        on_network=next((_examples(track) for track in catalog.tracks.values()), {}),
     )
 
 
@@ -226,8 +234,8 @@ def _with_argument_schemas(paths: dict[str, Any], values: PackValues | None) -> 
                     parameter["schema"] = known[parameter["name"]]
                 elif parameter["in"] == "query":
                     raise KeyError(f"query argument {parameter['name']!r} has no schema in argument_schemas")
-                if parameter["name"] in POINTS and values is not None and values.on_network:
-                    parameter["example"] = values.on_network
+                if values is not None and parameter["name"] in values.on_network:
+                    parameter["example"] = values.on_network[parameter["name"]]
             if parameters:
                 operation["parameters"] = parameters
     return paths

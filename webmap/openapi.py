@@ -101,10 +101,15 @@ def _digits(low: str, high: str) -> str:
     if low[0] == high[0]:
         return f"(?:{low[0]}{_digits(low[1:], high[1:])})"
     rest = width - 1
-    parts = [f"{low[0]}{_digits(low[1:], '9' * rest)}"]
-    if int(high[0]) - int(low[0]) > 1:
-        parts.append(f"[{int(low[0]) + 1}-{int(high[0]) - 1}][0-9]{{{rest}}}")
-    parts.append(f"{high[0]}{_digits('0' * rest, high[1:])}")
+    first = int(low[0]) if low[1:] == "0" * rest else int(low[0]) + 1
+    last = int(high[0]) if high[1:] == "9" * rest else int(high[0]) - 1
+    parts = []
+    if first > int(low[0]):
+        parts.append(f"{low[0]}{_digits(low[1:], '9' * rest)}")
+    if first <= last:
+        parts.append(f"[{first}-{last}][0-9]{{{rest}}}")
+    if last < int(high[0]):
+        parts.append(f"{high[0]}{_digits('0' * rest, high[1:])}")
     return f"(?:{'|'.join(parts)})"
 
 
@@ -254,7 +259,7 @@ def _ranges(characters: list[str]) -> str:
     """Characters as regex ranges: ``\\uXXXX`` in the BMP, the character itself beyond.
 
     >>> _ranges(["a", "b", "c", "x"])
-    '\\u0061-\\u0063\\u0078'
+    '\\\\u0061-\\\\u0063\\\\u0078'
     """
     spans: list[list[int]] = []
     for code in sorted(map(ord, characters)):

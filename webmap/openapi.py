@@ -130,15 +130,15 @@ def _integers(low: int, high: int, digits: int) -> str:
     return f"(?:{'|'.join(parts)})"
 
 
-def whole_number_pattern(low: int, high: int) -> str:
-    """What ``params.is_whole_number`` accepts with a value from ``low`` to ``high``.
+def whole_number(low: int, high: int) -> str:
+    """What ``params.is_whole_number`` accepts with a value from ``low`` to ``high``, without anchors.
 
     >>> import re
-    >>> pattern = re.compile(whole_number_pattern(500, 40_000))
+    >>> pattern = re.compile(whole_number(500, 40_000))
     >>> [bool(pattern.fullmatch(text)) for text in ("500", "040000", "40001", "499", "5e3", "")]
     [True, True, False, False, False, False]
     """
-    return f"^{_integers(low, high, WHOLE_DIGITS)}$"
+    return _integers(low, high, WHOLE_DIGITS)
 
 
 def decimal_number(low: float, high: float) -> str:
@@ -215,7 +215,7 @@ def argument_schemas(values: PackValues | None) -> dict[str, dict[str, Any]]:
         "status": _statuses(),
         "bbox": _bbox(),
         **dict.fromkeys(POINTS, _point()),
-        "steps": _pattern(whole_number_pattern(*loops.STEPS_RANGE)[1:-1], empty=False),
+        "steps": _pattern(whole_number(*loops.STEPS_RANGE), empty=False),
         "prefer": _choice(loops.PREFERENCES, empty=False),
         "index": _pattern(WHOLE_NUMBER.pattern, empty=False),
     }

@@ -53,3 +53,14 @@ def to_metric(crs_metric: str) -> Transformer:
     (500000, 0)
     """
     return Transformer.from_crs(WGS84, crs_metric, always_xy=True)
+
+
+@lru_cache(maxsize=16)
+def to_degrees(crs_metric: str) -> Transformer:
+    """The transformer from ``crs_metric`` (x, y in metres) back to WGS84 (lon, lat), built once per CRS.
+
+    >>> lon, lat = to_degrees("EPSG:32641").transform(500000.0, 0.0)
+    >>> round(lon, 6), round(lat, 6)
+    (63.0, 0.0)
+    """
+    return Transformer.from_crs(crs_metric, WGS84, always_xy=True)

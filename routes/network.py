@@ -17,7 +17,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 from shapely.geometry.base import BaseGeometry
 
-from geo.crs import to_metric
+from geo.crs import to_degrees, to_metric
 from geo.osm import Mapping, load_mapping, read_tagged
 from geo.pack import CityPack
 from routes.audiences import Audience
@@ -306,6 +306,8 @@ class WalkingNetwork:
     def nearest_node(self, lon: float, lat: float, rules: AudienceRules | None = None) -> tuple[int, float]:
         """The node nearest to a place (on any part the audience can walk) and its distance in metres."""
         x, y = self.metric_xy(lon, lat)
+        if not (np.isfinite(x) and np.isfinite(y)):  # too far from the town for its metric CRS
+            return self._nearest_on_ellipsoid(lon, lat, rules)
         if rules is None:
             distance, index = self._tree().query((x, y))
             return self.node_ids[int(index)], float(distance)
@@ -315,6 +317,20 @@ class WalkingNetwork:
             return self.node_ids[0], float("inf")
         distance, index = usable.query((x, y))
         return self.node_ids[int(np.flatnonzero(arrays.usable)[index])], float(distance)
+
+    def _nearest_on_ellipsoid(self, lon: float, lat: float, rules: AudienceRules | None) -> tuple[int, float]:
+        """The node nearest to a place that the metric CRS cannot project, measured on the ellipsoid."""
+        usable = self.arrays(rules).usable if rules is not None else np.ones(len(self.node_ids), dtype=bool)
+        indexes = np.flatnonzero(usable)
+        if not len(indexes):
+            return self.node_ids[0], float("inf")
+        node_lon, node_lat = to_degrees(self.crs_metric).transform(
+            self.node_xy[indexes, 0], self.node_xy[indexes, 1]
+        )
+        count = len(indexes)
+        _forward, _back, distance_m = GEOD.inv(np.full(count, lon), np.full(count, lat), node_lon, node_lat)
+        best = int(np.argmin(distance_m))
+        return self.node_ids[int(indexes[best])], float(distance_m[best])
 
     def _usable_tree(self, rules: AudienceRules) -> cKDTree | None:
         """A KD-tree of the nodes the audience can walk from (cached)."""

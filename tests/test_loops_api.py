@@ -92,6 +92,8 @@ def test_route_between_two_places(loops_client):
             "from the walking network",
             "от пешеходных",
         ),
+        # beyond what the pack's UTM zone can project: measured on the ellipsoid instead, not a 500
+        ("/api/loops?start=0,153&steps=6000", 422, "start", "10,140.4\xa0km from", "10\xa0140,4\xa0км от"),
         (f"/api/loops?start={DAM}&steps=100", 400, "steps", "whole number from 500", "целым, от 500"),
         (f"/api/loops?start={DAM}&steps=ten", 400, "steps", "whole number", "'ten'"),
         ("/api/loops?start=north&steps=6000", 400, "start", "LAT,LON", "'north'"),
@@ -106,6 +108,7 @@ def test_route_between_two_places(loops_client):
         ),
         (f"/api/route?from={DAM}&to=56.3,60.5", 422, "to", "from the walking network", "от пешеходных"),
         (f"/api/route?from={DAM}", 400, "to", "LAT,LON", "ШИРОТА,ДОЛГОТА"),
+        (f"/api/route?from={DAM}&to={DAM}", 422, "to", "the same place", "одно и то же место"),
     ],
 )
 def test_errors_answer_the_one_json_shape_in_the_reader_s_language(

@@ -2,13 +2,38 @@
 
 from __future__ import annotations
 
+import functools
+import sys
+import unicodedata
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, Flask
 
+from routes.catalog import MODES, SEASONS
+from routes.tracks import Track
+from webmap.http.params import (
+    CONTROL_CHARACTERS,
+    FRACTION_DIGITS,
+    INTEGER_DIGITS,
+    LAT_RANGE,
+    LON_RANGE,
+    WHOLE_DIGITS,
+    WHOLE_NUMBER,
+)
 from webmap.loops import views as loops
 from webmap.models import STATUSES
-from webmap.proposals.validation import CATEGORIES, MAX_BODY_BYTES, MAX_VERTICES, TEXT_LIMITS
+from webmap.pack_access import get_catalog, get_pack
+from webmap.proposals.service import get_sites
+from webmap.proposals.validation import (
+    CATEGORIES,
+    JOINERS,
+    MAX_BODY_BYTES,
+    MAX_VERTICES,
+    MULTILINE,
+    TEXT_LIMITS,
+)
+from webmap.tracks.views import MASS_RANGE_KG
 
 bp = Blueprint("openapi", __name__)
 GEOJSON = "application/geo+json"
@@ -25,8 +50,245 @@ def init_app(app: Flask) -> None:
 
 @bp.get("/openapi.json")
 def openapi_json():
-    """The OpenAPI description of every API endpoint."""
-    return description()
+    """The OpenAPI description of every API endpoint, with the served pack's ids as enums."""
+    return description(pack_values())
+
+
+@dataclass(frozen=True)
+class PackValues:
+    """The ids the app checks arguments against that come from the loaded pack, not from code."""
+
+    layers: tuple[str, ...]
+    tracks: dict[str, tuple[str, ...]]  # track id -> the audiences it is meant for
+    audiences: tuple[str, ...]
+    sites: tuple[str, ...]
+    # LAT,LON examples on the walking network: where a track starts, and its middle ("to" of a route)
+    on_network: dict[str, str] = field(default_factory=dict)
+
+
+def _examples(track: Track) -> dict[str, str]:
+    start = f"{track.lats[0]},{track.lons[0]}"
+    middle = len(track.lats) // 2
+    return {"start": start, "from": start, "to": f"{track.lats[middle]},{track.lons[middle]}"}
+
+
+def pack_values() -> PackValues:
+    """The current app's layer, track, audience and site ids."""
+    catalog = get_catalog()
+    return PackValues(
+        layers=tuple(get_pack().layers),
+        tracks={track_id: tuple(track.audiences) for track_id, track in catalog.tracks.items()},
+        audiences=tuple(sorted(catalog.audiences)),
+        sites=tuple(get_sites()),
+        on_network=next((_examples(track) for track in catalog.tracks.values()), {}),
+    )
+
+
+# Patterns that describe what webmap/params.py parses, built from its constants.
+
+
+def _digits(low: str, high: str) -> str:
+    """A regex for the decimal strings from ``low`` to ``high``, both of the same length.
+
+    >>> _digits("500", "999"), _digits("10", "17")
+    ('(?:[5-9][0-9]{2})', '(?:1[0-7])')
+    """
+    width = len(low)
+    if low == "0" * width and high == "9" * width:
+        return f"(?:[0-9]{{{width}}})" if width > 1 else "[0-9]"
+    if width == 1:
+        return f"[{low}-{high}]" if low != high else low
+    if low[0] == high[0]:
+        return f"(?:{low[0]}{_digits(low[1:], high[1:])})"
+    rest = width - 1
+    first = int(low[0]) if low[1:] == "0" * rest else int(low[0]) + 1
+    last = int(high[0]) if high[1:] == "9" * rest else int(high[0]) - 1
+    parts = []
+    if first > int(low[0]):
+        parts.append(f"{low[0]}{_digits(low[1:], '9' * rest)}")
+    if first <= last:
+        parts.append(f"[{first}-{last}][0-9]{{{rest}}}")
+    if last < int(high[0]):
+        parts.append(f"{high[0]}{_digits('0' * rest, high[1:])}")
+    return f"(?:{'|'.join(parts)})"
+
+
+def _integers(low: int, high: int, digits: int) -> str:
+    """Whole numbers from ``low`` to ``high`` written with leading zeros up to ``digits`` digits in all.
+
+    >>> import re
+    >>> pattern = re.compile(_integers(20, 249, 4))
+    >>> [bool(pattern.fullmatch(text)) for text in ("20", "0249", "00020", "19", "250", "2")]
+    [True, True, False, False, False, False]
+    """
+    parts = []
+    for width in range(len(str(low)), len(str(high)) + 1):
+        first = max(low, 10 ** (width - 1) if width > 1 else 0)
+        last = min(high, 10**width - 1)
+        if first <= last:
+            parts.append(f"0{{0,{digits - width}}}{_digits(str(first).zfill(width), str(last))}")
+    return f"(?:{'|'.join(parts)})"
+
+
+def whole_number(low: int, high: int) -> str:
+    """What ``params.is_whole_number`` accepts with a value from ``low`` to ``high``, without anchors.
+
+    >>> import re
+    >>> pattern = re.compile(whole_number(500, 40_000))
+    >>> [bool(pattern.fullmatch(text)) for text in ("500", "040000", "40001", "499", "5e3", "")]
+    [True, True, False, False, False, False]
+    """
+    return _integers(low, high, WHOLE_DIGITS)
+
+
+def decimal_number(low: float, high: float) -> str:
+    """What ``params.decimal`` accepts with a value from ``low`` to ``high`` (whole bounds, 0 <= low or
+    low == -high), without anchors.
+
+    >>> import re
+    >>> pattern = re.compile(decimal_number(-90, 90))
+    >>> [bool(pattern.fullmatch(text)) for text in ("-90", "+89.99", ".5", "90.000", "90.01", "1e1")]
+    [True, True, True, True, False, False]
+    """
+    if low != int(low) or high != int(high) or not (low >= 0 or low == -high):
+        raise ValueError(f"no decimal pattern for {low}..{high}: whole bounds, low >= 0 or low == -high")
+    low_int, high_int = int(max(low, 0)), int(high)
+    fraction = f"(?:\\.[0-9]{{0,{FRACTION_DIGITS}}})?"
+    parts = [f"{_integers(low_int, high_int - 1, INTEGER_DIGITS)}{fraction}"] if low_int < high_int else []
+    parts.append(f"0{{0,{INTEGER_DIGITS - len(str(high_int))}}}{high_int}(?:\\.0{{0,{FRACTION_DIGITS}}})?")
+    if low_int == 0:
+        parts.append(f"\\.[0-9]{{1,{FRACTION_DIGITS}}}")
+    sign = "[+-]?" if low < 0 else "\\+?"
+    return f"{sign}(?:{'|'.join(parts)})"
+
+
+POINTS = ("start", "from", "to")
+FREE_TEXT = {"type": "string", "pattern": f"^[^{CONTROL_CHARACTERS}]*$"}  # errors.refuse_control_characters
+
+
+def _choice(values: tuple[str, ...] | None, empty: bool = True) -> dict[str, Any]:
+    """One of ``values`` (any text without control characters while they are unknown); with ``empty``,
+    an empty value counts as absent."""
+    if values is None:
+        return FREE_TEXT
+    return {"type": "string", "enum": [""] * empty + list(values)}
+
+
+def _pattern(regex: str, empty: bool = True) -> dict[str, Any]:
+    return {"type": "string", "pattern": f"^(?:{regex}{'|' * empty})$"}
+
+
+def _point() -> dict[str, Any]:
+    """LAT,LON as webmap/loops.py reads it."""
+    return _pattern(f"{decimal_number(*LAT_RANGE)},{decimal_number(*LON_RANGE)}", empty=False)
+
+
+def _bbox() -> dict[str, Any]:
+    """west,south,east,north as webmap/proposals_api.py reads it (west <= east, south <= north besides)."""
+    lon, lat = decimal_number(*LON_RANGE), decimal_number(*LAT_RANGE)
+    return _pattern(f"{lon},{lat},{lon},{lat}")
+
+
+def _statuses() -> dict[str, Any]:
+    """Comma-separated statuses, or any list that holds ``all`` (webmap/proposals_api.py)."""
+    status = f"(?:{'|'.join(STATUSES)})"
+    anything = f"[^,{CONTROL_CHARACTERS}]*"
+    return _pattern(f"{status}(?:,{status})*|(?:{anything},)*all(?:,{anything})*")
+
+
+def argument_schemas(values: PackValues | None) -> dict[str, dict[str, Any]]:
+    """The schema of every query argument of the API, by name, from the constants the app checks it with.
+
+    Without ``values`` (no app at hand) the pack's ids are any text.
+    """
+    return {
+        "lang": FREE_TEXT,
+        "q": FREE_TEXT,
+        "format": FREE_TEXT,
+        "date": {"type": "string", "anyOf": [{"format": "date"}, {"maxLength": 0}]},
+        "mass_kg": _pattern(decimal_number(*MASS_RANGE_KG)),
+        "audience": _choice(values and values.audiences),
+        "mode": _choice(MODES),
+        "season": _choice(tuple(SEASONS)),
+        "site": _choice(values and values.sites),
+        "category": _choice(CATEGORIES),
+        "status": _statuses(),
+        "bbox": _bbox(),
+        **dict.fromkeys(POINTS, _point()),
+        "steps": _pattern(whole_number(*loops.STEPS_RANGE), empty=False),
+        "prefer": _choice(loops.PREFERENCES, empty=False),
+        "index": _pattern(WHOLE_NUMBER.pattern, empty=False),
+    }
+
+
+def _path_schemas(values: PackValues | None) -> dict[str, dict[str, Any]]:
+    if values is None:
+        return {}
+    return {"layer_id": _choice(values.layers, False), "track_id": _choice(tuple(values.tracks), False)}
+
+
+def _with_argument_schemas(paths: dict[str, Any], values: PackValues | None) -> dict[str, Any]:
+    """Every parameter's schema from ``argument_schemas``: one rule, written once, for every operation."""
+    queries, path_ids = argument_schemas(values), _path_schemas(values)
+    for operations in paths.values():
+        for operation in operations.values():
+            parameters = [dict(parameter) for parameter in operation.get("parameters", [])]
+            for parameter in parameters:
+                known = queries if parameter["in"] == "query" else path_ids
+                if parameter["name"] in known:
+                    parameter["schema"] = known[parameter["name"]]
+                elif parameter["in"] == "query":
+                    raise KeyError(f"query argument {parameter['name']!r} has no schema in argument_schemas")
+                if values is not None and parameter["name"] in values.on_network:
+                    parameter["example"] = values.on_network[parameter["name"]]
+            if parameters:
+                operation["parameters"] = parameters
+    return paths
+
+
+@functools.cache
+def _characters(category: str) -> tuple[str, ...]:
+    """Every character of a Unicode general category (such as Cf), or ``space``: what str.strip removes."""
+    every = map(chr, range(sys.maxunicode + 1))
+    if category == "space":
+        return tuple(char for char in every if char.isspace())
+    return tuple(char for char in every if unicodedata.category(char) == category)
+
+
+def _ranges(characters: list[str]) -> str:
+    """Characters as regex ranges: ``\\uXXXX`` in the BMP, the character itself beyond.
+
+    >>> _ranges(["a", "b", "c", "x"])
+    '\\\\u0061-\\\\u0063\\\\u0078'
+    """
+    spans: list[list[int]] = []
+    for code in sorted(map(ord, characters)):
+        if spans and spans[-1][1] == code - 1:
+            spans[-1][1] = code
+        else:
+            spans.append([code, code])
+
+    def one(code: int) -> str:
+        return f"\\u{code:04x}" if code <= 0xFFFF else chr(code)
+
+    return "".join(one(low) if low == high else f"{one(low)}-{one(high)}" for low, high in spans)
+
+
+def _text_schema(name: str) -> dict[str, Any]:
+    """A proposal text as check_text accepts it once trimmed: no control characters (but newline and tab
+    in the multiline ones), no format characters but the joiners, something besides spaces and joiners."""
+    allowed = "\n\t" if name in MULTILINE else ""
+    refused = _ranges(
+        [char for char in _characters("Cc") if char not in allowed]
+        + [char for char in _characters("Cf") if char not in JOINERS]
+    )
+    solid = f"[^{refused}{_ranges([*_characters('space'), *JOINERS])}]"
+    return {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": TEXT_LIMITS[name],
+        "pattern": f"^[^{refused}]*{solid}[^{refused}]*$",
+    }
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -48,8 +310,9 @@ def _page_or_json_error(text: str) -> dict[str, Any]:
     }
 
 
-def _query(name: str, schema: dict[str, Any], text: str) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "schema": schema, "description": text}
+def _query(name: str, text: str) -> dict[str, Any]:
+    """An optional query argument; its schema comes from ``argument_schemas``."""
+    return {"name": name, "in": "query", "required": False, "description": text}
 
 
 def _path(name: str, text: str) -> dict[str, Any]:
@@ -68,20 +331,21 @@ _UNAVAILABLE = {
 }
 _TOO_BIG = _error(f"The body is over the limit ({MAX_BODY_BYTES} bytes for a proposal)")
 
-_LANG = _query("lang", {"type": "string"}, "Interface language (ru or en); others fall back to the default")
-_MASS = _query("mass_kg", {"type": "string"}, "Body mass for energy figures, 20-250 kg (default 70)")
+_LANG = _query("lang", "Interface language (ru or en); others fall back to the default")
+_MASS = _query(
+    "mass_kg", f"Body mass for energy figures, {MASS_RANGE_KG[0]:g}-{MASS_RANGE_KG[1]:g} kg (default 70)"
+)
 _TRACK_FILTERS = [
-    _query("audience", {"type": "string"}, "Only tracks meant for this audience id"),
-    _query("mode", {"type": "string"}, "walk or ski"),
-    _query("season", {"type": "string"}, "winter, spring, summer or autumn"),
+    _query("audience", "Only tracks meant for this audience id"),
+    _query("mode", "walk or ski"),
+    _query("season", "winter, spring, summer or autumn"),
 ]
 _PROPOSAL_FILTERS = [
-    _query("site", {"type": "string"}, "A site id from GET /api/sites"),
-    _query("category", {"type": "string"}, f"One of {', '.join(CATEGORIES)}"),
-    _query("bbox", {"type": "string"}, "west,south,east,north in degrees"),
+    _query("site", "A site id from GET /api/sites"),
+    _query("category", f"One of {', '.join(CATEGORIES)}"),
+    _query("bbox", "west,south,east,north in degrees"),
     _query(
         "status",
-        {"type": "string"},
         f"Comma-separated {', '.join(STATUSES)} or all (default approved); others need a moderator",
     ),
 ]
@@ -95,12 +359,12 @@ def _per_audience(kind: str) -> dict[str, Any]:
     return {"type": "object", "additionalProperties": {"type": [kind, "null"], "minimum": 0}}
 
 
-def _schemas() -> dict[str, Any]:
-    position = {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}
+def _schemas(values: PackValues | None) -> dict[str, Any]:
+    lon, lat = ({"type": "number", "minimum": low, "maximum": high} for low, high in (LON_RANGE, LAT_RANGE))
+    position = {"type": "array", "prefixItems": [lon, lat], "minItems": 2, "maxItems": 2}
     ring = {"type": "array", "items": position, "minItems": 4, "maxItems": MAX_VERTICES}
-    text = {
-        name: {"type": "string", "minLength": 1, "maxLength": limit} for name, limit in TEXT_LIMITS.items()
-    }
+    text = {name: _text_schema(name) for name in TEXT_LIMITS}
+    site = {"type": "string", "minLength": 1} if values is None else {"enum": list(values.sites)}
     geometry = {"type": "object", "required": ["type"], "properties": {"type": {"type": "string"}}}
     return {
         "Error": {
@@ -209,7 +473,8 @@ def _schemas() -> dict[str, Any]:
         },
         "ProposalDraft": {
             "type": "object",
-            "description": "A GeoJSON Feature: a Point, LineString or Polygon wholly inside its site.",
+            "description": "A GeoJSON Feature: a Point, LineString or Polygon wholly inside its site. "
+            "Texts are NFC-normalised and trimmed before their rules apply.",
             "required": ["type", "properties", "geometry"],
             "properties": {
                 "type": {"const": "Feature"},
@@ -218,7 +483,7 @@ def _schemas() -> dict[str, Any]:
                     "required": ["site", "category", *TEXT_LIMITS],
                     "additionalProperties": False,
                     "properties": {
-                        "site": {"type": "string", "minLength": 1},
+                        "site": site,
                         "category": {"enum": list(CATEGORIES)},
                         **text,
                     },
@@ -302,7 +567,7 @@ def _paths() -> dict[str, Any]:
                 "operationId": "getLayer",
                 "parameters": [
                     _path("layer_id", "A layer id from GET /api/layers"),
-                    _query("date", {"type": "string"}, "YYYY-MM-DD (default today)"),
+                    _query("date", "YYYY-MM-DD (default today)"),
                 ],
                 "responses": {
                     "200": _ok(_ref("FeatureCollection"), GEOJSON),
@@ -349,9 +614,7 @@ def _paths() -> dict[str, Any]:
                 "operationId": "getTrackGpx",
                 "parameters": [
                     _path("track_id", "A track id from GET /api/tracks"),
-                    _query(
-                        "audience", {"type": "string"}, "One of the track's audiences (default: its first)"
-                    ),
+                    _query("audience", "One of the track's audiences (default: its first)"),
                     _LANG,
                 ],
                 "responses": {
@@ -453,8 +716,8 @@ def _paths() -> dict[str, Any]:
     }
 
 
-def description() -> dict[str, Any]:
-    """The whole OpenAPI document as a dict.
+def description(values: PackValues | None = None) -> dict[str, Any]:
+    """The whole OpenAPI document as a dict; ``values`` (the served pack's ids) make its enums.
 
     >>> sorted(description()["paths"])[:2]
     ['/api/layers', '/api/layers/{layer_id}']
@@ -468,8 +731,10 @@ def description() -> dict[str, Any]:
             'Every API error is {"error": {"status", "message", "field"}}; a refused proposal adds '
             '"problems": [{"field", "message"}, ...], every problem in the request\'s language.',
         },
-        "paths": _refusing_control_characters({**_paths(), **loops.openapi_paths()}),
-        "components": {"schemas": _schemas()},
+        "paths": _with_argument_schemas(
+            _refusing_control_characters({**_paths(), **loops.openapi_paths()}), values
+        ),
+        "components": {"schemas": _schemas(values)},
     }
 
 

@@ -13,9 +13,15 @@ from typing import Any
 
 from werkzeug.routing import IntegerConverter
 
-WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
-DECIMAL = re.compile(r"[+-]?(?:[0-9]{1,12}(?:\.[0-9]{0,15})?|\.[0-9]{1,15})")
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+WHOLE_DIGITS = 9  # at most, so that int() is cheap and fits
+INTEGER_DIGITS, FRACTION_DIGITS = 12, 15  # of a decimal number, at most
+WHOLE_NUMBER = re.compile(f"[0-9]{{1,{WHOLE_DIGITS}}}")
+DECIMAL = re.compile(
+    f"[+-]?(?:[0-9]{{1,{INTEGER_DIGITS}}}(?:\\.[0-9]{{0,{FRACTION_DIGITS}}})?|\\.[0-9]{{1,{FRACTION_DIGITS}}})"
+)
+CONTROL_CHARACTERS = r"\x00-\x1f\x7f-\x9f"  # C0, DEL and C1, as a regex character range
+CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
+LAT_RANGE, LON_RANGE = (-90, 90), (-180, 180)  # degrees
 SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from pyproj import Transformer
 
+from geo.crs import to_degrees
 from geo.osm import load_mapping
 from geo.pack import CityPack
 from routes.network import WalkingNetwork
@@ -70,7 +70,7 @@ def named_places(pack: CityPack, network: WalkingNetwork) -> list[Place]:
             groups[(layer_id, names[0] or names[1], names[1] or names[0])].append(geometry)
     nodes = shapely.points(network.node_xy) if len(network.node_ids) else None
     tree = shapely.STRtree(nodes) if nodes is not None else None
-    to_lonlat = Transformer.from_crs(network.crs_metric, "EPSG:4326", always_xy=True)
+    to_lonlat = to_degrees(network.crs_metric)
     places = []
     for (layer_id, name_ru, name_en), geometries in groups.items():
         x, y = _start_xy(shapely.union_all(geometries), network, tree)

@@ -26,7 +26,7 @@ from routes.tracks import Stop, Track
 from webmap.http import units
 from webmap.http.errors import ApiError
 from webmap.http.i18n import select_language
-from webmap.http.params import decimal, is_whole_number
+from webmap.http.params import LAT_RANGE, LON_RANGE, decimal, is_whole_number
 from webmap.loops import messages as loop_messages
 from webmap.loops import places
 from webmap.maps.base import base_map
@@ -37,6 +37,7 @@ EXTENSION = "ecomap.network"
 PLACES = "ecomap.places"
 STEPS_RANGE = (500, 40_000)
 DEFAULT_AUDIENCE = "adults"
+PREFERENCES = ("green", "short")  # the first is the default
 
 bp = Blueprint("loops", __name__)
 
@@ -77,7 +78,8 @@ def _point(name: str) -> tuple[float, float]:
     except ValueError:
         message = _("Give %(name)s as LAT,LON in degrees; got %(value)s", name=name, value=repr(text[:40]))
         raise ApiError(400, message, field=name) from None
-    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+    in_range = LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LON_RANGE[0] <= lon <= LON_RANGE[1]
+    if not (math.isfinite(lat) and math.isfinite(lon) and in_range):
         message = _("%(value)s is not a place on Earth (LAT,LON)", value=repr(text[:40]))
         raise ApiError(400, message, field=name)
     return lon, lat
@@ -98,8 +100,8 @@ def _steps() -> int:
 
 
 def _prefer_green() -> bool:
-    prefer = request.args.get("prefer", "green")
-    if prefer not in ("green", "short"):
+    prefer = request.args.get("prefer", PREFERENCES[0])
+    if prefer not in PREFERENCES:
         message = _("The preference must be green or short; got %(value)s", value=repr(prefer[:20]))
         raise ApiError(400, message, field="prefer")
     return prefer == "green"
@@ -199,6 +201,9 @@ def api_route():
     (from_lon, from_lat), (to_lon, to_lat) = _point("from"), _point("to")
     start, _from_m = loop_messages.snap(network, from_lon, from_lat, "from", audience)
     end, _to_m = loop_messages.snap(network, to_lon, to_lat, "to", audience)
+    if start == end:
+        message = _("From and to are the same place on the walking network; choose two different places.")
+        raise ApiError(422, message, field="to")
     try:
         walk = loop_search.route(network, start, end, rules, audience.step_length_m)
     except loop_search.RoutingError as error:
@@ -592,7 +597,7 @@ def openapi_paths() -> dict[str, Any]:
                         },
                     },
                     "400": fail("A malformed from or to, or an unknown audience; `field` names it"),
-                    "422": fail("A place over 500 m from the network, or no suitable way between them"),
+                    "422": fail("A place over 500 m from the network, both at one place, or no suitable way"),
                 },
             }
         },

@@ -19,6 +19,7 @@ import shapely
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 
+from webmap.http.params import LAT_RANGE, LON_RANGE
 from webmap.proposals.sites import MASK_TOLERANCE_M, Site, to_metric
 
 MAX_BODY_BYTES = 64 * 1024
@@ -326,7 +327,7 @@ def _position(value: Any, where: str) -> list[float]:
     if not all(_is_number(item) for item in value):
         raise InvalidProposal("geometry.coordinates", f"{where} must hold two numbers, got {_show(value)}")
     lon, lat = (float(item) for item in value)
-    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+    if not (LON_RANGE[0] <= lon <= LON_RANGE[1] and LAT_RANGE[0] <= lat <= LAT_RANGE[1]):
         raise InvalidProposal(
             "geometry.coordinates",
             f"{where} is out of range: lon must be in [-180, 180] and lat in [-90, 90], got {_show(value)}",

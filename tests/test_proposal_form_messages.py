@@ -9,9 +9,10 @@ import pytest
 from shapely.geometry import shape
 
 from tests.support.proposals_support import OUTSIDE_POLYGON, SCHOOL, SCHOOL_POINT, feature, make_app, submit
-from webmap.proposals.service import DEFAULTS, get_sites
+from webmap.proposals.service import get_sites
 from webmap.proposals.sites import to_metric
 from webmap.proposals.validation import MAX_VERTICES, TEXT_LIMITS
+from webmap.settings import read_settings
 
 EAST_OF_THE_YARD = {"type": "Point", "coordinates": [60.8363, 56.4968]}  # some 15 m east of the mask
 LINE_OUT = {"type": "LineString", "coordinates": [[60.8352, 56.4968], [60.8370, 56.4968]]}
@@ -235,7 +236,7 @@ def test_the_limit_still_holds_for_accepted_submissions(tmp_path):
 
 
 def test_the_default_lets_a_class_of_thirty_send_at_once_but_not_more(tmp_path):
-    client = make_app(tmp_path, RATE_LIMIT=DEFAULTS["RATE_LIMIT"]).test_client()
+    client = make_app(tmp_path, RATE_LIMIT=read_settings({})["RATE_LIMIT"]).test_client()
 
     class_of_thirty = [submit(client, feature(title=f"Pupil {n}")).status_code for n in range(30)]
     one_more = submit(client, feature(title="Pupil 31"))

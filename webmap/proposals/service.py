@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,21 +29,14 @@ REDIS_SCHEMES = ("redis", "rediss", "redis+unix")
 STORAGE_TIMEOUTS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 SITES = "ecomap.proposal_sites"
 LIMITER = "ecomap.proposal_limiter"
-# Settings this feature reads; webmap/settings.py SETTINGS documents them (ECOMAP_<name>).
-DEFAULTS = {
-    "DATABASE_URL": "",
-    # a class of 30 behind one school address may all send (join, vote) in the same minute;
-    # the hourly cap bounds guessing and spam at half the old 10/minute's 600 an hour
-    "RATE_LIMIT": "30/minute;300/hour",
-    "RATE_LIMIT_STORAGE": "",
-    "SECURE_COOKIES": "0",
-}
 
 
 def init_app(app: Flask) -> None:
-    """Set up the proposals' settings, cookies, sites, database and rate limiter on ``app``."""
-    for name, default in DEFAULTS.items():
-        app.config.setdefault(name, os.environ.get(f"ECOMAP_{name}", default))
+    """Set up the proposals' cookies, sites, database and rate limiter on ``app``.
+
+    Their settings (DATABASE_URL, RATE_LIMIT, RATE_LIMIT_STORAGE, SECURE_COOKIES) are in
+    ``app.config`` already: create_app reads every setting of webmap/settings.py.
+    """
     _secure_cookies(app)
     with app.app_context():
         app.extensions[SITES] = load_sites(get_pack())

@@ -64,11 +64,6 @@ def mode_names() -> dict[str, str]:
     return {"walk": _("Walk"), "ski": _("Ski")}
 
 
-def season_names() -> dict[str, str]:
-    """The seasons in the request's language."""
-    return {"winter": _("Winter"), "spring": _("Spring"), "summer": _("Summer"), "autumn": _("Autumn")}
-
-
 def _time_text(duration_s: float, complete: bool) -> str:
     """The time, marked as a lower bound where heights are unknown on part of the track."""
     if complete:

@@ -10,7 +10,7 @@ from shapely.geometry import shape
 
 from tests.support.proposals_support import OUTSIDE_POLYGON, SCHOOL, SCHOOL_POINT, feature, make_app, submit
 from webmap.proposals.service import get_sites
-from webmap.proposals.sites import to_metric
+from webmap.proposals.sites import in_metres
 from webmap.proposals.validation import MAX_VERTICES, TEXT_LIMITS
 from webmap.settings import read_settings
 
@@ -44,7 +44,7 @@ def _outside(app, geometry: dict) -> tuple[float, float, float]:
     """The area, length and distance by which ``geometry`` reaches out of the school yard's mask."""
     with app.app_context():
         site = get_sites()[SCHOOL]
-    metric = to_metric(shape(geometry), site.crs_metric)
+    metric = in_metres(shape(geometry), site.crs_metric)
     beyond = metric.difference(site.mask_metric)
     return beyond.area, beyond.length, metric.distance(site.mask_metric)
 

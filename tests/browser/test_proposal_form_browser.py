@@ -11,7 +11,7 @@ from tests.support.browser import DESKTOP, PHONE, axe_violations, screenshot
 from tests.support.proposals_support import SCHOOL, make_app
 from webmap.db import get_db
 from webmap.proposals.service import get_sites
-from webmap.proposals.sites import to_metric
+from webmap.proposals.sites import in_metres
 from webmap.proposals.store import Filters, find_proposals
 
 pytestmark = pytest.mark.browser
@@ -97,7 +97,7 @@ def _straddling(page, app) -> list[tuple[float, float]]:
         site = get_sites()[SCHOOL]
     lon_out = page.evaluate(EAST_EDGE, page.evaluate(MAP_NAME))
     corners = [(60.8352, LATS[0]), (lon_out, LATS[0]), (lon_out, LATS[1]), (60.8352, LATS[1])]
-    reach = to_metric(Polygon(corners), site.crs_metric).difference(site.mask_metric).area
+    reach = in_metres(Polygon(corners), site.crs_metric).difference(site.mask_metric).area
     assert reach > 1, "the test shape must reach out of the site beyond its tolerance"
     return corners
 

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyproj
 import shapely
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
+from geo.crs import to_metric
 from geo.pack import CityPack
 
 SITES_FILE = "sites.toml"
@@ -65,14 +65,14 @@ def _site(pack: CityPack, entry: dict[str, Any], where: str) -> Site:
     if mask.geom_type not in ("Polygon", "MultiPolygon"):
         raise SitesError(f"{where}: feature {entry['feature']!r} is a {mask.geom_type}, not a polygon")
     title = {"ru": entry["title_ru"], "en": entry["title_en"]}
-    mask_metric = to_metric(mask, pack.crs_metric).buffer(MASK_TOLERANCE_M)
+    mask_metric = in_metres(mask, pack.crs_metric).buffer(MASK_TOLERANCE_M)
     shapely.prepare(mask_metric)
     return Site(entry["id"], entry["layer"], entry["feature"], title, mask, pack.crs_metric, mask_metric)
 
 
-def to_metric(geometry: BaseGeometry, crs_metric: str) -> BaseGeometry:
+def in_metres(geometry: BaseGeometry, crs_metric: str) -> BaseGeometry:
     """``geometry`` from WGS84 longitude/latitude into the metric CRS (metres)."""
-    transformer = pyproj.Transformer.from_crs("EPSG:4326", crs_metric, always_xy=True)
+    transformer = to_metric(crs_metric)
     return shapely.transform(geometry, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
 
 

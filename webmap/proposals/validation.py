@@ -20,7 +20,7 @@ from shapely.geometry import shape
 from shapely.validation import explain_validity
 
 from webmap.http.params import LAT_RANGE, LON_RANGE
-from webmap.proposals.sites import MASK_TOLERANCE_M, Site, to_metric
+from webmap.proposals.sites import MASK_TOLERANCE_M, Site, in_metres
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_VERTICES = 500
@@ -290,7 +290,7 @@ def check_inside(geometry: dict[str, Any], site: Site) -> None:
     outside (``outside_m2``) of a Polygon, the length (``outside_m``) of a LineString, the
     distance (``distance_m``) of a Point.
     """
-    metric = to_metric(shape(geometry), site.crs_metric)
+    metric = in_metres(shape(geometry), site.crs_metric)
     if shapely.covers(site.mask_metric, metric):
         return
     outside = metric.difference(site.mask_metric)

@@ -207,8 +207,7 @@ def find_loops(
     part = arrays.part[source]
     whole_part = False  # every attempt of the last pass searched the start's whole part
     for area, attempts in AREAS:
-        kept = sorted(found, key=lambda item: -item[0])[:MAX_LOOPS]
-        good = kept and max(item[3] for item in kept) <= GOOD
+        good = found and _best_kept_repeat(found) <= GOOD
         small = arrays.part_n[part] <= SMALL_PART
         if good or (found and whole_part) or (found and area is None and not small):
             break
@@ -397,10 +396,14 @@ def _enough(found: list, attempt: int) -> bool:
     or, after more attempts, one loop repeating little (there may be no three distinct ones)."""
     if not found:
         return False
-    kept = sorted(found, key=lambda item: -item[0])[:MAX_LOOPS]
-    if attempt >= ENOUGH_ATTEMPTS and len(kept) == MAX_LOOPS and max(item[3] for item in kept) <= GOOD:
+    if attempt >= ENOUGH_ATTEMPTS and len(found) >= MAX_LOOPS and _best_kept_repeat(found) <= GOOD:
         return True
     return attempt >= SETTLE_ATTEMPTS and min(item[3] for item in found) <= GOOD
+
+
+def _best_kept_repeat(found: list) -> float:
+    """The largest repeated share among the (up to) three best-scored loops found so far."""
+    return max(item[3] for item in sorted(found, key=lambda item: -item[0])[:MAX_LOOPS])
 
 
 def _keep(found: list, item: tuple) -> list:

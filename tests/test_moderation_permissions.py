@@ -14,6 +14,7 @@ from tests.support.proposals_support import (
     feature,
     login,
     make_app,
+    moderated_app,
     submit,
 )
 from webmap.db import get_db
@@ -24,9 +25,7 @@ from webmap.proposals.store import get_proposal
 
 @pytest.fixture
 def app(tmp_path):
-    app = make_app(tmp_path)
-    add_moderator(app)
-    return app
+    return moderated_app(tmp_path)
 
 
 def _status(app, proposal_id: int) -> tuple[str, str | None]:
@@ -91,8 +90,7 @@ def test_session_cookie_is_httponly_and_samesite_lax(client):
 
 
 def test_secure_cookies_setting_marks_the_cookie_secure(tmp_path):
-    app = make_app(tmp_path, SECURE_COOKIES="1")
-    add_moderator(app)
+    app = moderated_app(tmp_path, SECURE_COOKIES="1")
 
     cookie = login(app.test_client()).headers["Set-Cookie"]
 

@@ -17,6 +17,7 @@ from tests.support.proposals_support import (
     feature,
     login,
     make_app,
+    moderated_app,
     set_status,
     submit,
 )
@@ -32,9 +33,7 @@ MOMENT = dt.datetime(2026, 3, 5, 9, 7, tzinfo=dt.UTC)
 
 @pytest.fixture
 def app(tmp_path):
-    app = make_app(tmp_path)
-    add_moderator(app)
-    return app
+    return moderated_app(tmp_path)
 
 
 def _state(app, proposal_id: int) -> tuple[str, str | None, str | None, bool]:
@@ -244,8 +243,7 @@ def test_recent_decisions_list_the_moderators_sites_only_escaped_with_a_return_b
 def test_the_queue_shows_dates_in_the_pages_language_and_the_towns_time_zone(
     tmp_path, lang, zone, submitted, decided
 ):
-    app = make_app(tmp_path, TIMEZONE=zone)
-    add_moderator(app)
+    app = moderated_app(tmp_path, TIMEZONE=zone)
     client = app.test_client()
     pending = submit(client).json["id"]
     done = submit(client).json["id"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from shapely.geometry import Polygon
 
-from tests.support.browser import DESKTOP, PHONE, axe_violations, screenshot
+from tests.support.browser import DESKTOP, MAP_NAME, PHONE, POLYGON_READY_FOR, axe_violations, screenshot
 from tests.support.proposals_support import SCHOOL, make_app
 from webmap.db import get_db
 from webmap.proposals.service import get_sites
@@ -17,15 +17,9 @@ from webmap.proposals.store import Filters, find_proposals
 pytestmark = pytest.mark.browser
 
 MAP_READY = "() => window.L && document.querySelector('.leaflet-interactive') && window.L.drawLocal"
-POLYGON_READY_FOR = """(count) => {
-    const control = Object.keys(window).find((key) => key.startsWith("draw_control_"));
-    const handler = window[control]._toolbars.draw._modes.polygon.handler;
-    return handler._markers.length === count && !handler._disableMarkers;
-}"""
 TO_SCREEN = (
     "([name, lat, lon]) => { const p = window[name].latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }"
 )
-MAP_NAME = "() => Object.keys(window).find((key) => /^map_[0-9a-f]+$/.test(key))"
 EAST_EDGE = """(name) => {
     const map = window[name];
     return map.containerPointToLatLng([map.getSize().x - 20, map.getSize().y / 2]).lng;

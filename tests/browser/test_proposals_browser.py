@@ -8,14 +8,13 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from shapely.geometry import shape
 
-from tests.support.browser import screenshot, sign_in
+from tests.support.browser import MAP_NAME, POLYGON_READY_FOR, screenshot, sign_in
 from tests.support.proposals_support import (
     SCHOOL,
     SCHOOL_POLYGON,
     XSS,
-    add_moderator,
     feature,
-    make_app,
+    moderated_app,
     set_status,
     submit,
 )
@@ -26,19 +25,12 @@ from webmap.proposals.store import Filters, find_proposals
 pytestmark = pytest.mark.browser
 
 MAP_READY = "() => window.L && Object.keys(window).some((key) => /^map_[0-9a-f]+$/.test(key))"
-POLYGON_READY_FOR = """(count) => {
-    const control = Object.keys(window).find((key) => key.startsWith("draw_control_"));
-    const handler = window[control]._toolbars.draw._modes.polygon.handler;
-    return handler._markers.length === count && !handler._disableMarkers;
-}"""
 XSS_DESCRIPTION = "</script><script>alert(2)</script>"
 
 
 @pytest.fixture
 def app(tmp_path):
-    app = make_app(tmp_path)
-    add_moderator(app)
-    return app
+    return moderated_app(tmp_path)
 
 
 @pytest.fixture
@@ -60,7 +52,7 @@ def hostile(app):
 
 
 def _map_name(page) -> str:
-    return page.evaluate("() => Object.keys(window).find((key) => /^map_[0-9a-f]+$/.test(key))")
+    return page.evaluate(MAP_NAME)
 
 
 def _screen_point(page, lon: float, lat: float) -> tuple[float, float]:

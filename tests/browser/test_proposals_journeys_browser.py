@@ -11,10 +11,9 @@ from tests.support.proposals_support import (
     RINK,
     RINK_POINT,
     SCHOOL_LINE,
-    add_moderator,
     feature,
-    make_app,
     make_class,
+    moderated_app,
     set_status,
     submit,
 )
@@ -54,9 +53,7 @@ ZOOMED_IN = f"""(id) => {{  // the shape at least 100 px each way,
 
 @pytest.fixture
 def app(tmp_path):
-    app = make_app(tmp_path)
-    add_moderator(app)
-    return app
+    return moderated_app(tmp_path)
 
 
 @pytest.fixture

@@ -33,6 +33,13 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 
 
+# folium's map variable on the page, and Leaflet.draw's polygon tool once it holds ``count`` corners
+MAP_NAME = "() => Object.keys(window).find((key) => /^map_[0-9a-f]+$/.test(key))"
+POLYGON_READY_FOR = """(count) => {
+    const control = Object.keys(window).find((key) => key.startsWith("draw_control_"));
+    const handler = window[control]._toolbars.draw._modes.polygon.handler;
+    return handler._markers.length === count && !handler._disableMarkers;
+}"""
 # The features drawn on the page's Leaflet map: folium names its JS variable after the map div's id.
 DRAWN_FEATURE_IDS = """() => {
     const map = window[document.querySelector('.folium-map').id];

@@ -88,6 +88,13 @@ def add_moderator(app, username: str = "teacher", password: str = "correct horse
         create_moderator(session, username, password, sites)
 
 
+def moderated_app(tmp_path: Path, **config: Any):
+    """An app on a database of its own (``make_app``) with the default moderator signed up."""
+    app = make_app(tmp_path, **config)
+    add_moderator(app)
+    return app
+
+
 def login(client, username: str = "teacher", password: str = "correct horse"):
     token = csrf_token(client.get("/login").get_data(as_text=True))
     return client.post("/login", data={"username": username, "password": password, "csrf_token": token})

@@ -100,15 +100,21 @@ def _notices() -> list[tuple[str, int | None]]:
     return notices
 
 
+def _require(form, invalid: str | None = None) -> None:
+    """A 400 unless ``form`` validates: for a missing or wrong CSRF token, else with ``invalid``."""
+    if form.validate_on_submit():
+        return
+    if invalid is None or form.csrf_token.errors:
+        abort(400, "the form's CSRF token is missing or wrong; reload the page")
+    abort(400, invalid)
+
+
 @bp.post("/classes")
 @moderator_page
 def add_class():
     """Create a class code; the page shows the code once (only its hash is kept)."""
     form = ClassForm()
-    if not form.validate_on_submit():
-        if form.csrf_token.errors:
-            abort(400, "the form's CSRF token is missing or wrong; reload the page")
-        abort(400, f"a class needs a name (1 to {NAME_MAX} characters) and a size (1 to {SIZE_MAX})")
+    _require(form, f"a class needs a name (1 to {NAME_MAX} characters) and a size (1 to {SIZE_MAX})")
     with get_db().write() as session:
         group, code = create_class(session, form.name.data, form.size.data, current_moderator().username)
         name = group.name
@@ -119,8 +125,7 @@ def add_class():
 @moderator_page
 def approve(proposal_id: int):
     """Publish a proposal."""
-    if not ApproveForm().validate_on_submit():
-        abort(400, "the form's CSRF token is missing or wrong; reload the page")
+    _require(ApproveForm())
     refused = _decide(proposal_id, "approved", None)
     if refused:
         return refused
@@ -133,10 +138,7 @@ def approve(proposal_id: int):
 def reject(proposal_id: int):
     """Reject a proposal with a reason the author sees at their private link."""
     form = RejectForm()
-    if not form.validate_on_submit():
-        if form.csrf_token.errors:
-            abort(400, "the form's CSRF token is missing or wrong; reload the page")
-        abort(400, f"a reason (1 to {REASON_MAX} characters) is required to reject a proposal")
+    _require(form, f"a reason (1 to {REASON_MAX} characters) is required to reject a proposal")
     refused = _decide(proposal_id, "rejected", form.reason.data.strip())
     if refused:
         return refused
@@ -148,8 +150,7 @@ def reject(proposal_id: int):
 @moderator_page
 def reopen_decision(proposal_id: int):
     """Undo a proposal's decision: it goes back to the queue, and the log keeps who did it and when."""
-    if not UndoForm().validate_on_submit():
-        abort(400, "the form's CSRF token is missing or wrong; reload the page")
+    _require(UndoForm())
     moderator = current_moderator()
     try:
         with get_db().write() as session:

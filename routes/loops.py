@@ -116,28 +116,44 @@ def _tree(
 
 
 def start_node(network: WalkingNetwork, lon: float, lat: float, field: str, rules: AudienceRules) -> int:
-    """The nearest node that the audience can walk from, in any part of the network; else why not.
+    """The nearest node that the audience can walk from, in any part of the network; else why not."""
+    return snap(network, lon, lat, field, rules)[0]
+
+
+def snap(
+    network: WalkingNetwork, lon: float, lat: float, field: str, rules: AudienceRules
+) -> tuple[int, float]:
+    """The nearest node that the audience can walk from and its distance in metres; else why not.
 
     Beyond 500 m the error gives the true distance to a suitable way and, when a way of
     another kind is nearer, what makes it unsuitable (steps, a kerb, an unknown surface...).
     """
-    node, distance = network.nearest_node(lon, lat, rules)
-    if distance <= MAX_START_DISTANCE_M:
-        return node
-    near, near_distance = network.nearest_node(lon, lat)
-    if near_distance > MAX_START_DISTANCE_M:
-        raise RoutingError(
-            f"'{field}' is {near_distance:,.0f} m from the walking network; it must be within "
-            f"{MAX_START_DISTANCE_M:,.0f} m",
-            field,
-        )
-    suitable = f"is {distance:,.0f} m away" if math.isfinite(distance) else "does not exist in this network"
-    reasons = ", ".join(network.refusals_near(near, rules)) or "no suitable way joining it"
-    raise RoutingError(
+    node, distance_m = network.nearest_node(lon, lat, rules)
+    if distance_m <= MAX_START_DISTANCE_M:
+        return node, distance_m
+    near, near_m = network.nearest_node(lon, lat)
+    limit_m = MAX_START_DISTANCE_M
+    if near_m > limit_m:
+        message = f"'{field}' is {near_m:,.0f} m from the walking network; it must be within {limit_m:,.0f} m"
+        raise RoutingError(message, field, "far", distance_m=near_m, limit_m=limit_m)
+    suitable = (
+        f"is {distance_m:,.0f} m away" if math.isfinite(distance_m) else "does not exist in this network"
+    )
+    refusals = tuple(network.refusals_near(near, rules))
+    message = (
         f"'{field}': the nearest way suitable for this audience {suitable} (it must be within "
-        f"{MAX_START_DISTANCE_M:,.0f} m); the nearest way of any kind is {near_distance:,.0f} m away "
-        f"but it has {reasons}",
+        f"{limit_m:,.0f} m); the nearest way of any kind is {near_m:,.0f} m away "
+        f"but it has {', '.join(refusals) or 'no suitable way joining it'}"
+    )
+    raise RoutingError(
+        message,
         field,
+        "unsuitable",
+        distance_m=distance_m,
+        near_m=near_m,
+        limit_m=limit_m,
+        refusals=refusals,
+        audience=rules.audience_id,
     )
 
 
@@ -152,7 +168,8 @@ def route(network: WalkingNetwork, start: int, end: int, rules: AudienceRules, s
     if source == target:
         return _walk(network, arrays, [source], step_length_m)
     if arrays.part[source] != arrays.part[target] or not arrays.usable[source]:
-        raise RoutingError("no way suitable for this audience joins 'from' and 'to'", "to")
+        message = "no way suitable for this audience joins 'from' and 'to'"
+        raise RoutingError(message, "to", "not_joined", audience=rules.audience_id)
     straight = float(np.hypot(*(network.node_xy[source] - network.node_xy[target])))
     limit = max(3 * straight, 1_000.0)
     matrix = arrays.whole.matrix(arrays.cost)
@@ -190,13 +207,18 @@ def find_loops(
     arrays = network.arrays(rules, prefer_green)
     source = network.index_of[start]
     if not arrays.usable[source]:
-        raise RoutingError("no way suitable for this audience leaves the start", "start")
+        message = "no way suitable for this audience leaves the start"
+        figures = {"steps": steps, "tolerance": TOLERANCE, "audience": rules.audience_id}
+        raise RoutingError(message, "start", "start_unusable", **figures)
     held_m = float(arrays.part_m[arrays.part[source]])
     if held_m * 2 < target_m:
         raise RoutingError(
             f"the network reachable from the start ({held_m / 1000:,.1f} km) cannot hold a loop of "
             f"{steps:,} steps ({target_m / 1000:,.1f} km) without walking most of it twice",
             "steps",
+            "too_small",
+            held_m=held_m,
+            steps=steps,
         )
     rng = random.Random(f"{start}:{steps}:{rules.audience_id}:{prefer_green}")
     first_bearing = rng.uniform(0, 2 * math.pi)
@@ -238,7 +260,12 @@ def find_loops(
     )
     if not loops:
         raise RoutingError(
-            f"no loop of {steps:,} steps (±5 %) from this start fits the network for this audience", "steps"
+            f"no loop of {steps:,} steps (±5 %) from this start fits the network for this audience",
+            "steps",
+            "no_loop",
+            steps=steps,
+            tolerance=TOLERANCE,
+            audience=rules.audience_id,
         )
     return loops
 

@@ -21,6 +21,7 @@ from geo.crs import to_degrees, to_metric
 from geo.osm import Mapping, load_mapping, read_tagged
 from geo.pack import CityPack
 from routes.audiences import Audience
+from routes.errors import RoutingError
 from routes.metrics import GEOD
 from routes.tracks import REST_KINDS, read_tracks
 
@@ -364,7 +365,8 @@ def build_network(pack: CityPack, mapping: Mapping | None = None) -> WalkingNetw
         if layer_id in pack.layers:
             lines.extend(_tagged_lines(read_tagged(pack.path, layer_id)))
     if not lines:
-        raise ValueError(f"pack {pack.path} has no walking network: no layer with the role 'network'")
+        message = f"pack {pack.path} has no walking network: no layer with the role 'network'"
+        raise RoutingError(message, None, "no_network")
     return network_from_lines(
         lines, pack.crs_metric, _green_area(pack, mapping), _benches(pack, mapping), _kerbs(pack, mapping)
     )

@@ -11,6 +11,7 @@ import folium
 import pytest
 from folium import plugins
 
+from webmap.errors import AssetError
 from webmap.http.caching import VERSION_LENGTH
 from webmap.maps.assets import (
     ASSETS,
@@ -19,7 +20,6 @@ from webmap.maps.assets import (
     MANIFEST,
     STATIC_DIR,
     VENDOR_DIR,
-    AssetError,
     missing_assets,
     use_local_assets,
 )

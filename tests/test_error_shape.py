@@ -16,6 +16,7 @@ CASES = [
     ("POST", "/api/proposals", {"type": "Point"}, 422),
     ("DELETE", "/api/layers", None, 405),
     ("GET", "/api/no-such-endpoint", None, 404),
+    ("GET", "/api/loops?start=0,0&steps=3000", None, 422),  # a RoutingError, answered by http/errors.py
 ]
 
 

@@ -322,7 +322,8 @@ def test_cli_refuses_to_decide_a_decided_proposal(app, client, first, then):
 
 
 def test_decide_refuses_a_proposal_decided_by_someone_else_meanwhile(app, client):
-    from webmap.proposals.store import AlreadyDecided, decide
+    from webmap.errors import AlreadyDecided
+    from webmap.proposals.store import decide
 
     proposal_id = submit(client).json["id"]
     with app.app_context():

@@ -22,9 +22,10 @@ from tests.support.proposals_support import (
     submit,
 )
 from webmap.db import get_db
+from webmap.errors import NotDecided
 from webmap.models import Proposal
 from webmap.proposals.cli import proposals_group
-from webmap.proposals.moderation_store import NotDecided, history, reopen
+from webmap.proposals.moderation_store import history, reopen
 from webmap.proposals.store import get_proposal
 
 JSON = {"Accept": "application/json"}

@@ -16,10 +16,10 @@ from routes.catalog import load_catalog
 from routes.suggest import check_drafts
 from webmap import serve_cli
 from webmap.city import cli as osm_cli
+from webmap.errors import SitesError
 from webmap.loops import cli as suggest_cli
 from webmap.proposals import class_code_cli
 from webmap.proposals import cli as proposal_cli
-from webmap.proposals.sites import SitesError
 from webmap.settings import read_settings
 from webmap.tracks import cli as track_cli
 

@@ -30,7 +30,8 @@ from gunicorn.errors import AppImportError
 from geo.errors import PackError
 from geo.pack import load_pack
 from routes.catalog import load_catalog
-from webmap.proposals.sites import SitesError, load_sites
+from webmap.errors import SitesError
+from webmap.proposals.sites import load_sites
 from webmap.settings import read_settings
 
 wsgi_app = "webmap:create_app()"

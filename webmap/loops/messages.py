@@ -1,4 +1,4 @@
-"""What the loops API tells people in their language: where the start went, why a start or goal is refused."""
+"""What the loops API tells people in their language: where the start went, why a route or loop is refused."""
 
 from __future__ import annotations
 
@@ -8,53 +8,84 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from routes import loops as loop_search
-from routes.audiences import Audience
-from routes.network import WalkingNetwork, rules_for
+from routes.errors import RoutingError
+from routes.network import WalkingNetwork
 from webmap.http import units
-from webmap.http.errors import ApiError
 from webmap.http.i18n import select_language
+from webmap.pack_access import get_catalog
 
 
-def snap(
-    network: WalkingNetwork, lon: float, lat: float, field: str, audience: Audience
-) -> tuple[int, float]:
-    """The node a walk from (lon, lat) starts at and its distance in metres; a 422 in words otherwise.
+def routing_words(error: RoutingError) -> tuple[str, dict[str, Any]]:
+    """Why a route or loop cannot be made, in the reader's language, from the error's reason and figures."""
+    figures = error.figures
+    say = _SAY.get(error.reason)
+    return (say(figures) if say else str(error)), {}
 
-    The same rule as routes.loops.start_node (any part of the network, within 500 m of a
-    way the audience can use), told in the reader's language.
-    """
-    rules = rules_for(audience)
-    node, distance_m = network.nearest_node(lon, lat, rules)
-    if distance_m <= loop_search.MAX_START_DISTANCE_M:
-        return node, distance_m
-    limit = units.length(loop_search.MAX_START_DISTANCE_M)
-    near, near_m = network.nearest_node(lon, lat)
-    if near_m > loop_search.MAX_START_DISTANCE_M:
-        message = _(
-            "This place is %(distance)s from the walking network; it must be within %(limit)s.",
-            distance=units.length(near_m),
-            limit=limit,
-        )
-        raise ApiError(422, message, field=field)
-    who = audience.name.get(select_language(), audience.id)
-    reasons = ", ".join(refusal_text(reason) for reason in network.refusals_near(near, rules))
-    if math.isfinite(distance_m):
+
+def _who(figures: dict[str, Any]) -> str:
+    audience_id = str(figures.get("audience", ""))
+    audience = get_catalog().audiences.get(audience_id)
+    return audience.name.get(select_language(), audience_id) if audience else audience_id
+
+
+def _far(figures: dict[str, Any]) -> str:
+    return _(
+        "This place is %(distance)s from the walking network; it must be within %(limit)s.",
+        distance=units.length(figures["distance_m"]),
+        limit=units.length(figures["limit_m"]),
+    )
+
+
+def _unsuitable(figures: dict[str, Any]) -> str:
+    if math.isfinite(figures["distance_m"]):
         message = _(
             "The nearest path that suits %(who)s is %(distance)s away (it must be within %(limit)s).",
-            who=who,
-            distance=units.length(distance_m),
-            limit=limit,
+            who=_who(figures),
+            distance=units.length(figures["distance_m"]),
+            limit=units.length(figures["limit_m"]),
         )
     else:
-        message = _("No path of this town suits %(who)s.", who=who)
-    if reasons:
+        message = _("No path of this town suits %(who)s.", who=_who(figures))
+    if figures["refusals"]:
         message += " " + _(
             "The nearest path, %(distance)s away, has %(reasons)s.",
-            distance=units.length(near_m),
-            reasons=reasons,
+            distance=units.length(figures["near_m"]),
+            reasons=", ".join(refusal_text(reason) for reason in figures["refusals"]),
         )
-    raise ApiError(422, message, field=field)
+    return message
+
+
+def _too_small(figures: dict[str, Any]) -> str:
+    return _(
+        "The paths reachable from this start (%(held)s) cannot hold a loop of %(goal)s "
+        "without walking most of them twice; choose fewer steps or another start.",
+        held=units.length(figures["held_m"]),
+        goal=units.steps(figures["steps"]),
+    )
+
+
+def _no_loop(figures: dict[str, Any]) -> str:
+    return _(
+        "No loop of %(goal)s (±%(tolerance)s) from this start fits the paths for %(who)s; "
+        "choose fewer steps or another start.",
+        goal=units.steps(figures["steps"]),
+        tolerance=units.percent(figures["tolerance"]),
+        who=_who(figures),
+    )
+
+
+def _not_joined(figures: dict[str, Any]) -> str:
+    return _("No path that suits %(who)s joins these two places.", who=_who(figures))
+
+
+_SAY = {
+    "far": _far,
+    "unsuitable": _unsuitable,
+    "too_small": _too_small,
+    "no_loop": _no_loop,
+    "not_joined": _not_joined,
+    "start_unusable": _no_loop,
+}
 
 
 REFUSALS = {
@@ -108,27 +139,6 @@ def refusal_text(reason: str) -> str:
     if gradient:
         return _("a gradient of %(value)s", value=units.percent(float(gradient.group(1)) / 100, decimals=1))
     return reason
-
-
-def no_loop(network: WalkingNetwork, start: int, steps: int, audience: Audience, prefer_green: bool) -> str:
-    """Why no loop was found, in words: the start's part of the network is too short, or none fits."""
-    arrays = network.arrays(rules_for(audience), prefer_green)
-    held_m = float(arrays.part_m[arrays.part[network.index_of[start]]])
-    goal = units.steps(steps)
-    if held_m * 2 < steps * audience.step_length_m:
-        return _(
-            "The paths reachable from this start (%(held)s) cannot hold a loop of %(goal)s "
-            "without walking most of them twice; choose fewer steps or another start.",
-            held=units.length(held_m),
-            goal=goal,
-        )
-    return _(
-        "No loop of %(goal)s (±%(tolerance)s) from this start fits the paths for %(who)s; "
-        "choose fewer steps or another start.",
-        goal=goal,
-        tolerance=units.percent(loop_search.TOLERANCE),
-        who=audience.name.get(select_language(), audience.id),
-    )
 
 
 def start_summary(network: WalkingNetwork, node: int, distance_m: float) -> dict[str, Any]:

@@ -18,13 +18,14 @@ from geo.osm import load_mapping
 from geo.pack import CityPack
 from routes import loops as loop_search
 from routes.audiences import Audience
+from routes.errors import RoutingError
 from routes.figures import audience_figures, measure_track
 from routes.gpx import GpxText, build_gpx
 from routes.network import AudienceRules, WalkingNetwork, build_network, rules_for
 from routes.profile import profile
 from routes.tracks import Stop, Track
 from webmap.http import units
-from webmap.http.errors import ApiError
+from webmap.http.errors import ApiError, add_error_words
 from webmap.http.i18n import select_language
 from webmap.http.params import LAT_RANGE, LON_RANGE, decimal, is_whole_number
 from webmap.loops import messages as loop_messages
@@ -46,15 +47,13 @@ def init_app(app: Flask) -> None:
     """Serve the routes, loops and the loops page; the network is built on first use."""
     if "loops" not in app.blueprints:
         app.register_blueprint(bp)
+        add_error_words(app, RoutingError, loop_messages.routing_words)
 
 
 def get_network() -> WalkingNetwork:
     """The pack's walking network, built once per app."""
     if EXTENSION not in current_app.extensions:
-        try:
-            current_app.extensions[EXTENSION] = build_network(get_pack())
-        except ValueError as error:
-            raise ApiError(404, str(error)) from None
+        current_app.extensions[EXTENSION] = build_network(get_pack())
     return current_app.extensions[EXTENSION]
 
 
@@ -114,13 +113,8 @@ def _loops() -> tuple[list[loop_search.Walk], Audience, dict[str, str], dict[str
     steps = _steps()
     prefer_green = _prefer_green()
     rules: AudienceRules = rules_for(audience)
-    start, distance_m = loop_messages.snap(network, lon, lat, "start", audience)
-    try:
-        walks = loop_search.find_loops(network, start, steps, rules, audience.step_length_m, prefer_green)
-    except loop_search.RoutingError as error:
-        raise ApiError(
-            422, loop_messages.no_loop(network, start, steps, audience, prefer_green), field=error.field
-        ) from None
+    start, distance_m = loop_search.snap(network, lon, lat, "start", rules)
+    walks = loop_search.find_loops(network, start, steps, rules, audience.step_length_m, prefer_green)
     query = {
         "start": request.args["start"],
         "steps": str(steps),
@@ -199,17 +193,12 @@ def api_route():
     audience = _audience()
     rules = rules_for(audience)
     (from_lon, from_lat), (to_lon, to_lat) = _point("from"), _point("to")
-    start, _from_m = loop_messages.snap(network, from_lon, from_lat, "from", audience)
-    end, _to_m = loop_messages.snap(network, to_lon, to_lat, "to", audience)
+    start, _from_m = loop_search.snap(network, from_lon, from_lat, "from", rules)
+    end, _to_m = loop_search.snap(network, to_lon, to_lat, "to", rules)
     if start == end:
         message = _("From and to are the same place on the walking network; choose two different places.")
         raise ApiError(422, message, field="to")
-    try:
-        walk = loop_search.route(network, start, end, rules, audience.step_length_m)
-    except loop_search.RoutingError as error:
-        who = audience.name.get(select_language(), audience.id)
-        message = _("No path that suits %(who)s joins these two places.", who=who)
-        raise ApiError(422, message, field=error.field) from None
+    walk = loop_search.route(network, start, end, rules, audience.step_length_m)
     lang = select_language()
     if request.args.get("format") == "gpx":
         return _gpx_response(walk_track(walk, audience, _("Route")), audience, lang, "route.gpx")

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from webmap.errors import AssetError
 from webmap.http.caching import VERSION_ARG, file_version
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -107,10 +108,6 @@ VENDORED_CLASSES = frozenset(
 
 _LINK_ATTRIBUTES = ("default_js", "default_css")
 _cdn_links: dict[type, dict[str, list[tuple[str, str]]]] = {}
-
-
-class AssetError(RuntimeError):
-    """A folium class loads an asset that is not vendored."""
 
 
 class _NotVendored:

@@ -12,11 +12,15 @@ def init_app(app: Flask) -> None:
     ``webmap.proposals.sites`` alone (gunicorn's start-up check) stays light; none of them imports
     this package back.
     """
+    from webmap.errors import InvalidProposal
+    from webmap.http.errors import add_error_words
     from webmap.maps.overlays import add_city_map_overlays
     from webmap.proposals import api, auth, moderation, pages, service
     from webmap.proposals.map import city_map_overlays
+    from webmap.proposals.messages import proposal_words
 
     service.init_app(app)
     for blueprint in (api.bp, pages.bp, moderation.bp, auth.bp):
         app.register_blueprint(blueprint)
+    add_error_words(app, InvalidProposal, proposal_words)
     add_city_map_overlays(app, city_map_overlays)

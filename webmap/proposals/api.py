@@ -6,15 +6,15 @@ import json
 import math
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Blueprint, Response, request, url_for
 
 from webmap.db import get_db
-from webmap.http.errors import ApiError, error_body
+from webmap.errors import InvalidProposal
+from webmap.http.errors import ApiError
 from webmap.http.i18n import select_language
 from webmap.http.params import decimal, lone_surrogate
 from webmap.models import STATUSES
 from webmap.proposals.auth import api_moderator
-from webmap.proposals.messages import problems
 from webmap.proposals.service import accepted_only, get_sites, rate_limited
 from webmap.proposals.sites import sites_collection
 from webmap.proposals.store import Filters, add_proposal, find_proposals, to_collection, to_csv, to_feature
@@ -23,30 +23,12 @@ from webmap.proposals.validation import (
     CATEGORIES,
     MAX_BODY_BYTES,
     MAX_DEPTH,
-    InvalidProposal,
     check_depth,
     check_feature,
 )
 
 bp = Blueprint("proposals_api", __name__, url_prefix="/api")
 GEOJSON = "application/geo+json"
-
-
-class ProposalRefused(ApiError):
-    """A proposal that breaks rules (422): the first problem's field and message, and every problem
-    said plainly."""
-
-    def __init__(self, error: InvalidProposal):
-        super().__init__(error.status, str(error), error.field)
-        self.problems = problems(error)
-
-
-@bp.errorhandler(ProposalRefused)
-def refused(error: ProposalRefused):
-    """The one error shape, plus ``problems``: every problem's ``field`` and plain, translated ``message``."""
-    body = error_body(error.status, error.message, error.field)
-    body["error"]["problems"] = error.problems
-    return jsonify(body), error.status
 
 
 @bp.get("/sites")
@@ -59,7 +41,7 @@ def list_sites():
 def create_proposal():
     """Check and store a proposal (a GeoJSON Feature); 201 with its id and private link."""
     with rate_limited("submit", deduct_when=accepted_only):
-        draft = _checked(_json_body())
+        draft = check_feature(_json_body(), get_sites())
         with get_db().write() as session:
             proposal = add_proposal(session, draft)
     link = url_for("proposals_pages.private", token=proposal.token, _external=True)
@@ -158,16 +140,12 @@ def _json_body() -> Any:
         raise ApiError(400, message, field="body") from None
     except (ValueError, UnicodeDecodeError) as error:
         raise ApiError(400, f"the body is not valid JSON: {error}", field="body") from None
-    try:
-        check_depth(body)
-    except InvalidProposal as error:
-        raise ApiError(error.status, str(error), field=error.field) from None
+    check_depth(body)
     if surrogate := lone_surrogate(body):
         place, code_point = surrogate
         message = f"{place} holds a lone surrogate {code_point}, which is not a character"
         name = place.removeprefix("properties.")
-        hidden = InvalidProposal(place, message, code="hidden_character", name=name, character=code_point)
-        raise ProposalRefused(hidden)
+        raise InvalidProposal(place, message, code="hidden_character", name=name, character=code_point)
     return body
 
 
@@ -192,12 +170,3 @@ def read_body(limit: int) -> bytes:
     if size > limit:
         raise too_big
     return b"".join(chunks)
-
-
-def _checked(body: Any):
-    try:
-        return check_feature(body, get_sites())
-    except InvalidProposal as error:
-        if error.status != 422:  # not a proposal at all: a 400 names the body, as for bad JSON
-            raise ApiError(error.status, str(error), field=error.field) from error
-        raise ProposalRefused(error) from error

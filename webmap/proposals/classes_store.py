@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from webmap.errors import JoinRefused
 from webmap.models import ClassCode, Participant, utcnow
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to mix up
@@ -23,14 +24,6 @@ CODE_LENGTH = 8  # 32**8 = 1.1e12 codes, against at most RATE_LIMIT guesses per 
 NAME_MAX = 80
 NICKNAME_MAX = 40
 SIZE_MAX = 1000
-
-
-class JoinRefused(ValueError):
-    """A join that cannot be done; ``reason`` is "code", "full" or "nickname" (taken)."""
-
-    def __init__(self, reason: str, message: str):
-        super().__init__(message)
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -73,18 +66,18 @@ def digest(secret: str) -> str:
 
 
 def clean_nickname(nickname: str) -> str:
-    """The nickname as shown: NFKC, inner whitespace collapsed; ValueError if empty, too long or odd.
+    """The nickname as shown: NFKC, inner whitespace collapsed; JoinRefused if empty, too long or odd.
 
     >>> clean_nickname("  Лиса   23 ")
     'Лиса 23'
     """
     text = " ".join(unicodedata.normalize("NFKC", nickname).split())
     if not text:
-        raise ValueError("the nickname is empty")
+        raise JoinRefused("nickname-invalid", "the nickname is empty")
     if len(text) > NICKNAME_MAX:
-        raise ValueError(f"the nickname is over {NICKNAME_MAX} characters")
+        raise JoinRefused("nickname-invalid", f"the nickname is over {NICKNAME_MAX} characters")
     if any(unicodedata.category(char).startswith("C") for char in text):
-        raise ValueError("the nickname has control or invisible characters")
+        raise JoinRefused("nickname-invalid", "the nickname has control or invisible characters")
     return text
 
 

@@ -10,12 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from webmap.db import get_db
+from webmap.errors import AlreadyDecided, InvalidName, NotDecided
 from webmap.models import STATUSES, Moderator
-from webmap.proposals.moderation_store import NotDecided, reopen
-from webmap.proposals.moderator_names import InvalidName, confusable_with, normalise_name
+from webmap.proposals.moderation_store import reopen
+from webmap.proposals.moderator_names import confusable_with, normalise_name
 from webmap.proposals.service import get_sites
 from webmap.proposals.store import (
-    AlreadyDecided,
     Filters,
     create_moderator,
     decide,

@@ -12,14 +12,20 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from webmap.errors import InvalidProposal
 from webmap.http.i18n import select_language
 from webmap.http.units import area, metres, number
-from webmap.proposals.validation import InvalidProposal
 
 
 def problems(error: InvalidProposal) -> list[dict[str, str]]:
     """Every problem of ``error`` as ``{"field", "message"}``, the message plain and translated."""
     return [{"field": problem.field, "message": plain(problem)} for problem in error.problems]
+
+
+def proposal_words(error: InvalidProposal) -> tuple[str, dict[str, Any]]:
+    """A refused proposal's answer: its English message and, for a proposal that breaks rules (422),
+    ``problems``: every problem's ``field`` and plain, translated ``message``."""
+    return str(error), ({"problems": problems(error)} if error.status == 422 else {})
 
 
 def plain(problem: InvalidProposal) -> str:

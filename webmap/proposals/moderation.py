@@ -9,16 +9,17 @@ from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from webmap.db import get_db
+from webmap.errors import AlreadyDecided, NotDecided
 from webmap.http.dates import moment_html
-from webmap.http.errors import ApiError, wants_json
+from webmap.http.errors import wants_json
 from webmap.http.i18n import select_language
 from webmap.models import Moderator, Proposal
 from webmap.proposals.auth import LogoutForm, current_moderator, moderator_page
 from webmap.proposals.classes_store import NAME_MAX, SIZE_MAX, create_class, list_classes
 from webmap.proposals.map import category_labels, feature_bounds, sites_map_parts, status_labels
-from webmap.proposals.moderation_store import NotDecided, last_reopened, recent_decisions, reopen
+from webmap.proposals.moderation_store import last_reopened, recent_decisions, reopen
 from webmap.proposals.service import get_sites
-from webmap.proposals.store import AlreadyDecided, Filters, decide, find_proposals, get_proposal, to_feature
+from webmap.proposals.store import Filters, decide, find_proposals, get_proposal, to_feature
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 bp.add_app_template_filter(moment_html, "moment")
@@ -158,7 +159,7 @@ def reopen_decision(proposal_id: int):
             reopen(session, proposal, moderator.username)
     except NotDecided as error:
         if wants_json():
-            raise ApiError(409, str(error), field="status") from None
+            raise  # answered by webmap/http/errors.py
         flash(_("Proposal %(id)s is already waiting for review: there is no decision to undo.", id=error.id))
         return _queue_page(), 409
     flash(_("Proposal %(id)s is back in the queue.", id=proposal_id))
@@ -174,7 +175,7 @@ def _decide(proposal_id: int, status: str, reason: str | None):
             decide(session, proposal, status, moderator.username, reason)
     except AlreadyDecided as error:
         if wants_json():
-            raise ApiError(409, str(error), field="status") from None
+            raise  # answered by webmap/http/errors.py
         flash(_already_decided(error))
         return _queue_page(), 409
     return None

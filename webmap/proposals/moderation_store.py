@@ -7,21 +7,11 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from webmap.errors import NotDecided
 from webmap.models import ModerationEvent, Proposal, utcnow
 
 DECIDED = ("approved", "rejected")
 RECENT_LIMIT = 10
-
-
-class NotDecided(ValueError):
-    """Only an approved or rejected proposal can go back to the queue; this one is pending."""
-
-    def __init__(self, proposal_id: int):
-        self.id = proposal_id
-        super().__init__(
-            f"proposal {proposal_id} is pending: there is no decision to undo; "
-            "only approved or rejected proposals can go back to the queue"
-        )
 
 
 def record(session: Session, proposal_id: int, action: str, moderator: str, reason: str | None = None):

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 
 from confusable_homoglyphs.confusables import confusables_data
 
+from webmap.errors import InvalidName
+
 MAX_LENGTH = 80
 SPACES = re.compile(r"\s+")
 LEFT_TO_RIGHT_MARK = "\u200e"  # the data wraps right-to-left characters in it
@@ -24,10 +26,6 @@ REFUSED_CATEGORIES = {
     "Co": "a private-use character",
     "Cn": "an unassigned code point",
 }
-
-
-class InvalidName(ValueError):
-    """A moderator name that cannot be used: empty, too long, or with an invisible character."""
 
 
 def normalise_name(text: str) -> str:

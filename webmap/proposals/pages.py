@@ -13,7 +13,8 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from webmap.db import get_db
-from webmap.http.errors import wants_json
+from webmap.errors import JoinRefused
+from webmap.http.errors import status_of, wants_json
 from webmap.http.i18n import select_language
 from webmap.proposals.classes_store import NICKNAME_MAX, find_participant, join_class
 from webmap.proposals.map import category_labels, sites_map_parts, status_labels
@@ -148,9 +149,10 @@ def join():
         with rate_limited("join"), get_db().write() as session:
             participant, token = join_class(session, form.code.data, form.nickname.data)
             nickname = participant.nickname
-    except ValueError as error:
-        status, message = _refusal(error)
-        return _join_refused(status, str(error), message)
+    except JoinRefused as error:
+        if wants_json():
+            raise  # answered by webmap/http/errors.py
+        return _join_refused(status_of(error), str(error), _refusal(error))
     flash(_("You joined as %(nickname)s. Now you can vote, once for each proposal.", nickname=nickname))
     response = redirect(url_for(".approved", lang=select_language()))
     response.set_cookie(
@@ -164,15 +166,15 @@ def join():
     return response
 
 
-def _refusal(error: ValueError) -> tuple[int, str]:
-    reason = getattr(error, "reason", "nickname-invalid")
-    if reason == "code":
-        return 400, _("No class has this code. Check it with your teacher.")
-    if reason == "full":
-        return 409, _("This class is full: everyone it was made for has joined. Ask your teacher.")
-    if reason == "nickname":
-        return 409, _("This nickname is taken in your class. Choose another one.")
-    return 400, _(
+def _refusal(error: JoinRefused) -> str:
+    """Why the join was refused, in the reader's language."""
+    if error.reason == "code":
+        return _("No class has this code. Check it with your teacher.")
+    if error.reason == "full":
+        return _("This class is full: everyone it was made for has joined. Ask your teacher.")
+    if error.reason == "nickname":
+        return _("This nickname is taken in your class. Choose another one.")
+    return _(
         "This nickname cannot be used: use letters, digits and spaces, up to %(max)s characters.",
         max=NICKNAME_MAX,
     )

@@ -14,14 +14,11 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.crs import to_metric
 from geo.pack import CityPack
+from webmap.errors import SitesError
 
 SITES_FILE = "sites.toml"
 SITE_KEYS = ("id", "layer", "feature", "title_ru", "title_en")
 MASK_TOLERANCE_M = 0.5
-
-
-class SitesError(ValueError):
-    """A ``sites.toml`` that names a missing layer or feature, or lacks a key."""
 
 
 @dataclass(frozen=True)

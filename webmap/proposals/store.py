@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from webmap.errors import AlreadyDecided
 from webmap.models import Moderator, Proposal, Vote, utcnow
 from webmap.proposals.moderation_store import record
 from webmap.proposals.validation import Draft
@@ -31,19 +32,6 @@ _BBOX_SQL = {
     "postgresql": "box(point(proposals.min_lon, proposals.min_lat), "
     "point(proposals.max_lon, proposals.max_lat)) && box(point(:west, :south), point(:east, :north))",
 }
-
-
-class AlreadyDecided(ValueError):
-    """Only a pending proposal can be approved or rejected; this one was decided before."""
-
-    def __init__(self, proposal: Proposal):
-        # copied out: the proposal is expired once the transaction rolls back
-        self.id, self.status = proposal.id, proposal.status
-        self.moderated_by = proposal.moderated_by or "someone"
-        super().__init__(
-            f"proposal {self.id} is already {self.status} (by {self.moderated_by}, "
-            f"{_iso(proposal.moderated_at) or 'earlier'}); only pending proposals can be approved or rejected"
-        )
 
 
 @dataclass(frozen=True)

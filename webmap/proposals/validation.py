@@ -19,6 +19,7 @@ import shapely
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 
+from webmap.errors import InvalidProposal
 from webmap.http.params import LAT_RANGE, LON_RANGE
 from webmap.proposals.sites import MASK_TOLERANCE_M, Site, in_metres
 
@@ -33,35 +34,6 @@ JOINERS = "\u200c\u200d"  # ZWNJ and ZWJ: format characters that scripts and emo
 PROPERTIES = ("site", "category", *TEXT_LIMITS)
 _CONTACT = re.compile(r"@|\d[\d\s()+-]{5,}\d")
 T = TypeVar("T")
-
-
-class InvalidProposal(ValueError):
-    """A proposal that cannot be stored: ``field`` names the culprit, the message its problem.
-
-    ``code`` (such as ``"empty"`` or ``"outside"``) and ``details`` (the figures) say what is
-    wrong for a plain message; ``problems`` holds every problem found, this one first.
-    """
-
-    def __init__(self, field: str, message: str, status: int = 422, code: str = "malformed", **details: Any):
-        super().__init__(message)
-        self.field = field
-        self.status = status
-        self.code = code
-        self.details = details
-        self.problems: tuple[InvalidProposal, ...] = (self,)
-
-    @classmethod
-    def every(cls, problems: list[InvalidProposal]) -> InvalidProposal:
-        """One error for all of ``problems``: the first one's field, message and status, and all of them.
-
-        >>> error = InvalidProposal.every([InvalidProposal("a", "one"), InvalidProposal("b", "two")])
-        >>> error.field, str(error), [problem.field for problem in error.problems]
-        ('a', 'one', ['a', 'b'])
-        """
-        first = problems[0]
-        error = cls(first.field, str(first), first.status, first.code, **first.details)
-        error.problems = tuple(problems)
-        return error
 
 
 class Problems(list):
@@ -100,7 +72,7 @@ def check_feature(body: Any, sites: dict[str, Site]) -> Draft:
     >>> check_feature([], {})
     Traceback (most recent call last):
     ...
-    webmap.proposals.validation.InvalidProposal: the body must be a JSON object (a GeoJSON Feature), got array
+    webmap.errors.InvalidProposal: the body must be a JSON object (a GeoJSON Feature), got array
     """
     if not isinstance(body, dict):
         raise InvalidProposal(
@@ -177,7 +149,7 @@ def check_depth(body: Any, limit: int = MAX_DEPTH) -> None:
     >>> check_depth([[[]]], 2)
     Traceback (most recent call last):
     ...
-    webmap.proposals.validation.InvalidProposal: the body nests too deeply: over 2 levels of arrays or objects
+    webmap.errors.InvalidProposal: the body nests too deeply: over 2 levels of arrays or objects
     """
     stack = [(body, 1)]
     while stack:
@@ -204,7 +176,7 @@ def check_text(name: str, value: Any) -> str:
     >>> check_text("title", "x" * 121)
     Traceback (most recent call last):
     ...
-    webmap.proposals.validation.InvalidProposal: 'title' is 121 characters long; the limit is 120
+    webmap.errors.InvalidProposal: 'title' is 121 characters long; the limit is 120
     """
     field = f"properties.{name}"
     if value is None:

@@ -6,17 +6,19 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Set up proposals on ``app``: settings, cookies, sites, database, limiter and blueprints.
+    """Set up proposals on ``app``: settings, cookies, sites, database, limiter, blueprints, API part.
 
     The feature's modules are imported here, not on import of the package, so that importing
     ``webmap.proposals.sites`` alone (gunicorn's start-up check) stays light; none of them imports
     this package back.
     """
+    from webmap.http.openapi import add_api_part
     from webmap.maps.overlays import add_city_map_overlays
-    from webmap.proposals import api, auth, moderation, pages, service
+    from webmap.proposals import api, api_description, auth, moderation, pages, service
     from webmap.proposals.map import city_map_overlays
 
     service.init_app(app)
     for blueprint in (api.bp, pages.bp, moderation.bp, auth.bp):
         app.register_blueprint(blueprint)
     add_city_map_overlays(app, city_map_overlays)
+    add_api_part(app, "proposals", api_description.describe)

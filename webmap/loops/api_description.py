@@ -16,17 +16,20 @@ POINTS = ("start", "from", "to")
 def describe(live: bool) -> ApiPart:
     """/api/loops, /api/loops.gpx, /api/route and /api/places; with ``live``, the served catalogue's
     audiences, and a start, from and to on the walking network (where the first track starts, its middle)."""
-    catalog = get_catalog() if live else None
+    audiences, examples = None, {}
+    if live:
+        catalog = get_catalog()
+        audiences = tuple(sorted(catalog.audiences))
+        examples = next((_examples(track) for track in catalog.tracks.values()), {})
     queries = {
         "q": FREE_TEXT,
         "format": FREE_TEXT,
-        "audience": choice(tuple(sorted(catalog.audiences)) if catalog else None),
+        "audience": choice(audiences),
         **dict.fromkeys(POINTS, point()),
         "steps": pattern(whole_number(*STEPS_RANGE), empty=False),
         "prefer": choice(PREFERENCES, empty=False),
         "index": pattern(WHOLE_NUMBER.pattern, empty=False),
     }
-    examples = next((_examples(track) for track in catalog.tracks.values()), {}) if catalog else {}
     return ApiPart(paths=_paths(), queries=queries, examples=examples)
 
 

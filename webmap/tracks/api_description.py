@@ -37,14 +37,17 @@ TRACK_FILTERS = [
 def describe(live: bool) -> ApiPart:
     """/api/tracks, /api/tracks/{track_id} and /tracks/{track_id}.gpx; with ``live``, the served
     catalogue's track and audience ids."""
-    catalog = get_catalog() if live else None
+    audiences, path_ids = None, {}
+    if live:
+        catalog = get_catalog()
+        audiences = tuple(sorted(catalog.audiences))
+        path_ids = {"track_id": choice(tuple(catalog.tracks), False)}
     queries = {
         "mass_kg": pattern(decimal_number(*MASS_RANGE_KG)),
-        "audience": choice(tuple(sorted(catalog.audiences)) if catalog else None),
+        "audience": choice(audiences),
         "mode": choice(MODES),
         "season": choice(tuple(SEASONS)),
     }
-    path_ids = {"track_id": choice(tuple(catalog.tracks), False)} if catalog else {}
     return ApiPart(paths=_paths(), schemas=_schemas(), queries=queries, path_ids=path_ids)
 
 

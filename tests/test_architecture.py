@@ -21,12 +21,11 @@ WEB_LIBRARIES = ("flask", "flask_babel", "flask_compress", "flask_limiter", "fla
 ASSEMBLERS = {
     "webmap": "create_app registers every feature",
     "webmap.cli": "the ecomap command gathers every feature's commands",
-    "webmap.openapi": "the OpenAPI description covers every feature's API and reads their limits",
     "webmap.gunicorn_config": "gunicorn's start checks the proposal sites before a worker forks",
 }
 # Feature -> feature imports allowed, each with its reason. None today: the city map gets the
-# tracks and approved proposals through webmap/maps/overlays.py, loops read the tracks'
-# catalogue through webmap/pack_access.py.
+# tracks and approved proposals through webmap/maps/overlays.py, /openapi.json every feature's
+# part through webmap/http/openapi.py, loops read the tracks' catalogue through webmap/pack_access.py.
 FEATURE_EXCEPTIONS: dict[tuple[str, str], str] = {}
 
 

@@ -1,4 +1,4 @@
-"""The OpenAPI description: valid, served, and covering every API rule of the app."""
+"""The OpenAPI description: valid, served, covering every API rule of the app, merged from the parts."""
 
 from __future__ import annotations
 
@@ -7,45 +7,55 @@ import unicodedata
 
 import jsonschema
 import pytest
+from flask import Flask
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
 
-from webmap import openapi
+from webmap.errors import InvalidProposal
+from webmap.http import openapi
 from webmap.http.params import LAT_RANGE, LON_RANGE, decimal, is_whole_number
+from webmap.loops import api_description as loops_description
 from webmap.loops import views as loops
-from webmap.proposals.validation import TEXT_LIMITS, InvalidProposal, check_text
+from webmap.pack_access import get_catalog
+from webmap.proposals import api_description as proposals_description
+from webmap.proposals.service import get_sites
+from webmap.proposals.validation import TEXT_LIMITS, check_text
+from webmap.tracks import api_description as tracks_description
 from webmap.tracks.views import MASS_RANGE_KG
 
-
-@pytest.fixture
-def api_app(app):
-    openapi.init_app(app)
-    return app
+# Every path the description covers; the app has no other API rule.
+DESCRIBED_PREFIXES = ("/api/",)
+DESCRIBED_RULES = ("/tracks/<track_id>.gpx", "/healthz", "/openapi.json")
 
 
-def test_the_description_is_valid_openapi():
-    validate(openapi.description())
+def _description(app, live: bool = False) -> dict:
+    with app.app_context():
+        return openapi.description(live)
 
 
-def test_it_is_served_at_openapi_json_with_the_pack_s_ids(api_app):
-    response = api_app.test_client().get("/openapi.json")
+def test_the_description_is_valid_openapi(app):
+    validate(_description(app))
+    validate(_description(app, live=True))
+
+
+def test_it_is_served_at_openapi_json_with_the_pack_s_ids(app):
+    response = app.test_client().get("/openapi.json")
     assert response.status_code == 200
-    with api_app.app_context():
-        values = openapi.pack_values()
+    with app.app_context():
+        tracks, sites = list(get_catalog().tracks), list(get_sites())
     served = response.get_json()
-    assert served == openapi.description(values)
+    assert served == _description(app, live=True)
     validate(served)
     track = served["paths"]["/api/tracks/{track_id}"]["get"]["parameters"][0]
-    assert track["schema"]["enum"] == list(values.tracks) and "walk-10000-steps" in values.tracks
+    assert track["schema"]["enum"] == tracks and "walk-10000-steps" in tracks
     site = served["components"]["schemas"]["ProposalDraft"]["properties"]["properties"]["properties"]["site"]
-    assert site == {"enum": list(values.sites)}
+    assert site == {"enum": sites} and sites
 
 
-def test_every_query_argument_has_a_rule(api_app):
+def test_every_query_argument_has_a_rule(app):
     """No parameter is bare text: each has an enum or a pattern (at least: no control characters)."""
-    with api_app.app_context():
-        paths = openapi.description(openapi.pack_values())["paths"]
+    paths = _description(app, live=True)["paths"]
     for path, operations in paths.items():
         for method, operation in operations.items():
             for parameter in operation.get("parameters", []):
@@ -53,8 +63,53 @@ def test_every_query_argument_has_a_rule(api_app):
                 assert "enum" in schema or "pattern" in schema or "anyOf" in schema, (path, method, parameter)
 
 
+def test_a_feature_s_part_is_described_only_once_registered():
+    bare = Flask("bare")
+    openapi.init_app(bare)
+    assert set(bare.test_client().get("/openapi.json").get_json()["paths"]) == {"/openapi.json"}
+    openapi.add_api_part(bare, "tracks", tracks_description.describe)
+    paths = _description(bare)["paths"]
+    assert set(paths) == {"/openapi.json", *tracks_description.describe(False).paths}
+    assert "/api/proposals" not in paths and "/api/tracks" in paths
+    validate(_description(bare))
+
+
+def test_an_app_without_the_proposals_part_describes_no_proposals(app):
+    del app.extensions[openapi.API_PARTS]["proposals"]
+    served = app.test_client().get("/openapi.json").get_json()
+    assert not [path for path in served["paths"] if "proposals" in path or path == "/api/sites"]
+    assert "ProposalDraft" not in served["components"]["schemas"] and "/api/tracks" in served["paths"]
+
+
+def test_two_parts_that_give_an_argument_differently_are_refused():
+    bare = Flask("bare")
+    anything = openapi.ApiPart({}, queries={"audience": openapi.FREE_TEXT})
+    openapi.add_api_part(bare, "first", lambda live: anything)
+    openapi.add_api_part(bare, "second", lambda live: anything)
+    assert _description(bare)["paths"]  # alike: one schema
+    audiences = openapi.ApiPart({}, queries={"audience": openapi.choice(("adults", "seniors"))})
+    openapi.add_api_part(bare, "third", lambda live: audiences)
+    with pytest.raises(ValueError, match=r"the first and third parts .* queries 'audience'"):
+        _description(bare)
+
+
+def test_a_query_argument_no_part_gives_a_schema_is_an_error():
+    bare = Flask("bare")
+    parameters = [openapi.query("nothing", "Described by no part")]
+    part = openapi.ApiPart({"/x": {"get": {"parameters": parameters, "responses": {}}}})
+    openapi.add_api_part(bare, "x", lambda live: part)
+    with pytest.raises(KeyError, match="nothing"):
+        _description(bare)
+
+
+QUERIES = {
+    **tracks_description.describe(False).queries,
+    **loops_description.describe(False).queries,
+}
+
+
 def _matches(argument: str, text: str) -> bool:
-    schema = openapi.argument_schemas(None)[argument]
+    schema = QUERIES[argument]
     return jsonschema.Draft202012Validator(schema).is_valid(text)
 
 
@@ -92,7 +147,7 @@ def test_point_pattern_is_what_the_app_takes(lat, lon):
     assert _matches("start", f"{lat},{lon}") == takes
 
 
-TEXTS = openapi.description()["components"]["schemas"]["ProposalDraft"]["properties"]["properties"][
+TEXTS = proposals_description.describe(False).schemas["ProposalDraft"]["properties"]["properties"][
     "properties"
 ]
 
@@ -118,29 +173,31 @@ def test_text_schema_is_what_check_text_takes_once_trimmed(name, text):
 
 
 def _described(rule: str) -> bool:
-    return rule.startswith(openapi.DESCRIBED_PREFIXES) or rule in openapi.DESCRIBED_RULES
+    return rule.startswith(DESCRIBED_PREFIXES) or rule in DESCRIBED_RULES
 
 
-def test_every_api_rule_is_described_with_its_methods(api_app):
-    paths = openapi.description()["paths"]
-    rules = [rule for rule in api_app.url_map.iter_rules() if _described(rule.rule)]
+def test_every_api_rule_is_described_with_its_methods(app):
+    paths = _description(app)["paths"]
+    rules = [rule for rule in app.url_map.iter_rules() if _described(rule.rule)]
     assert {rule.rule for rule in rules} >= {"/api/proposals", "/tracks/<track_id>.gpx", "/healthz"}
     for rule in rules:
         path = re.sub(r"<(?:[a-z]+:)?(\w+)>", r"{\1}", rule.rule)
-        assert path in paths, f"{rule.rule} ({rule.endpoint}) is not in webmap/openapi.py"
+        assert path in paths, f"{rule.rule} ({rule.endpoint}) is in no feature's api_description.py"
         methods = (rule.methods or set()) - {"HEAD", "OPTIONS"}
         assert {method.lower() for method in methods} <= set(paths[path]), rule.rule
 
 
-def test_every_described_path_is_served(api_app):
-    rules = {re.sub(r"<(?:[a-z]+:)?(\w+)>", r"{\1}", rule.rule) for rule in api_app.url_map.iter_rules()}
-    assert set(openapi.description()["paths"]) <= rules
+def test_every_described_path_is_served(app):
+    rules = {re.sub(r"<(?:[a-z]+:)?(\w+)>", r"{\1}", rule.rule) for rule in app.url_map.iter_rules()}
+    assert set(_description(app)["paths"]) <= rules
 
 
-@pytest.mark.parametrize("path", list(openapi.description()["paths"]))
-def test_every_4xx_answer_is_the_error_shape(path):
-    for operation in openapi.description()["paths"][path].values():
-        for status, response in operation["responses"].items():
-            if status.startswith("4") or (status == "503" and path.startswith("/api/")):
-                schema = response["content"]["application/json"]["schema"]
-                assert schema == {"$ref": "#/components/schemas/Error"}, (path, status)
+def test_every_4xx_answer_is_the_error_shape(app):
+    paths = _description(app)["paths"]
+    assert len(paths) > 10
+    for path, operations in paths.items():
+        for operation in operations.values():
+            for status, response in operation["responses"].items():
+                if status.startswith("4") or (status == "503" and path.startswith("/api/")):
+                    schema = response["content"]["application/json"]["schema"]
+                    assert schema == {"$ref": "#/components/schemas/Error"}, (path, status)

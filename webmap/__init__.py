@@ -25,12 +25,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or _instance_secret(Path(app.instance_path))
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
-    from webmap import openapi, pack_access, pagecache, pagekit, proposals
-    from webmap.city import api, views
-    from webmap.http import caching, compression, errors, i18n, logs, params, proxy, security, units
-    from webmap.loops import views as loops
+    from webmap import city, loops, pack_access, pagecache, pagekit, proposals, tracks
+    from webmap.http import caching, compression, errors, i18n, logs, openapi, params, proxy, security, units
     from webmap.maps import assets
-    from webmap.tracks import views as tracks
 
     app.url_map.converters["int"] = params.AsciiIntegerConverter  # before any route is added
     logs.init_app(app)  # first, so that its after_request runs last and logs the final status
@@ -41,8 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     units.init_app(app)
     pagekit.init_app(app)
     pagecache.init_app(app)
-    app.register_blueprint(views.bp)
-    app.register_blueprint(api.bp)
+    city.init_app(app)
     tracks.init_app(app)
     proposals.init_app(app)
     loops.init_app(app)

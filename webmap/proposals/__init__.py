@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Set up proposals on ``app``: settings, cookies, sites, database, limiter and blueprints.
+    """Set up proposals on ``app``: settings, cookies, sites, database, limiter, blueprints, API part.
 
     The feature's modules are imported here, not on import of the package, so that importing
     ``webmap.proposals.sites`` alone (gunicorn's start-up check) stays light; none of them imports
@@ -14,8 +14,9 @@ def init_app(app: Flask) -> None:
     """
     from webmap.errors import InvalidProposal
     from webmap.http.errors import add_error_words
+    from webmap.http.openapi import add_api_part
     from webmap.maps.overlays import add_city_map_overlays
-    from webmap.proposals import api, auth, moderation, pages, service
+    from webmap.proposals import api, api_description, auth, moderation, pages, service
     from webmap.proposals.map import city_map_overlays
     from webmap.proposals.messages import proposal_words
 
@@ -24,3 +25,4 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(blueprint)
     add_error_words(app, InvalidProposal, proposal_words)
     add_city_map_overlays(app, city_map_overlays)
+    add_api_part(app, "proposals", api_description.describe)

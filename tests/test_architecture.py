@@ -20,8 +20,6 @@ WEB_LIBRARIES = ("flask", "flask_babel", "flask_compress", "flask_limiter", "fla
 # Top-level webmap modules that may know the features, each with its reason.
 ASSEMBLERS = {
     "webmap": "create_app registers every feature",
-    "webmap.cli": "the ecomap command gathers every feature's commands",
-    "webmap.gunicorn_config": "gunicorn's start checks the proposal sites before a worker forks",
 }
 # Feature -> feature imports allowed, each with its reason. None today: the city map gets the
 # tracks and approved proposals through webmap/maps/overlays.py, /openapi.json every feature's

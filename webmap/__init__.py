@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from flask import Flask
@@ -25,7 +26,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or _instance_secret(Path(app.instance_path))
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
-    from webmap import city, loops, pack_access, pagecache, pagekit, proposals, tracks
+    from webmap import pack_access, pagecache, pagekit
     from webmap.http import caching, compression, errors, i18n, logs, openapi, params, proxy, security, units
     from webmap.maps import assets
 
@@ -38,16 +39,26 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     units.init_app(app)
     pagekit.init_app(app)
     pagecache.init_app(app)
-    city.init_app(app)
-    tracks.init_app(app)
-    proposals.init_app(app)
-    loops.init_app(app)
+    for feature in features():
+        feature.init_app(app)
     openapi.init_app(app)
     caching.init_app(app)
     compression.init_app(app)
     proxy.init_app(app)
     security.init_app(app)  # last, so that it hashes the scripts of the page before compression
     return app
+
+
+def features() -> tuple[ModuleType, ...]:
+    """The feature packages, in the order ``create_app`` registers them.
+
+    Each has ``init_app(app)`` (its blueprints, city-map overlays, error words and API part),
+    ``register_commands(cli)`` (for ``webmap.cli``) and ``check_pack(pack)`` (for gunicorn's master,
+    before it forks). Imported when asked for, so that ``import webmap`` stays light.
+    """
+    from webmap import city, loops, proposals, tracks
+
+    return (city, tracks, proposals, loops)
 
 
 def _instance_secret(instance: Path) -> str:

@@ -14,14 +14,9 @@ from geo.pack import check_pack, load_pack
 from routes import check_tracks
 from routes.catalog import load_catalog
 from routes.suggest import check_drafts
-from webmap import serve_cli
-from webmap.city import cli as osm_cli
+from webmap import features, serve_cli
 from webmap.errors import SitesError
-from webmap.loops import cli as suggest_cli
-from webmap.proposals import class_code_cli
-from webmap.proposals import cli as proposal_cli
 from webmap.settings import read_settings
-from webmap.tracks import cli as track_cli
 
 
 def _create_app():
@@ -57,12 +52,9 @@ def check_data(pack: Path | None) -> None:
         click.echo(f"track {track.id}: {track.mode}, {length_km:,.2f} km, {len(track.stops)} stop(s)")
 
 
-track_cli.register(cli)
-proposal_cli.register(cli)
-class_code_cli.register(proposal_cli.proposals_group)
 serve_cli.register(cli)
-osm_cli.register(cli)
-suggest_cli.register(cli)
+for feature in features():
+    feature.register_commands(cli)
 
 
 def main() -> None:

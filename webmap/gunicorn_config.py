@@ -29,9 +29,8 @@ from gunicorn.errors import AppImportError
 
 from geo.errors import PackError
 from geo.pack import load_pack
-from routes.catalog import load_catalog
+from webmap import features
 from webmap.errors import SitesError
-from webmap.proposals.sites import load_sites
 from webmap.settings import read_settings
 
 wsgi_app = "webmap:create_app()"
@@ -49,10 +48,11 @@ START_UP_ERRORS = (PackError, SitesError)  # TrackError is a PackError
 
 
 def check_pack(path: str) -> None:
-    """Load the pack as the app will (layers, tracks, sites); PackError or SitesError if it is broken."""
+    """Load the pack as the app will (layers, and each feature's part: tracks, sites); PackError or
+    SitesError if it is broken."""
     pack = load_pack(path)
-    load_catalog(pack)
-    load_sites(pack)
+    for feature in features():
+        feature.check_pack(pack)
 
 
 def on_starting(server) -> None:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+import click
 from flask import Flask
+
+if TYPE_CHECKING:
+    from geo.pack import CityPack
 
 
 def init_app(app: Flask) -> None:
@@ -16,3 +22,14 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     add_api_part(app, "city", api_description.describe)
+
+
+def register_commands(cli_group: click.Group) -> None:
+    """Add this feature's ``ecomap`` commands: import-osm."""
+    from webmap.city import cli
+
+    cli.register(cli_group)
+
+
+def check_pack(pack: CityPack) -> None:
+    """Nothing beyond what ``load_pack`` checks: the city's layers are the pack itself."""

@@ -3,7 +3,13 @@ track suggestions command."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+import click
 from flask import Flask
+
+if TYPE_CHECKING:
+    from geo.pack import CityPack
 
 
 def init_app(app: Flask) -> None:
@@ -16,3 +22,14 @@ def init_app(app: Flask) -> None:
 
     views.init_app(app)
     add_api_part(app, "loops", api_description.describe)
+
+
+def register_commands(cli_group: click.Group) -> None:
+    """Add this feature's ``ecomap`` commands: suggest-tracks."""
+    from webmap.loops import cli
+
+    cli.register(cli_group)
+
+
+def check_pack(pack: CityPack) -> None:
+    """Nothing at start: the walking network is built from the pack's layers on first use."""

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+import click
 from flask import Flask
+
+if TYPE_CHECKING:
+    from geo.pack import CityPack
 
 
 def init_app(app: Flask) -> None:
@@ -26,3 +32,18 @@ def init_app(app: Flask) -> None:
     add_error_words(app, InvalidProposal, proposal_words)
     add_city_map_overlays(app, city_map_overlays)
     add_api_part(app, "proposals", api_description.describe)
+
+
+def register_commands(cli_group: click.Group) -> None:
+    """Add this feature's ``ecomap`` commands: create-moderator and proposals (moderation, class codes)."""
+    from webmap.proposals import class_code_cli, cli
+
+    cli.register(cli_group)
+    class_code_cli.register(cli.proposals_group)
+
+
+def check_pack(pack: CityPack) -> None:
+    """Load the proposal sites (``sites.toml``) as the app will; SitesError if one is broken."""
+    from webmap.proposals.sites import load_sites
+
+    load_sites(pack)

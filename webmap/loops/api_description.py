@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from routes.tracks import Track
-from webmap.http.openapi import FREE_TEXT, ApiPart, choice, error, pattern, point, query, whole_number
+from webmap.http.openapi import FREE_TEXT, ApiPart, choice, error, ok, pattern, point, query, whole_number
 from webmap.http.params import WHOLE_NUMBER
 from webmap.loops.views import PREFERENCES, STEPS_RANGE
 from webmap.pack_access import get_catalog
@@ -139,21 +139,16 @@ def _paths() -> dict[str, Any]:
                 "operationId": "findLoops",
                 "parameters": loop_parameters,
                 "responses": {
-                    "200": {
-                        "description": "OK",
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["start", "loops"],
-                                    "properties": {
-                                        "start": start,
-                                        "loops": {"type": "array", "items": walk, "maxItems": 3},
-                                    },
-                                }
-                            }
-                        },
-                    },
+                    "200": ok(
+                        {
+                            "type": "object",
+                            "required": ["start", "loops"],
+                            "properties": {
+                                "start": start,
+                                "loops": {"type": "array", "items": walk, "maxItems": 3},
+                            },
+                        }
+                    ),
                     **loop_errors,
                 },
             }
@@ -166,20 +161,13 @@ def _paths() -> dict[str, Any]:
                 "operationId": "findPlaces",
                 "parameters": [query("q", "Part of a name, in any of the pack's languages"), lang],
                 "responses": {
-                    "200": {
-                        "description": "OK",
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["places"],
-                                    "properties": {
-                                        "places": {"type": "array", "items": place, "maxItems": 10}
-                                    },
-                                }
-                            }
-                        },
-                    }
+                    "200": ok(
+                        {
+                            "type": "object",
+                            "required": ["places"],
+                            "properties": {"places": {"type": "array", "items": place, "maxItems": 10}},
+                        }
+                    )
                 },
             }
         },

@@ -23,8 +23,8 @@ def init_app(app: Flask) -> None:
     from webmap.http.openapi import add_api_part
     from webmap.maps.overlays import add_city_map_overlays
     from webmap.proposals import api, api_description, auth, moderation, pages, service
-    from webmap.proposals.map import city_map_overlays
     from webmap.proposals.messages import proposal_words
+    from webmap.proposals.overlay import city_map_overlays
 
     service.init_app(app)
     for blueprint in (api.bp, pages.bp, moderation.bp, auth.bp):

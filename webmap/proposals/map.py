@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import folium
-from flask import current_app
 from flask_babel import gettext as _
 from shapely.geometry import mapping, shape
 
 from geo.coords import leaflet_bounds
-from geo.pack import CityPack
-from webmap.db import DATABASE_DOWN, EXTENSION, get_db
 from webmap.maps import base
 from webmap.maps.parts import map_parts
 from webmap.maps.popups import POPUP_KEY, TOOLTIP_KEY, SafePopup, SafeTooltip
 from webmap.pack_access import get_pack, get_tiles
+from webmap.proposals.labels import category_labels
 from webmap.proposals.sites import Site
-from webmap.proposals.store import Filters, find_proposals, to_feature, vote_counts
 
 CATEGORY_COLOURS = {
     "bench": "#8d6e63",
@@ -33,25 +29,6 @@ CATEGORY_COLOURS = {
 }
 OPENING_MAX_ZOOM = 19  # how far a page's map opens zoomed in on a small shape (the tiles' own limit)
 SITE_STYLE = {"color": "#d81b60", "weight": 2, "dashArray": "6 4", "fillOpacity": 0.05}
-
-
-def category_labels() -> dict[str, str]:
-    """The categories' names in the request's language, in display order."""
-    return {
-        "bench": _("Bench"),
-        "planter": _("Planter or flowerbed"),
-        "shade": _("Shade or canopy"),
-        "art": _("Art object"),
-        "play": _("Play element"),
-        "lighting": _("Lighting"),
-        "paving": _("Path or paving"),
-        "sign": _("Sign"),
-        "other": _("Other"),
-    }
-
-
-def status_labels() -> dict[str, str]:
-    return {"pending": _("Pending"), "approved": _("Approved"), "rejected": _("Rejected")}
 
 
 def with_popups(features: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -173,34 +150,3 @@ def feature_bounds(features: list[dict[str, Any]]) -> tuple[float, float, float,
     if not features:
         return None
     return union_bounds([shape(feature["geometry"]).bounds for feature in features])
-
-
-def approved_proposals_group(lang: str) -> folium.FeatureGroup | None:
-    """The city map's "urban projects" layer of approved proposals; None when there are none (or no DB).
-
-    While the database is down the city map is drawn without this layer rather than not at all.
-    """
-    if EXTENSION not in current_app.extensions:
-        return None
-    try:
-        with get_db().read() as session:
-            proposals = find_proposals(session, Filters())
-            votes = vote_counts(session, [proposal.id for proposal in proposals])
-    except DATABASE_DOWN as error:
-        current_app.logger.warning("city map without proposals, the database is unavailable: %s", error)
-        return None
-    if not proposals:
-        return None
-    name = _("Approved student proposals")
-    group = folium.FeatureGroup(name=name, show=True)
-    proposals_layer([to_feature(proposal, votes[proposal.id]) for proposal in proposals], name).add_to(group)
-    return group
-
-
-def city_map_overlays(pack: CityPack, _date: dt.date, lang: str) -> list[tuple[str, folium.FeatureGroup]]:
-    """The approved proposals for the city map, under the pack's "urban" group title."""
-    group = approved_proposals_group(lang)
-    if group is None:
-        return []
-    title = pack.groups.get("urban", {}).get(lang) or _("Urban projects")
-    return [(title, group)]

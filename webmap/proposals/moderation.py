@@ -16,7 +16,8 @@ from webmap.http.i18n import select_language
 from webmap.models import Moderator, Proposal
 from webmap.proposals.auth import LogoutForm, current_moderator, moderator_page
 from webmap.proposals.classes_store import NAME_MAX, SIZE_MAX, create_class, list_classes
-from webmap.proposals.map import category_labels, feature_bounds, sites_map_parts, status_labels
+from webmap.proposals.labels import category_labels, status_labels
+from webmap.proposals.map import feature_bounds, sites_map_parts
 from webmap.proposals.moderation_store import last_reopened, recent_decisions, reopen
 from webmap.proposals.service import get_sites
 from webmap.proposals.store import Filters, decide, find_proposals, get_proposal, to_feature

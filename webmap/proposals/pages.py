@@ -17,7 +17,8 @@ from webmap.errors import JoinRefused
 from webmap.http.errors import status_of, wants_json
 from webmap.http.i18n import select_language
 from webmap.proposals.classes_store import NICKNAME_MAX, find_participant, join_class
-from webmap.proposals.map import category_labels, sites_map_parts, status_labels
+from webmap.proposals.labels import category_labels, status_labels
+from webmap.proposals.map import sites_map_parts
 from webmap.proposals.page_maps import drawing_map, private_map
 from webmap.proposals.service import get_sites, rate_limited
 from webmap.proposals.store import (

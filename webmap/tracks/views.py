@@ -26,6 +26,7 @@ from webmap.maps.parts import map_parts
 from webmap.pack_access import CATALOG, get_catalog, get_pack, get_tiles
 from webmap.pagecache import cached_page
 from webmap.tracks import map as trackmap
+from webmap.tracks import page as trackpage
 
 EXTENSION = CATALOG
 MASS_RANGE_KG = (20.0, 250.0)
@@ -87,7 +88,7 @@ def track_list():
     lang = select_language()
     tracks = select_tracks(catalog, **filters)
     today = dt.date.today()
-    cards = [trackmap.track_card(catalog, track, filters["audience"], lang, today=today) for track in tracks]
+    cards = [trackpage.track_card(catalog, track, filters["audience"], lang, today=today) for track in tracks]
     return render_template(
         "tracks.html", cards=cards, filters=filters, catalog=catalog, modes=MODES, seasons=list(SEASONS)
     )
@@ -118,15 +119,15 @@ def _render_track_page(
         "track.html",
         lang_url=lang_url,
         track=track,
-        card=trackmap.track_card(catalog, track, audience_id, lang, today=dt.date.today()),
+        card=trackpage.track_card(catalog, track, audience_id, lang, today=dt.date.today()),
         audiences=[catalog.audiences[name] for name in track.audiences],
         audience_id=audience_id,
-        stops=trackmap.stop_rows(catalog, track, lang),
-        passes=trackmap.passage_rows(catalog, track, lang),
-        profile=trackmap.track_profile(catalog, track, lang),
+        stops=trackpage.stop_rows(catalog, track, lang),
+        passes=trackpage.passage_rows(catalog, track, lang),
+        profile=trackpage.track_profile(catalog, track, lang),
         gpx_url=gpx_url,
         page_url=page_url,
-        qr_svg=trackmap.qr_svg(page_url),
+        qr_svg=trackpage.qr_svg(page_url),
         accuracy=accuracy_text(track.accuracy),
         **parts,
     )
@@ -166,7 +167,7 @@ def _gpx_bytes(track_id: str, audience_id: str, lang: str, _host_url: str) -> tu
 def gpx_document(catalog: Catalog, track: Track, audience_id: str, lang: str) -> str:
     """The GPX text of a track for an audience, linking to its page (needs a request context)."""
     page_url = public_url("tracks.track_page", track_id=track.id, lang=lang)
-    return build_gpx(track, lang, trackmap.gpx_text(get_pack(), catalog, track, audience_id, lang), page_url)
+    return build_gpx(track, lang, trackpage.gpx_text(get_pack(), catalog, track, audience_id, lang), page_url)
 
 
 def public_url(endpoint: str, **values) -> str:

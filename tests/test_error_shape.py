@@ -7,6 +7,8 @@ import pytest
 CASES = [
     ("GET", "/api/layers/nope", None, 404),
     ("GET", "/api/layers/park?date=2026-02-30", None, 400),
+    ("GET", "/api/layers/park?date=20260701", None, 400),  # ISO 8601 basic format: not YYYY-MM-DD
+    ("GET", "/api/layers/park?date=2026-W27", None, 400),  # an ISO week
     ("GET", "/api/tracks/nope", None, 404),
     ("GET", "/api/tracks?audience=martians", None, 400),
     ("GET", "/api/tracks?mode=swim", None, 400),

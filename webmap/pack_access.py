@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from flask import Flask, current_app
 
@@ -13,6 +14,7 @@ from webmap.maps.base import Tiles
 from webmap.maps.popups import attribution_html
 
 EXTENSION = "ecomap.pack"
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # RFC 3339's full-date, OpenAPI's format: date
 CATALOG = "ecomap.tracks"  # set by the tracks feature at start (webmap/tracks/views.py)
 
 
@@ -49,6 +51,8 @@ def parse_date(text: str | None, today: dt.date | None = None) -> dt.date:
     if not text:
         return today or dt.date.today()
     try:
+        if not ISO_DATE.fullmatch(text):  # fromisoformat alone takes 20260701 and 2026-W27 too
+            raise ValueError(text)
         return dt.date.fromisoformat(text)
     except ValueError:
         raise ApiError(400, f"'date' must be a date as YYYY-MM-DD, got {text!r}", field="date") from None

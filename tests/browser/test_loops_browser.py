@@ -57,6 +57,9 @@ DRAWN_LOOPS = """() => {
     });
     return loops;
 }"""
+# How much of the map's height is inside the window (0: scrolled out of sight, 1: all of it).
+MAP_SEEN = """() => { const box = document.querySelector('#loops-app .folium-map').getBoundingClientRect();
+    return Math.max(0, Math.min(box.bottom, window.innerHeight) - Math.max(box.top, 0)) / box.height; }"""
 TAP = """latlng => { const map = window[document.getElementById('loops-app').dataset.map];
     map.fire('click', {latlng: L.latLng(latlng[0], latlng[1])}); }"""
 
@@ -99,10 +102,17 @@ def test_search_a_place_choose_loop_two_and_see_it(open_context, live_server, pa
     assert [loop["weight"] for loop in drawn].count(7) == 1
     screenshot(page, f"loops-{lang}-found")
     if viewport == PHONE:
+        cards.nth(1).locator("dl").scroll_into_view_if_needed()
+        assert page.evaluate(MAP_SEEN) < 0.5, "on a phone the second card is under the map"
         cards.nth(1).locator("dl").click()  # a tap anywhere on the card
+        # the page brings the map back into sight, to show the loop just chosen
+        page.wait_for_function(f"() => ({MAP_SEEN})() > 0.9")
     else:
+        scrolled = page.evaluate("window.scrollY")
         cards.first.get_by_role("radio").focus()
         page.keyboard.press("ArrowDown")  # the radio group moves and chooses with the arrows
+        assert page.evaluate("window.scrollY") == scrolled, "the keyboard's choice does not move the page"
+    page.wait_for_function(f"() => ({DRAWN_LOOPS})()[1].inView")  # the map fits the chosen loop
     expect(cards.nth(1)).to_have_class(re.compile("loops-card-selected"))
     expect(cards.nth(1).get_by_role("radio")).to_be_checked()
     expect(cards.first).not_to_have_class(re.compile("loops-card-selected"))

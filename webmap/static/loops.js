@@ -195,7 +195,9 @@
     radio.type = "radio";
     radio.name = "loop";
     radio.value = String(index);
-    radio.addEventListener("change", function () { if (radio.checked) { select(index, false); } });
+    radio.addEventListener("change", function () {
+      if (radio.checked) { select(index, false); showOnMap(index); }
+    });
     var swatch = document.createElement("span");
     swatch.className = "loops-swatch";
     swatch.style.background = colours[index % colours.length];
@@ -224,6 +226,7 @@
       if (event.target.closest("a, input, label")) { return; }
       radio.checked = true;
       select(index, false);
+      showOnMap(index);
     });
     return item;
   }
@@ -284,6 +287,22 @@
     list.children[index].querySelector("dl").after(note);
     drawProfile(loops[index], index);
     if (fromMap) { list.children[index].querySelector("input").focus({preventScroll: true}); }
+  }
+
+  // A loop chosen in the list: the map fits it and, when the choice was a tap and the map has
+  // scrolled out of sight (a phone, the cards under the map), the page brings the map back.
+  var tapped = false;
+  list.addEventListener("pointerdown", function () { tapped = true; });
+  list.addEventListener("keydown", function () { tapped = false; });
+
+  function showOnMap(index) {
+    map.fitBounds(lines[index].getBounds(), {padding: [16, 16]});
+    var box = map.getContainer().getBoundingClientRect();
+    var seen = Math.min(box.bottom, window.innerHeight) - Math.max(box.top, 0);
+    if (tapped && seen < box.height / 2) {
+      var still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+      map.getContainer().scrollIntoView({block: "start", behavior: still ? "auto" : "smooth"});
+    }
   }
 
   function showLoops(body) {

@@ -75,6 +75,11 @@ def _draw_polygon(page, corners: list[tuple[float, float]]) -> None:
     points = [_screen_point(page, lon, lat) for lon, lat in corners]
     page.click(".leaflet-draw-draw-polygon")
     actions = _box(page, ".leaflet-draw-actions:visible")
+    drawn_on = _box(page, ".folium-map")
+    if drawn_on["width"] <= 600:  # a phone: the finish bar at the map's foot, in one row, off the site
+        assert actions["y"] >= drawn_on["y"] + 0.75 * drawn_on["height"], (actions, drawn_on)
+        assert actions["y"] + actions["height"] <= drawn_on["y"] + drawn_on["height"], (actions, drawn_on)
+        assert actions["height"] <= 48 and actions["x"] + actions["width"] <= drawn_on["width"], actions
     for x, y in points:  # a click there would press one of the drawing tool's own buttons
         inside_x = actions["x"] <= x <= actions["x"] + actions["width"]
         assert not (inside_x and actions["y"] <= y <= actions["y"] + actions["height"]), (x, y)

@@ -190,13 +190,11 @@ class RoutingArrays:
 
     whole: Graph
     cost: np.ndarray  # by entry of ``whole``: the way's cost for the audience and preference
-    edge_ids: np.ndarray  # the usable ways
     edge_entries: np.ndarray  # (ways, 2): the two entries of each usable way (both directions)
     usable: np.ndarray  # nodes with at least one usable way
     part: np.ndarray  # the connected part of each node (by usable ways)
     part_m: np.ndarray  # the length of the usable ways of each part
     part_n: np.ndarray  # the number of nodes of each part
-    max_factor: float  # the highest cost per metre (the cut-off's margin)
     tree: cKDTree  # every node (none in an empty network), for a search's area
 
     @property
@@ -291,13 +289,11 @@ class WalkingNetwork:
         return RoutingArrays(
             whole=whole,
             cost=self.edge_length[edge] * factor[edge],
-            edge_ids=ids,
             edge_entries=edge_entries,
             usable=usable,
             part=part,
             part_m=part_m,
             part_n=np.bincount(part, minlength=_count),
-            max_factor=float(factor[ids].max()) if len(ids) else 1.0,
             tree=cKDTree(self.node_xy),
         )
 

@@ -96,7 +96,7 @@ ERRORS = {
         422,
         True,
     ),
-    "no network": (RoutingError("pack x has no walking network", None, "no_network"), 404, False),
+    "no network": (RoutingError("pack x has no walking network", None, "no_network"), 404, True),
     "refused proposal": (
         InvalidProposal("properties.title", "'title' is empty", code="empty", name="title"),
         422,
@@ -132,6 +132,12 @@ def test_a_domain_error_gets_its_status_field_and_words_in_the_json_shape(raisin
     assert (body["message"] != str(error)) == translated, body["message"]
     # a proposal that breaks rules (422) lists every problem in the reader's words
     assert ("problems" in body) == (isinstance(error, InvalidProposal) and status == 422)
+
+
+def test_every_routing_reason_has_words():
+    from webmap.loops.messages import _SAY
+
+    assert set(_SAY) == set(RoutingError.REASONS)
 
 
 def test_routing_words_are_the_reader_s_language(raising_app):

@@ -23,6 +23,15 @@ STATUSES = ("pending", "approved", "rejected")
 ACTIONS = ("approved", "rejected", "reopened")  # what a moderation event did to a proposal
 
 
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    """A CHECK constraint's text: ``column`` holds one of ``values``.
+
+    >>> _one_of("status", ("pending", "approved"))
+    "status IN ('pending', 'approved')"
+    """
+    return f"{column} IN ({', '.join(repr(value) for value in values)})"
+
+
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -36,7 +45,7 @@ class Proposal(Base):
 
     __tablename__ = "proposals"
     __table_args__ = (
-        CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="ck_proposals_status"),
+        CheckConstraint(_one_of("status", STATUSES), name="ck_proposals_status"),
         Index("ix_proposals_status_site", "status", "site"),
     )
 
@@ -69,7 +78,7 @@ class ModerationEvent(Base):
 
     __tablename__ = "moderation_events"
     __table_args__ = (
-        CheckConstraint("action IN ('approved', 'rejected', 'reopened')", name="ck_moderation_events_action"),
+        CheckConstraint(_one_of("action", ACTIONS), name="ck_moderation_events_action"),
         Index("ix_moderation_events_proposal", "proposal_id", "at"),
     )
 

@@ -78,7 +78,12 @@ def _not_joined(figures: dict[str, Any]) -> str:
     return _("No path that suits %(who)s joins these two places.", who=_who(figures))
 
 
+def _no_network(_figures: dict[str, Any]) -> str:
+    return _("This town's data has no walking network (no layer of paths), so no route or loop can be made.")
+
+
 _SAY = {
+    "no_network": _no_network,
     "far": _far,
     "unsuitable": _unsuitable,
     "too_small": _too_small,

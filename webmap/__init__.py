@@ -9,10 +9,17 @@ from types import ModuleType
 from typing import Any
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 
 from webmap.settings import read_settings
 
 MAX_BODY_BYTES = 1024 * 1024  # every request body; POST /api/proposals has its own, smaller limit
+
+
+class _UnicodeJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, with non-ASCII text (the Russian names and messages) written as it is."""
+
+    ensure_ascii = False
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -24,7 +31,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or _instance_secret(Path(app.instance_path))
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json = _UnicodeJSONProvider(app)
 
     from webmap import pack_access, pagecache, pagekit
     from webmap.http import caching, compression, errors, i18n, logs, openapi, params, proxy, security, units
@@ -32,7 +39,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.url_map.converters["int"] = params.AsciiIntegerConverter  # before any route is added
     logs.init_app(app)  # first, so that its after_request runs last and logs the final status
-    assets.use_local_assets(app.static_url_path)
+    static_url_path = app.static_url_path
+    assert static_url_path is not None, "Flask(__name__) serves webmap/static"
+    assets.use_local_assets(static_url_path)
     pack_access.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)

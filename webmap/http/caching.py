@@ -122,4 +122,5 @@ def conditional(response: Response) -> Response:
     an ``If-None-Match`` that matches."""
     response.add_etag()
     response.cache_control.no_cache = True
-    return response.make_conditional(request)
+    response.make_conditional(request)  # in place: it returns the same response, typed as werkzeug's
+    return response

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Callable
+from typing import Any
 
 from flask import Flask, current_app, request, url_for
 from flask_babel import Babel
@@ -47,5 +48,6 @@ def page_lang_url(args: dict[str, str | None]) -> Callable[[str], str]:
     """The page's ``lang_url`` for base.html's language links: this page with only ``args``
     (None values left out), so that the links depend on nothing the page's cache key leaves out."""
     endpoint, view_args = request.endpoint, dict(request.view_args or {})
-    kept = {name: value for name, value in args.items() if value is not None}
+    assert endpoint is not None, "called by a view, whose request has an endpoint"
+    kept: dict[str, Any] = {name: value for name, value in args.items() if value is not None}
     return lambda lang: url_for(endpoint, **view_args, **kept, lang=lang)

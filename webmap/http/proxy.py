@@ -30,4 +30,5 @@ def init_app(app: Flask) -> None:
     """
     hops = proxy_hops(app.config.get("PROXY_HOPS", "0"))
     if hops:
+        # Flask's documented idiom for WSGI middleware; mypy does not allow assigning to a method.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]

@@ -149,8 +149,9 @@ def make_engine(url: str) -> Engine:
         return engine
     path = sqlite_path(url)
     if path is None:
-        connect_args = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
-        engine = create_engine(url, connect_args=connect_args)
+        engine = create_engine(
+            url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+        )
     else:
         engine = create_engine(url, creator=lambda: _sqlite_open(path, "rw"))
         _check_file_on_checkout(engine, path)
@@ -312,8 +313,8 @@ def init_app(app: Flask) -> None:
     database.ensure_migrated()
     app.extensions[EXTENSION] = database
     app.before_request(_migrate_if_needed)
-    for error in DATABASE_DOWN:
-        app.register_error_handler(error, _database_down)
+    for down in DATABASE_DOWN:
+        app.register_error_handler(down, _database_down)
 
 
 def _migrate_if_needed() -> None:

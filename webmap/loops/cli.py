@@ -60,14 +60,14 @@ def suggest_tracks(pack_path: Path, points: tuple[str, ...], out: Path | None) -
     drafts = suggest(pack, network, audiences, places, dt.date.today())
     paths = write_drafts(drafts, out or pack_path / DRAFTS_DIR)
     for draft in drafts:
-        if draft.walk is None:
+        if draft.walk is None or draft.place is None:  # a Draft has both or neither
             click.echo(f"{draft.audience_id}: no draft ({draft.reason})", err=True)
             continue
-        walk = draft.walk
+        walk, place = draft.walk, draft.place
         click.echo(
             f"{draft.audience_id}: {draft.track_id}.geojson, {walk.steps_count:,} steps, "
             f"{walk.length_m / 1000:.2f} km, {walk.green_share:.0%} green, "
-            f"{walk.repeated_share:.0%} repeated, from {draft.place.name['en']} ({draft.place.origin})"
+            f"{walk.repeated_share:.0%} repeated, from {place.name['en']} ({place.origin})"
         )
     if not paths:
         sys.exit(1)

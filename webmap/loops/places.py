@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from geo.crs import to_degrees
 from geo.osm import load_mapping
@@ -69,6 +70,7 @@ def named_places(pack: CityPack, network: WalkingNetwork) -> list[Place]:
                 continue
             groups[(layer_id, names[0] or names[1], names[1] or names[0])].append(geometry)
     nodes = shapely.points(network.node_xy) if len(network.node_ids) else None
+    assert not isinstance(nodes, shapely.Point), "an (n, 2) array of coordinates gives an array of points"
     tree = shapely.STRtree(nodes) if nodes is not None else None
     to_lonlat = to_degrees(network.crs_metric)
     places = []
@@ -126,7 +128,7 @@ def _pair(names: dict[str, str] | None) -> tuple[str, str] | None:
     return (names["ru"], names["en"]) if names else None
 
 
-def _start_xy(geometry: shapely.Geometry, network: WalkingNetwork, tree) -> tuple[float, float]:
+def _start_xy(geometry: BaseGeometry, network: WalkingNetwork, tree) -> tuple[float, float]:
     """Where a walk from this feature starts, in the network's metric CRS (see :class:`Place`)."""
     if tree is None or isinstance(geometry, shapely.Point):
         point = geometry if isinstance(geometry, shapely.Point) else geometry.representative_point()

@@ -96,7 +96,7 @@ def _prefer_green() -> bool:
     return prefer == "green"
 
 
-def _loops() -> tuple[list[loop_search.Walk], Audience, dict[str, str], dict[str, Any]]:
+def _loops() -> tuple[list[loop_search.Walk], Audience, dict[str, Any], dict[str, Any]]:
     network = get_network()
     audience = _audience()
     lon, lat = _point("start")
@@ -192,7 +192,7 @@ def api_route():
     lang = select_language()
     if request.args.get("format") == "gpx":
         return gpx_response(walk_track(walk, audience, _("Route")), audience, lang, "route.gpx")
-    query = {key: request.args[key] for key in ("from", "to")}
+    query: dict[str, Any] = {key: request.args[key] for key in ("from", "to")}
     gpx = url_for("loops.api_route", **query, audience=audience.id, format="gpx", lang=lang)
     return {"route": {**walk_summary(walk, audience, lang), "gpx": gpx}}
 

@@ -55,6 +55,7 @@ def walk_summary(walk: loop_search.Walk, audience: Audience, lang: str) -> dict[
     track = walk_track(walk, audience, "")
     measure = measure_track(track, get_pack().crs_metric)
     figures = audience_figures(track, measure, audience)
+    assert figures.steps is not None, "walk_track makes a walk, which has steps"
     return {
         "text": {
             "length": units.length(measure.length_m, lang),
@@ -109,6 +110,7 @@ def gpx_response(track: Track, audience: Audience, lang: str, filename: str):
     """The walk as a GPX 1.1 attachment named ``filename``, its description in the reader's words."""
     measure = measure_track(track, get_pack().crs_metric)
     figures = audience_figures(track, measure, audience)
+    assert figures.steps is not None, "walk_track makes a walk, which has steps"
     text = GpxText(
         description=f"{units.length(measure.length_m, lang)}, {units.steps(figures.steps)}",
         author="ecomap",

@@ -55,7 +55,8 @@ def build_city_map(
         if not hasattr(feature_group, "legend_entries"):
             entries += _overlay_legend(feature_group)
         feature_group.layer_name = layer_name(feature_group.layer_name)
-        groups.setdefault(layer_name(group_title), []).append(feature_group.add_to(city_map))
+        feature_group.add_to(city_map)
+        groups.setdefault(layer_name(group_title), []).append(feature_group)
     folium.plugins.GroupedLayerControl(groups, exclusive_groups=False, collapsed=True).add_to(city_map)
     folium.plugins.Fullscreen(title=_("Full screen"), title_cancel=_("Exit full screen")).add_to(city_map)
     Legend(_("Legend"), list(dict.fromkeys(entries))).add_to(city_map)

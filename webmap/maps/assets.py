@@ -125,7 +125,7 @@ class _NotVendored:
         raise AssetError(self.message)
 
 
-def _subclasses(cls: type) -> list[type]:
+def _subclasses(cls: type[object]) -> list[type]:
     """Return every subclass of `cls`, recursively."""
     found = []
     for subclass in cls.__subclasses__():

@@ -219,4 +219,5 @@ def memoize_element_names() -> None:
     if not hasattr(branca.element._camelify, "cache_info"):
         branca.element._camelify = functools.cache(branca.element._camelify)
     if not hasattr(branca.element.Template, "cache_info"):
-        branca.element.Template = functools.lru_cache(maxsize=64)(branca.element.Template)
+        # A deliberate patch of branca's name for jinja2's class, which mypy does not allow without this.
+        branca.element.Template = functools.lru_cache(maxsize=64)(branca.element.Template)  # type: ignore[misc, assignment]

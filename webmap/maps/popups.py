@@ -57,7 +57,8 @@ SAFE_TEXT_NAME = "ecomap_safe_text"
 class _SafeText(MacroElement):
     """Puts SAFE_TEXT_SCRIPT once at the start of the page's map script, then its own binding."""
 
-    def render(self, **kwargs) -> None:
+    # Unannotated like branca's MacroElement.render, which returns None where Element.render returns str.
+    def render(self, **kwargs):
         figure = self.get_root()
         if isinstance(figure, Figure) and SAFE_TEXT_NAME not in figure.script._children:
             figure.script.add_child(Verbatim(SAFE_TEXT_SCRIPT), name=SAFE_TEXT_NAME, index=0)
@@ -170,4 +171,5 @@ def render_folium_verbatim() -> None:
     ``{{ 7*7 }}`` in a pack's layer name or a student's proposal title came out as 49, and
     ``{{ lipsum.__globals__... }}`` ran code on the server. The parts are kept verbatim instead.
     """
+    # A deliberate patch of branca's method, which mypy does not allow without this.
     MacroElement.render = _render_macro_element  # type: ignore[method-assign]

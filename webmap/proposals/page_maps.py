@@ -23,7 +23,8 @@ def drawing_map(site: Site, lang: str, api_url: str) -> tuple[dict[str, str], di
 
 def draw_tools(folium_map: folium.Map) -> folium.FeatureGroup:
     """Leaflet.draw's point, line and polygon tools, drawing into a feature group we can name."""
-    drawn = folium.FeatureGroup(name="drawn", control=False).add_to(folium_map)
+    drawn = folium.FeatureGroup(name="drawn", control=False)
+    drawn.add_to(folium_map)
     # blue, apart from the site's dashed outline; proposals.js turns a refused shape red
     shape = {"shapeOptions": {"color": "#1565c0"}}
     folium.plugins.Draw(

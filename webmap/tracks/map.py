@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import folium
@@ -40,6 +41,12 @@ STOP_COLOURS = {
 }
 
 
+class _TrackGroup(folium.FeatureGroup):
+    """A track's feature group on the city map, with its rows in the map's legend."""
+
+    legend_entries: list[tuple[str, str, str]]
+
+
 def build_track_map(pack: CityPack, catalog: Catalog, track: Track, lang: str, tiles: Tiles) -> folium.Map:
     """A map of one track fitted to it: the line, its numbered stops, and the places it passes."""
     track_map = base_map(
@@ -58,7 +65,7 @@ def build_track_map(pack: CityPack, catalog: Catalog, track: Track, lang: str, t
         layer = pack.layers[layer_id]
         collection, text = page_part(
             ("passed", track.id, layer_id, today.month, lang),
-            lambda layer=layer, feature_ids=feature_ids: _passed_features(layer, feature_ids, today, lang),
+            functools.partial(_passed_features, layer, feature_ids, today, lang),
         )
         point = "circle" if layer.kind == "point" else None
         geojson = EmbeddedGeoJson(collection, text, point=point, name=layer_name(layer.title[lang]))
@@ -183,15 +190,14 @@ def track_layers(
     catalog: Catalog, date: dt.date, lang: str, show_all: bool = False
 ) -> list[folium.FeatureGroup]:
     """Every track as its own feature group for the city map; out of season tracks start hidden."""
-    groups = []
+    groups: list[folium.FeatureGroup] = []
     for track in catalog.tracks.values():
         in_season = track.runs_in(date.month)
         name = track.name[lang] if in_season else _("%(track)s (out of season)", track=track.name[lang])
-        group = folium.FeatureGroup(name=name, show=in_season or show_all)
+        group = _TrackGroup(name=name, show=in_season or show_all)
         _track_line(track, lang, catalog).add_to(group)
+        group.legend_entries = [] if groups else track_legend()  # the legend's rows once, with the first
         groups.append(group)
-    for index, group in enumerate(groups):
-        group.legend_entries = track_legend() if index == 0 else []
     return groups
 
 

@@ -8,8 +8,8 @@ import os
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
+from flask.globals import app_ctx
 
 from routes.check import STOP_MAX_OFFSET_M
 from routes.gpx import (
@@ -52,7 +52,7 @@ def register(cli_group: click.Group) -> None:
 @with_appcontext
 def export_gpx(track_ids: tuple[str, ...], out: Path, lang: str | None, base_url: str) -> None:
     """Write the GPX file of each track to OUT/<id>.gpx, as GET /tracks/<id>.gpx serves it."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = app_ctx.app  # the app itself, as current_app._get_current_object() gives it
     if tracks.EXTENSION not in app.extensions:
         tracks.init_app(app)
     catalog = app.extensions[tracks.EXTENSION]

@@ -69,7 +69,7 @@ def track_card(
             share = units.percent(climb.known_fraction)
             climb_text += " " + _("(heights known on %(share)s of the track)", share=share)
     rows = [(_("Length"), units.length(measure.length_m))]
-    if figures.steps is not None:
+    if figures.steps is not None and figures.step_goal_share is not None:  # set together, for walks
         share = units.percent(figures.step_goal_share)
         steps_text = _(
             "%(steps)s (%(share)s of the daily goal)", steps=units.steps(figures.steps), share=share
@@ -113,7 +113,7 @@ def month_range_text(months: tuple[int, ...]) -> str:
     return ", ".join(names[month] for month in months)
 
 
-def stop_rows(catalog: Catalog, track: Track, lang: str) -> list[dict[str, str]]:
+def stop_rows(catalog: Catalog, track: Track, lang: str) -> list[dict[str, str | int]]:
     """The stops in order along the track, with kind, distance from the start and text."""
     positions = catalog.measures[track.id].stop_positions_m
     kinds = stop_kind_names()

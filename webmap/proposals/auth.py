@@ -140,6 +140,7 @@ def login():
     form = LoginForm()
     failed = False
     if form.validate_on_submit():
+        assert form.username.data is not None and form.password.data is not None, "DataRequired checked them"
         with rate_limited("login"), get_db().read() as db_session:
             username = stored_username(db_session, form.username.data)
             moderator = authenticate(db_session, username, form.password.data)

@@ -137,7 +137,7 @@ def join_class(session: Session, code: str, nickname: str) -> tuple[Participant,
     group = session.scalars(query).first()
     if group is None:
         raise JoinRefused("code", "no class has this code")
-    count = session.scalar(select(func.count()).where(Participant.class_id == group.id))
+    count = session.execute(select(func.count()).where(Participant.class_id == group.id)).scalar_one()
     if count >= group.size:
         raise JoinRefused("full", f"class {group.name!r} is full: {group.size} participants joined")
     token = secrets.token_urlsafe(24)

@@ -7,6 +7,7 @@ Babel (webmap/http/units.py). The API's ``error.problems`` carries them beside e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask_babel import gettext as _
@@ -143,7 +144,7 @@ def _decimals(value: float) -> int:
     return 0 if value >= 10 else 1
 
 
-_SAYINGS = {
+_SAYINGS: dict[str, Callable[..., str]] = {
     "malformed": _malformed,
     "empty": _empty,
     "too_long": _too_long,

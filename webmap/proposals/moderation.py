@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from flask import Blueprint, abort, flash, get_flashed_messages, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
@@ -60,7 +62,7 @@ def _queue_page(new_class: tuple[str, str] | None = None) -> str:
     The map opens on the pending shapes (on the sites when none is pending); each card can zoom it to
     its own shape. Below the queue, the latest decisions, each of which can be undone.
     """
-    moderator, lang = current_moderator(), select_language()
+    moderator, lang = _moderator(), select_language()
     sites = _sites_of(moderator, request.args.get("site"))
     with get_db().read() as session:
         pending = find_proposals(session, Filters(("pending",), tuple(sites)))
@@ -96,7 +98,9 @@ def _queue_page(new_class: tuple[str, str] | None = None) -> str:
 def _notices() -> list[tuple[str, int | None]]:
     """The flashed messages, each with the id of the proposal whose decision it can undo (or None)."""
     notices = []
-    for category, message in get_flashed_messages(with_categories=True):
+    # with_categories=True gives (category, message) pairs; Flask's annotation does not tell them apart.
+    flashed = cast(list[tuple[str, str]], get_flashed_messages(with_categories=True))
+    for category, message in flashed:
         undo = category.removeprefix(UNDO)
         notices.append((message, int(undo) if category.startswith(UNDO) and undo.isdigit() else None))
     return notices
@@ -117,8 +121,9 @@ def add_class():
     """Create a class code; the page shows the code once (only its hash is kept)."""
     form = ClassForm()
     _require(form, f"a class needs a name (1 to {NAME_MAX} characters) and a size (1 to {SIZE_MAX})")
+    assert form.name.data is not None and form.size.data is not None, "DataRequired checked them"
     with get_db().write() as session:
-        group, code = create_class(session, form.name.data, form.size.data, current_moderator().username)
+        group, code = create_class(session, form.name.data, form.size.data, _moderator().username)
         name = group.name
     return _queue_page(new_class=(name, code)), 201
 
@@ -141,6 +146,7 @@ def reject(proposal_id: int):
     """Reject a proposal with a reason the author sees at their private link."""
     form = RejectForm()
     _require(form, f"a reason (1 to {REASON_MAX} characters) is required to reject a proposal")
+    assert form.reason.data is not None, "DataRequired checked it"
     refused = _decide(proposal_id, "rejected", form.reason.data.strip())
     if refused:
         return refused
@@ -153,7 +159,7 @@ def reject(proposal_id: int):
 def reopen_decision(proposal_id: int):
     """Undo a proposal's decision: it goes back to the queue, and the log keeps who did it and when."""
     _require(UndoForm())
-    moderator = current_moderator()
+    moderator = _moderator()
     try:
         with get_db().write() as session:
             proposal = _proposal_of(session, moderator, proposal_id)
@@ -169,7 +175,7 @@ def reopen_decision(proposal_id: int):
 
 def _decide(proposal_id: int, status: str, reason: str | None):
     """Decide the proposal; None when done, or the 409 answer when it was decided before."""
-    moderator = current_moderator()
+    moderator = _moderator()
     try:
         with get_db().write() as session:
             proposal = _proposal_of(session, moderator, proposal_id)
@@ -180,6 +186,13 @@ def _decide(proposal_id: int, status: str, reason: str | None):
         flash(_already_decided(error))
         return _queue_page(), 409
     return None
+
+
+def _moderator() -> Moderator:
+    """The signed-in moderator, in a view that moderator_page lets no one else into."""
+    moderator = current_moderator()
+    assert moderator is not None, "moderator_page lets only a signed-in moderator in"
+    return moderator
 
 
 def _proposal_of(session, moderator: Moderator, proposal_id: int) -> Proposal:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from webmap.errors import NotDecided
@@ -38,6 +38,7 @@ def reopen(session: Session, proposal: Proposal, moderator: str) -> ModerationEv
         .values(**values)
         .execution_options(synchronize_session=False)
     )
+    assert isinstance(changed, CursorResult), "an UPDATE without RETURNING gives a CursorResult"
     if changed.rowcount != 1:
         raise NotDecided(proposal.id)
     for name, value in values.items():

@@ -146,6 +146,7 @@ def join():
             abort(400, "the form's CSRF token is missing or wrong; reload the page")
         message = _("Type the class code and a nickname (up to %(max)s characters).", max=NICKNAME_MAX)
         return _join_refused(400, "the class code and a nickname are required", message)
+    assert form.code.data is not None and form.nickname.data is not None, "DataRequired checked them"
     try:
         with rate_limited("join"), get_db().write() as session:
             participant, token = join_class(session, form.code.data, form.nickname.data)

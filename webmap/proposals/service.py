@@ -26,7 +26,7 @@ SESSION_LIFETIME = dt.timedelta(
 )  # a moderator's sign-in; the cookie and its signature expire together
 # A Redis storage that does not answer within a second is taken as down (counted in memory meanwhile).
 REDIS_SCHEMES = ("redis", "rediss", "redis+unix")
-STORAGE_TIMEOUTS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+STORAGE_TIMEOUTS: dict[str, str | int] = {"socket_connect_timeout": 1, "socket_timeout": 1}
 SITES = "ecomap.proposal_sites"
 LIMITER = "ecomap.proposal_limiter"
 

@@ -36,7 +36,8 @@ class Site:
     @property
     def bounds(self) -> tuple[float, float, float, float]:
         """The mask's ``(west, south, east, north)``."""
-        return tuple(float(value) for value in self.mask.bounds)  # type: ignore[return-value]
+        west, south, east, north = self.mask.bounds
+        return float(west), float(south), float(east), float(north)
 
 
 def load_sites(pack: CityPack) -> dict[str, Site]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shapely.geometry import shape
-from sqlalchemy import Select, func, select, text, update
+from sqlalchemy import ColumnElement, CursorResult, Select, SQLColumnExpression, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -75,7 +75,7 @@ def find_proposals(session: Session, filters: Filters) -> list[Proposal]:
 
 def _select(session: Session, filters: Filters) -> Select:
     dialect = session.get_bind().dialect.name
-    status = Proposal.status
+    status: SQLColumnExpression[str] = Proposal.status
     if filters.bbox and dialect == "sqlite":
         status = Proposal.status.concat("")  # no status index here: let the R*Tree drive the query
     query = select(Proposal).where(status.in_(filters.statuses))
@@ -85,7 +85,7 @@ def _select(session: Session, filters: Filters) -> Select:
         query = query.where(Proposal.category == filters.category)
     if filters.bbox:
         west, south, east, north = filters.bbox
-        exact = (Proposal.min_lon <= east, Proposal.max_lon >= west)
+        exact: tuple[ColumnElement[bool], ...] = (Proposal.min_lon <= east, Proposal.max_lon >= west)
         exact += (Proposal.min_lat <= north, Proposal.max_lat >= south)
         query = query.where(*exact)
         indexed = _BBOX_SQL.get(dialect)
@@ -112,7 +112,7 @@ def decide(
     """
     if proposal.status != "pending":
         raise AlreadyDecided(proposal)
-    values = {
+    values: dict[str, Any] = {
         "status": status,
         "reason": reason if status == "rejected" else None,
         "moderated_at": utcnow(),
@@ -124,6 +124,7 @@ def decide(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
+    assert isinstance(changed, CursorResult), "an UPDATE without RETURNING gives a CursorResult"
     if changed.rowcount != 1:
         session.refresh(proposal)
         raise AlreadyDecided(proposal)

@@ -87,7 +87,8 @@ def check_feature(body: Any, sites: dict[str, Site]) -> Draft:
     if geometry is not None and isinstance(site_id, str) and site_id in sites:
         problems.attempt(check_inside, geometry, sites[site_id])
     problems.raise_any()
-    return Draft(**texts, geometry=geometry, bounds=tuple(shape(geometry).bounds))  # type: ignore[arg-type]
+    assert texts is not None and geometry is not None, "raise_any raised if a check failed"
+    return Draft(**texts, geometry=geometry, bounds=shape(geometry).bounds)
 
 
 def _check_type(kind: Any) -> None:
@@ -119,7 +120,11 @@ def check_properties(properties: dict[str, Any], sites: dict[str, Site]) -> dict
         message = "'author' looks like an e-mail address or phone number; give a nickname only"
         problems.append(InvalidProposal("properties.author", message, code="contact"))
     problems.raise_any()
-    return {"site": site, "category": category, **texts}  # type: ignore[dict-item]
+    checked = {name: text for name, text in texts.items() if text is not None}
+    assert site is not None and category is not None and len(checked) == len(texts), (
+        "raise_any raised if a check failed"
+    )
+    return {"site": site, "category": category, **checked}
 
 
 def _check_site(properties: dict[str, Any], sites: dict[str, Site]) -> str:
@@ -187,7 +192,7 @@ def check_text(name: str, value: Any) -> str:
     allowed = "\n\t" if name in MULTILINE else ""
     for char in text:
         category = unicodedata.category(char)
-        hidden = {"code": "hidden_character", "name": name, "character": f"U+{ord(char):04X}"}
+        hidden: dict[str, Any] = {"code": "hidden_character", "name": name, "character": f"U+{ord(char):04X}"}
         if category == "Cc" and char not in allowed:
             raise InvalidProposal(
                 field, f"{name!r} contains a control character {_code_point(char)}", **hidden
@@ -267,7 +272,7 @@ def check_inside(geometry: dict[str, Any], site: Site) -> None:
         return
     outside = metric.difference(site.mask_metric)
     where = f"{outside.area:.1f} m² of it" if outside.area else "it"
-    reach = {
+    reach: dict[str, Any] = {
         "Polygon": {"outside_m2": outside.area},
         "LineString": {"outside_m": outside.length},
         "Point": {"distance_m": metric.distance(site.mask_metric)},
@@ -351,7 +356,11 @@ def _polygon(value: Any) -> list[list[list[float]]]:
     return rings
 
 
-_COORDINATES = {"Point": _point, "LineString": _line, "Polygon": _polygon}
+_COORDINATES: dict[str, Callable[[Any], list[Any]]] = {
+    "Point": _point,
+    "LineString": _line,
+    "Polygon": _polygon,
+}
 
 
 def _count(coordinates: list) -> int:

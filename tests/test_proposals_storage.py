@@ -22,7 +22,7 @@ from tests.support.proposals_support import (
     make_app,
     submit,
 )
-from webmap.db import get_db
+from webmap.proposals.db import get_db
 from webmap.proposals.store import Filters, add_vote, find_proposals, get_proposal, to_feature, vote_counts
 from webmap.proposals.validation import check_feature
 
@@ -64,8 +64,8 @@ def test_migrations_create_the_schema_and_bbox_index(app):
 
 def test_upgrade_from_0001_keeps_moderators_and_adds_the_session_generation(database_url):  # noqa: F811
 
-    from webmap.db import create_database, make_engine, migrate
-    from webmap.models import Moderator
+    from webmap.proposals.db import create_database, make_engine, migrate
+    from webmap.proposals.models import Moderator
 
     create_database(database_url)
     engine = make_engine(database_url)
@@ -117,7 +117,7 @@ def test_sqlite_runs_in_wal_with_foreign_keys_and_a_busy_timeout(tmp_path):
 def test_default_database_is_created_in_the_instance_folder(tmp_path):
     from flask import Flask
 
-    from webmap import db
+    from webmap.proposals import db
 
     bare = Flask("bare", instance_path=str(tmp_path / "instance"))
     bare.config["DATABASE_URL"] = ""
@@ -183,7 +183,7 @@ def test_one_vote_per_participant_per_proposal(app):
 
 
 def test_upgrade_to_0003_drops_the_anonymous_votes_and_keeps_proposals(database_url):  # noqa: F811
-    from webmap.db import create_database, make_engine, migrate
+    from webmap.proposals.db import create_database, make_engine, migrate
 
     create_database(database_url)
     engine = make_engine(database_url)

@@ -18,19 +18,21 @@ def init_app(app: Flask) -> None:
     ``webmap.proposals.sites`` alone (gunicorn's start-up check) stays light; none of them imports
     this package back.
     """
-    from webmap.errors import InvalidProposal
-    from webmap.http.errors import add_error_words
+    from webmap.http.errors import add_domain_error
     from webmap.http.openapi import add_api_part
     from webmap.maps.overlays import add_city_map_overlays
     from webmap.proposals import api, api_description, auth, moderation, pages, service
+    from webmap.proposals.errors import AlreadyDecided, InvalidProposal, JoinRefused, NotDecided
     from webmap.proposals.messages import proposal_words
-    from webmap.proposals.overlay import city_map_overlays
+    from webmap.proposals.overlay import city_map_overlays, proposals_version
 
     service.init_app(app)
     for blueprint in (api.bp, pages.bp, moderation.bp, auth.bp):
         app.register_blueprint(blueprint)
-    add_error_words(app, InvalidProposal, proposal_words)
-    add_city_map_overlays(app, city_map_overlays)
+    add_domain_error(app, InvalidProposal, proposal_words)
+    for kind in (AlreadyDecided, NotDecided, JoinRefused):
+        add_domain_error(app, kind)
+    add_city_map_overlays(app, city_map_overlays, proposals_version)
     add_api_part(app, "proposals", api_description.describe)
 
 

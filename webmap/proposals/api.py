@@ -8,13 +8,13 @@ from typing import Any
 
 from flask import Blueprint, Response, request, url_for
 
-from webmap.db import get_db
-from webmap.errors import InvalidProposal
 from webmap.http.errors import ApiError
 from webmap.http.i18n import select_language
 from webmap.http.params import decimal, lone_surrogate
-from webmap.models import STATUSES
 from webmap.proposals.auth import api_moderator
+from webmap.proposals.db import get_db
+from webmap.proposals.errors import InvalidProposal
+from webmap.proposals.models import STATUSES
 from webmap.proposals.service import accepted_only, get_sites, rate_limited
 from webmap.proposals.sites import sites_collection
 from webmap.proposals.store import Filters, add_proposal, find_proposals, to_collection, to_csv, to_feature

@@ -21,7 +21,7 @@ from webmap.http.openapi import (
     ref,
 )
 from webmap.http.params import CONTROL_CHARACTERS, LAT_RANGE, LON_RANGE
-from webmap.models import STATUSES
+from webmap.proposals.models import STATUSES
 from webmap.proposals.service import get_sites
 from webmap.proposals.validation import (
     CATEGORIES,

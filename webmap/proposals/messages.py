@@ -13,9 +13,9 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from webmap.errors import InvalidProposal
 from webmap.http.i18n import select_language
 from webmap.http.units import area, metres, number
+from webmap.proposals.errors import InvalidProposal
 
 
 def problems(error: InvalidProposal) -> list[dict[str, str]]:

@@ -12,11 +12,11 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from webmap.db import get_db
-from webmap.errors import JoinRefused
-from webmap.http.errors import status_of, wants_json
+from webmap.http.errors import wants_json
 from webmap.http.i18n import select_language
 from webmap.proposals.classes_store import NICKNAME_MAX, find_participant, join_class
+from webmap.proposals.db import get_db
+from webmap.proposals.errors import JoinRefused
 from webmap.proposals.labels import category_labels, status_labels
 from webmap.proposals.map import sites_map_parts
 from webmap.proposals.page_maps import drawing_map, private_map
@@ -154,7 +154,7 @@ def join():
     except JoinRefused as error:
         if wants_json():
             raise  # answered by webmap/http/errors.py
-        return _join_refused(status_of(error), str(error), _refusal(error))
+        return _join_refused(error.status, str(error), _refusal(error))
     flash(_("You joined as %(nickname)s. Now you can vote, once for each proposal.", nickname=nickname))
     response = redirect(url_for(".approved", lang=select_language()))
     response.set_cookie(

@@ -17,8 +17,8 @@ from limits import parse_many
 from limits.errors import ConfigurationError
 from werkzeug.exceptions import TooManyRequests
 
-from webmap import db
 from webmap.pack_access import get_pack
+from webmap.proposals import db
 from webmap.proposals.sites import Site, load_sites
 
 SESSION_LIFETIME = dt.timedelta(

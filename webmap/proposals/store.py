@@ -16,8 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from webmap.errors import AlreadyDecided
-from webmap.models import Moderator, Proposal, Vote, utcnow
+from webmap.proposals.errors import AlreadyDecided
+from webmap.proposals.models import Moderator, Proposal, Vote, utcnow
 from webmap.proposals.moderation_store import record
 from webmap.proposals.validation import Draft
 

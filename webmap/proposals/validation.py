@@ -19,8 +19,8 @@ import shapely
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 
-from webmap.errors import InvalidProposal
 from webmap.http.params import LAT_RANGE, LON_RANGE
+from webmap.proposals.errors import InvalidProposal
 from webmap.proposals.sites import MASK_TOLERANCE_M, Site, in_metres
 
 MAX_BODY_BYTES = 64 * 1024
@@ -72,7 +72,7 @@ def check_feature(body: Any, sites: dict[str, Site]) -> Draft:
     >>> check_feature([], {})
     Traceback (most recent call last):
     ...
-    webmap.errors.InvalidProposal: the body must be a JSON object (a GeoJSON Feature), got array
+    webmap.proposals.errors.InvalidProposal: the body must be a JSON object (a GeoJSON Feature), got array
     """
     if not isinstance(body, dict):
         raise InvalidProposal(
@@ -154,7 +154,7 @@ def check_depth(body: Any, limit: int = MAX_DEPTH) -> None:
     >>> check_depth([[[]]], 2)
     Traceback (most recent call last):
     ...
-    webmap.errors.InvalidProposal: the body nests too deeply: over 2 levels of arrays or objects
+    webmap.proposals.errors.InvalidProposal: the body nests too deeply: over 2 levels of arrays or objects
     """
     stack = [(body, 1)]
     while stack:
@@ -181,7 +181,7 @@ def check_text(name: str, value: Any) -> str:
     >>> check_text("title", "x" * 121)
     Traceback (most recent call last):
     ...
-    webmap.errors.InvalidProposal: 'title' is 121 characters long; the limit is 120
+    webmap.proposals.errors.InvalidProposal: 'title' is 121 characters long; the limit is 120
     """
     field = f"properties.{name}"
     if value is None:

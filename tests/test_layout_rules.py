@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pytest
 import shapely
 
 from geo.bill import bill_as_dict, bill_of
+from geo.crs import to_degrees
 from geo.kit import load_kit
 from geo.layout import Placement, place_parts
 from geo.layout_rules import check_layout, layout_problem_as_dict, route_arcs
@@ -245,3 +247,39 @@ def test_on_the_sysert_yard_the_route_has_four_arcs(sysert):
 
 def test_origin_is_inside_the_metric_crs_of_sysert():
     assert ORIGIN[0] > 166_000 and ORIGIN[1] > 6_000_000
+
+
+def test_a_sensible_draft_on_the_sysert_yard_keeps_every_rule(sysert):
+    pack, kit, site = sysert
+    centre = site.mask_metric.centroid
+    transformer = to_degrees(pack.crs_metric)
+    draft = [
+        ("pallet-bench", 25, -10, 0),
+        ("pallet-bench", 25, -6, 0),
+        ("raised-bed", 35, -15, 0),
+        ("raised-bed", 35, -10, 0),
+        ("hopscotch", 15, -20, 0),
+        ("log-balance-beam", -25, 10, 0),
+        ("book-exchange", 30, 5, 0),
+        ("planter-box", 38, 0, 90),
+    ]
+    placements = [
+        Placement(part, *transformer.transform(centre.x + east, centre.y + north), rotation)
+        for part, east, north, rotation in draft
+    ]
+    bill = bill_of(kit, [part for part, *_ in draft])
+
+    assert check_layout(site, place_parts(kit, placements, pack.crs_metric), bill, "all-year") == []
+    assert bill.total_rub < site.budget_rub
+
+
+def test_holes_of_the_site_are_obstacles_too_and_blame_no_part():
+    site = square_site()
+    west, south = ORIGIN
+    holed = shapely.box(west, south, west + 40, south + 40).difference(
+        shapely.box(west + 19.5, south + 0.5, west + 20.5, south + 39.5)
+    )
+    (problem,) = check_layout(dataclasses.replace(site, mask_metric=holed), [], bill_of(KIT, []), "all-year")
+
+    assert (problem.rule, problem.parts) == ("route", ())
+    assert problem.figures["width_m"] == pytest.approx(0.5, abs=0.01)

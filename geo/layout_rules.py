@@ -22,7 +22,7 @@ from geo.layout import PlacedPart
 from geo.sites import Site
 
 RULES = ("outside", "overlap", "clear-zone", "keep-clear", "route", "budget", "season")
-MIN_OVERLAP_M2 = 0.01  # footprints that share less only touch
+MIN_OVERLAP_M2 = 0.01  # shapes that share less only touch (or differ by rounding)
 TOLERANCE_M = 1e-6  # distances this close to a rule's figure keep the rule (rounding of coordinates)
 
 
@@ -60,12 +60,13 @@ def check_layout(site: Site, placed: Sequence[PlacedPart], bill: Bill, season: s
 
 
 def _outside(site: Site, footprints: np.ndarray, indices: np.ndarray) -> list[LayoutProblem]:
-    """Footprints not wholly within the site's mask (grown by its tolerance)."""
+    """Footprints reaching out of the site's mask (grown by its tolerance) by more than MIN_OVERLAP_M2."""
     outside = np.flatnonzero(~shapely.within(footprints, site.mask_metric))
     parts = shapely.difference(footprints[outside], site.mask_metric)
     return [
-        LayoutProblem("outside", (int(indices[i]),), None, where, {"outside_m2": round(float(where.area), 3)})
-        for i, where in zip(outside, parts, strict=True)
+        LayoutProblem("outside", (int(indices[i]),), None, where, {"outside_m2": round(float(area), 3)})
+        for i, where, area in zip(outside, parts, shapely.area(parts), strict=True)
+        if area > MIN_OVERLAP_M2
     ]
 
 

@@ -16,7 +16,7 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from geo.bill import Bill
-from geo.crs import to_degrees
+from geo.crs import in_degrees
 from geo.kit import SEASONS
 from geo.layout import PlacedPart
 from geo.sites import Site
@@ -272,11 +272,7 @@ def layout_problem_as_dict(problem: LayoutProblem, crs_metric: str) -> dict[str,
     """
     where = None
     if problem.where is not None and not problem.where.is_empty:
-        transformer = to_degrees(crs_metric)
-        degrees = shapely.transform(
-            problem.where, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
-        )
-        where = mapping(degrees)
+        where = mapping(in_degrees(problem.where, crs_metric))
     return {
         "rule": problem.rule,
         "parts": list(problem.parts),

@@ -9,12 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import shapely
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
-from geo.crs import to_degrees, to_metric
+from geo.crs import in_degrees, in_metres
 from geo.errors import KitError, Problem, SitesError
 from geo.features import check_geometry
 from geo.kit import ID_PATTERN, Kit, is_bounded, load_kit
@@ -312,16 +311,6 @@ def _keep_clear(feature: dict[str, Any], crs_metric: str) -> KeepClear:
     )
 
 
-def in_metres(geometry: BaseGeometry, crs_metric: str) -> BaseGeometry:
-    """``geometry`` from WGS84 longitude/latitude into the metric CRS (metres).
-
-    >>> round(in_metres(shapely.Point(63.0, 0.0), "EPSG:32641").x)
-    500000
-    """
-    transformer = to_metric(crs_metric)
-    return shapely.transform(geometry, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
-
-
 def sites_collection(sites: dict[str, Site], lang: str | None = None) -> dict[str, Any]:
     """The sites as a GeoJSON FeatureCollection whose features' ``id`` is the site id.
 
@@ -354,12 +343,9 @@ def keep_clear_collection(site: Site) -> dict[str, Any]:
     The zone (``properties.zone``, a GeoJSON geometry) is what parts must stay out of; the feature's
     geometry is the drawn point, line or polygon.
     """
-    transformer = to_degrees(site.crs_metric)
     features = []
     for item in site.keep_clear:
-        zone = shapely.transform(
-            item.zone, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
-        )
+        zone = in_degrees(item.zone, site.crs_metric)
         properties: dict[str, Any] = {
             "kind": item.kind,
             "name_ru": item.name["ru"],

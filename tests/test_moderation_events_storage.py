@@ -60,7 +60,7 @@ def test_upgrade_to_0004_logs_the_earlier_decisions(database_url):  # noqa: F811
                     {**row, "moderated_at": moment, "moderated_by": row["by"]},
                 )
 
-        migrate(engine, "head")
+        migrate(engine, "0004")
 
         with engine.connect() as connection:
             version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()

@@ -1,14 +1,10 @@
-"""Errors of the web app's plumbing: proposal sites that cannot be loaded, assets that are not vendored.
+"""Errors of the web app's plumbing: assets that are not vendored.
 
 Like ``geo/errors.py`` and ``routes/errors.py``, these say what is wrong and name the culprit, in
 English; ``webmap/http/errors.py`` is the one place that turns them into HTTP answers.
 """
 
 from __future__ import annotations
-
-
-class SitesError(ValueError):
-    """A ``sites.toml`` that names a missing layer or feature, or lacks a key."""
 
 
 class AssetError(RuntimeError):

@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 from shapely.geometry import Polygon
 
+from geo.crs import in_metres
 from tests.support.browser import DESKTOP, MAP_NAME, PHONE, POLYGON_READY_FOR, axe_violations, screenshot
 from tests.support.proposals_support import SCHOOL, make_app
 from webmap.proposals.db import get_db
 from webmap.proposals.service import get_sites
-from webmap.proposals.sites import in_metres
 from webmap.proposals.store import Filters, find_proposals
 
 pytestmark = pytest.mark.browser

@@ -7,9 +7,9 @@ from typing import Any
 import folium
 import folium.plugins
 
+from geo.sites import Site
 from webmap.maps.parts import map_parts
 from webmap.proposals.map import base_map, proposals_layer, site_layer
-from webmap.proposals.sites import Site
 
 
 def drawing_map(site: Site, lang: str, api_url: str) -> tuple[dict[str, str], dict[str, Any]]:

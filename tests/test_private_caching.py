@@ -46,6 +46,9 @@ PUBLIC_ENDPOINTS = {
     "proposals_api.list_proposals",
     "proposals_api.list_proposals_csv",
     "proposals_api.create_proposal",
+    "proposals_api.kit",
+    "proposals_api.kit_icon",
+    "proposals_api.check_proposal",
     "proposals_pages.new",
     "static",
 }
@@ -74,6 +77,7 @@ def site(tmp_path_factory):
         "token": pending["url"].rsplit("/", 1)[1],
         "proposal_id": pending["id"],
         "filename": "vendor/manifest.json",
+        "part_id": "pallet-bench",
     }
     routes = []
     for rule in app.url_map.iter_rules():

@@ -6,6 +6,8 @@ Voting needs a participant: a student joins a class with its code and a nickname
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
@@ -58,7 +60,7 @@ def new():
     if not site_id:
         return render_template("proposal_sites.html", sites=list(sites.values()))
     site = sites.get(site_id) or abort(404, f"no proposal site {site_id!r}")
-    parts, config = drawing_map(site, lang, url_for("proposals_api.create_proposal"))
+    parts, config = drawing_map(site, lang, kit_urls(site.id, lang))
     return render_template(
         "proposal_new.html",
         site=site,
@@ -68,6 +70,23 @@ def new():
         config=config,
         **parts,
     )
+
+
+def kit_urls(site_id: str, lang: str) -> dict[str, str]:
+    """The API the drawing page calls: send a proposal, the site's kit, check a draft."""
+    return {
+        "api": url_for("proposals_api.create_proposal"),
+        "kit": _api_url("proposals_api.kit", "/api/kit", site=site_id, lang=lang),
+        "check": _api_url("proposals_api.check_proposal", "/api/proposals/check"),
+    }
+
+
+def _api_url(endpoint: str, path: str, **args: Any) -> str:
+    # TODO(kit-ui): drop the fallback once main's "Kit API" endpoints are merged
+    if endpoint in current_app.view_functions:
+        return url_for(endpoint, **args)
+    query = "&".join(f"{key}={value}" for key, value in args.items())
+    return path + (f"?{query}" if query else "")
 
 
 @bp.get("/proposals")

@@ -165,6 +165,7 @@
   function showSent(url) {
     form.reset();
     drawn.clearLayers();
+    if (window.ecomapKit) { window.ecomapKit.reset(); }
     showShape();
     clearProblems();
     result.textContent = "";
@@ -188,6 +189,11 @@
     const layer = currentLayer();
     const properties = { site: config.site };
     TEXTS.forEach(function (name) { properties[name] = form.elements[name].value; });
+    const kit = window.ecomapKit ? window.ecomapKit.draft() : { parts: [] };
+    if (kit.parts.length) {  // the kit's parts and season; a freehand idea alone is sent as before
+      properties.parts = kit.parts;
+      properties.season = kit.season;
+    }
     const feature = { type: "Feature", properties: properties, geometry: layer ? layer.toGeoJSON().geometry : null };
     result.textContent = messages.sending;
     let response;

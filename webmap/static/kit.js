@@ -133,6 +133,10 @@
         interactive: true,
         pmIgnore: true,
         snapIgnore: true,
+        // an entrance is a point with the radius to keep clear around it
+        pointToLayer: function (feature, at) {
+          return L.circle(at, Object.assign({ radius: feature.properties.clear_radius_m || 1.5 }, KEEP_CLEAR_STYLE));
+        },
         onEachFeature: function (feature, layer) {
           layer.bindTooltip(fill(messages.keep_clear, { name: feature.properties.name }));
         },
@@ -174,7 +178,7 @@
     mapHint.textContent = text;
     const box = map.getContainer().getBoundingClientRect();
     if (box.top < 0 || box.bottom > window.innerHeight) {  // a phone: the map is above the palette
-      map.getContainer().scrollIntoView({ block: "nearest" });
+      map.getContainer().scrollIntoView({ block: "nearest", behavior: "instant" });
     }
   }
 
@@ -261,7 +265,7 @@
       turn.className = "kit-placed-turn";
       turn.textContent = fill(messages.rotation, { degrees: entry.rotation });
       button.append(name, turn);
-      button.addEventListener("click", function () { select(entry); map.panTo([entry.lat, entry.lon]); });
+      button.addEventListener("click", function () { select(entry); map.panInside([entry.lat, entry.lon], { padding: [60, 60] }); });
       item.appendChild(button);
       placedList.appendChild(item);
     });
@@ -399,9 +403,17 @@
     };
   }
 
+  // data-pending says a check is waiting or on its way (tests wait for it to go, not for a time).
   function scheduleCheck() {
     clearTimeout(timer);
+    section.dataset.pending = "true";
     timer = setTimeout(check, CHECK_DELAY_MS);
+  }
+
+  function settled(mine) {
+    if (mine !== sequence || timer) { return; }  // a newer check is waiting or on its way
+    section.removeAttribute("aria-busy");
+    delete section.dataset.pending;
   }
 
   function withLang(address) {
@@ -411,6 +423,7 @@
   }
 
   async function check() {
+    timer = null;
     if (!kit) { return; }
     sequence += 1;
     const mine = sequence;
@@ -418,7 +431,7 @@
     const geometry = freehand();
     if (!placed.length && !geometry) {
       showAnswer({ problems: [], placed: [], bill: null });
-      section.dataset.checked = String(mine);
+      settled(mine);
       return;
     }
     controller = new AbortController();
@@ -436,11 +449,11 @@
       });
       body = await response.json();
     } catch (error) {
-      if (mine === sequence) { section.removeAttribute("aria-busy"); say(messages.failed); }
+      if (mine === sequence) { say(messages.failed); }
+      settled(mine);
       return;
     }
     if (mine !== sequence) { return; }  // an older answer: a newer check is on its way
-    section.removeAttribute("aria-busy");
     if (response.ok) {
       showAnswer(body);
     } else if (body && body.error) {
@@ -450,7 +463,7 @@
     } else {
       say(messages.failed);
     }
-    section.dataset.checked = String(mine);
+    settled(mine);
   }
 
   function showAnswer(answer) {
@@ -515,7 +528,7 @@
           const entry = placed[parts[0]];
           if (!entry) { return; }
           select(entry);
-          map.panTo([entry.lat, entry.lon]);
+          map.panInside([entry.lat, entry.lon], { padding: [60, 60] });
           focusSelected();
         });
         item.appendChild(button);

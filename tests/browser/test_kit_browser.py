@@ -251,7 +251,7 @@ def _assert_bill_at_private_link(page, url: str, total: str) -> None:
 
 
 def test_russian_phone_journey(designer, serve, app, page_log):
-    kit, mask, keep_clear = _yard(app, "ru")
+    _kit, mask, keep_clear = _yard(app, "ru")
     spots = _free_spots(mask, keep_clear, len(PARTS) + 1)
     server = serve(app)
     page = designer("phone")
@@ -298,7 +298,7 @@ def test_russian_phone_journey(designer, serve, app, page_log):
 
 
 def test_english_desktop_journey_with_the_keyboard(designer, serve, app, page_log):
-    kit, mask, keep_clear = _yard(app, "en")
+    _kit, mask, keep_clear = _yard(app, "en")
     spots = _free_spots(mask, keep_clear, len(PARTS) + 1)
     server = serve(app)
     page = designer("desktop")

@@ -211,7 +211,10 @@
   }
 
   function addPart(partId, lat, lon, rotation) {
-    if (kit.max_parts && placed.length >= kit.max_parts) { return null; }
+    if (kit.max_parts && placed.length >= kit.max_parts) {
+      say(fill(messages.too_many, { max: kit.max_parts }));
+      return null;
+    }
     const entry = { part: partId, lat: lat, lon: lon, rotation: rotation || 0 };
     placed.push(entry);
     layersFor(entry);

@@ -294,6 +294,7 @@
   function select(entry) {
     selected = entry;
     tools.hidden = !entry;
+    mapTools.getContainer().hidden = !entry;
     if (entry) {
       $("kit-tools-title").textContent = fill(messages.selected, { part: label(entry), degrees: entry.rotation });
     }
@@ -319,8 +320,35 @@
     scheduleCheck();
   }
 
-  tools.addEventListener("click", function (event) {
-    const button = event.target.closest("button[data-kit-action]");
+  // The selected part's tools beside the map too, for the thumb on a phone: the same actions as the
+  // labelled buttons in #kit-tools, which keyboards and screen readers use (these are out of the
+  // tab order and hidden from them).
+  const MapTools = L.Control.extend({
+    options: { position: "topright" },
+    onAdd: function () {
+      const box = L.DomUtil.create("div", "kit-map-tools leaflet-bar");
+      box.setAttribute("aria-hidden", "true");
+      tools.querySelectorAll("button[data-kit-action]").forEach(function (original) {
+        if (original.dataset.kitAction === "move") { return; }
+        const button = original.cloneNode(true);
+        button.tabIndex = -1;
+        button.title = original.getAttribute("aria-label") || original.textContent.trim();
+        button.removeAttribute("aria-label");
+        const symbol = { duplicate: "\u2750", remove: "\u2715" }[original.dataset.kitAction];
+        if (symbol) { button.textContent = symbol; }
+        box.appendChild(button);
+      });
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.on(box, "click", function (event) { act(event.target.closest("button[data-kit-action]")); });
+      return box;
+    },
+  });
+  const mapTools = new MapTools().addTo(map);
+  mapTools.getContainer().hidden = true;
+
+  tools.addEventListener("click", function (event) { act(event.target.closest("button[data-kit-action]")); });
+
+  function act(button) {
     if (!button || !selected) { return; }
     const entry = selected;
     const action = button.dataset.kitAction;
@@ -336,7 +364,7 @@
       const part = byId[entry.part];
       const beside = offset(entry.lat, entry.lon, part.width_m + 2 * (part.clear_m || 0) + 0.5, 0);
       addPart(entry.part, beside[0], beside[1], entry.rotation);
-      focusSelected();
+      if (tools.contains(button)) { focusSelected(); }
     } else if (action === "remove") {
       const name = label(entry);
       partsLayer.removeLayer(entry.footprint).removeLayer(entry.zone).removeLayer(entry.marker);
@@ -346,9 +374,9 @@
       say(fill(messages.removed, { part: name }));
       scheduleCheck();
       const next = placedList.querySelector("button") || palette.querySelector("button");
-      if (next) { next.focus(); }
+      if (next && tools.contains(button)) { next.focus(); }
     }
-  });
+  }
 
   // ---- the rotation handle: dragged round the selected part's centre ----
 

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import text
 
 from tests.support.postgres import ClusterError, fresh_database, throwaway_cluster
-from webmap.db import Database, create_database, migrate
+from webmap.proposals.db import Database, create_database, migrate
 
 
 def timed_ms(check, count: int) -> list[float]:

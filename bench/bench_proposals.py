@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import insert, text
 
 from tests.support.postgres import ClusterError, fresh_database, throwaway_cluster
-from webmap.db import Database, create_database, migrate
-from webmap.models import Proposal, utcnow
+from webmap.proposals.db import Database, create_database, migrate
+from webmap.proposals.models import Proposal, utcnow
 from webmap.proposals.store import Filters, add_proposal, find_proposals
 from webmap.proposals.validation import Draft
 

@@ -1,4 +1,4 @@
-"""Metric CRSs: the UTM zone of a place, and transformers from WGS84 into a metric CRS (metres)."""
+"""Metric CRSs: the UTM zone of a place, and geometries from WGS84 into a metric CRS (metres) and back."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import math
 from functools import lru_cache
 
 import geopandas as gpd
+import numpy as np
 import shapely
 from pyproj import Transformer
+from shapely.geometry.base import BaseGeometry
 
 from geo.coords import BBox
 
@@ -64,3 +66,25 @@ def to_degrees(crs_metric: str) -> Transformer:
     (63.0, 0.0)
     """
     return Transformer.from_crs(crs_metric, WGS84, always_xy=True)
+
+
+def in_metres(geometry: BaseGeometry, crs_metric: str) -> BaseGeometry:
+    """``geometry`` from WGS84 longitude/latitude into ``crs_metric`` (metres).
+
+    >>> round(in_metres(shapely.Point(63.0, 0.0), "EPSG:32641").x)
+    500000
+    """
+    transformer = to_metric(crs_metric)
+    return shapely.transform(geometry, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
+
+
+def in_degrees(geometry: BaseGeometry, crs_metric: str) -> BaseGeometry:
+    """``geometry`` from ``crs_metric`` (metres) back into WGS84 longitude/latitude, to 7 decimals (~1 cm).
+
+    >>> in_degrees(shapely.Point(500000.0, 0.0), "EPSG:32641").coords[0]
+    (63.0, 0.0)
+    """
+    transformer = to_degrees(crs_metric)
+    return shapely.transform(
+        geometry, lambda xy: np.round(np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])), 7)
+    )

@@ -34,3 +34,26 @@ class PackError(ValueError):
 
 class OsmImportError(ValueError):
     """An extract or mapping that cannot be imported, naming the file and the reason."""
+
+
+class KitError(PackError):
+    """A pack's ``kit.toml`` (parts, materials, icons) that cannot be used, with every problem found."""
+
+    def __init__(self, pack: str, problems: list[Problem]):
+        super().__init__(pack, problems)
+        lines = "\n".join(f"  {problem}" for problem in problems)
+        self.args = (f"the kit of pack {pack} has {len(problems)} problem(s):\n{lines}",)
+
+
+class SitesError(ValueError):
+    """A ``sites.toml`` (or a keep-clear file it names) that cannot be used.
+
+    The message names the file, the site and the field; ``problems`` lists them all.
+
+    >>> str(SitesError([Problem("sites.toml", "site 'yard'", "field 'budget_rub' must be a number > 0")]))
+    "sites.toml: site 'yard': field 'budget_rub' must be a number > 0"
+    """
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))

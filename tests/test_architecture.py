@@ -166,3 +166,11 @@ def test_docs_architecture_names_every_webmap_module():
     missing = [path for path in paths if f"`{path.removesuffix('__init__.py')}`" not in text]
 
     assert paths and missing == []
+
+
+def test_http_imports_no_domain_errors():
+    """http/ answers the domain errors the features register; it imports none of their modules."""
+    domain = ("geo.errors", "routes.errors", "webmap.proposals.errors")
+    wrong = [(m, t) for m, t in _edges("webmap.http") if t in domain]
+
+    assert wrong == []

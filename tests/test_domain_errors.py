@@ -12,11 +12,22 @@ import pytest
 
 from geo.errors import PackError, Problem
 from routes.errors import RoutingError
-from webmap.errors import AlreadyDecided, InvalidProposal, JoinRefused, NotDecided
-from webmap.http.errors import STATUS, status_of
+from webmap.http.errors import DOMAIN_ERRORS, domain_answer
+from webmap.proposals.errors import AlreadyDecided, InvalidProposal, JoinRefused, NotDecided
 
 ROOT = Path(__file__).resolve().parent.parent
-ERROR_MODULES = ("geo.errors", "routes.errors", "webmap.errors", "webmap.http.errors")
+ERROR_MODULES = (
+    "geo.errors",
+    "routes.errors",
+    "webmap.errors",
+    "webmap.http.errors",
+    "webmap.proposals.errors",
+)
+
+
+# The domain errors a request can meet: a route or loop that cannot be made, and the proposals' rules
+# (InvalidName is the moderator commands' own, said by them).
+DOMAIN = {RoutingError, InvalidProposal, AlreadyDecided, NotDecided, JoinRefused}
 
 
 def _modules() -> list[str]:
@@ -47,7 +58,7 @@ def test_exception_classes_live_only_in_their_layer_s_errors_module():
 
 def _handlers_that_answer_by_hand(tree: ast.AST) -> list[int]:
     """Lines of ``except <domain error>:`` blocks that raise ApiError or call abort themselves."""
-    domain = {kind.__name__ for kind in STATUS}
+    domain = {kind.__name__ for kind in DOMAIN}
     lines = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.ExceptHandler) or node.type is None:
@@ -126,7 +137,7 @@ def raising_app(app):
 def test_a_domain_error_gets_its_status_field_and_words_in_the_json_shape(raising_app, name):
     error, status, translated = ERRORS[name]
     response = raising_app.test_client().get(f"/api/test-raise/{name}")
-    assert response.status_code == status == status_of(error)
+    assert response.status_code == status == _status_of(raising_app, error)
     body = response.get_json()["error"]
     assert (body["status"], body["field"]) == (status, getattr(error, "field", None))
     assert (body["message"] != str(error)) == translated, body["message"]
@@ -156,6 +167,15 @@ def test_outside_the_api_a_domain_error_is_an_error_page(raising_app, name):
     assert response.mimetype == "text/html"
 
 
-def test_an_error_without_a_status_is_not_a_domain_error():
-    with pytest.raises(TypeError, match="PackError is not a domain error"):
-        status_of(PackError("pack", [Problem("city.toml", "", "missing")]))
+def _status_of(app, error: Exception) -> int:
+    status_of, _words = app.extensions[DOMAIN_ERRORS][type(error)]
+    return status_of(error)
+
+
+def test_every_domain_error_is_registered_by_its_feature(app):
+    assert set(app.extensions[DOMAIN_ERRORS]) == DOMAIN
+
+
+def test_an_error_no_feature_registered_is_not_a_domain_error(app):
+    with app.test_request_context("/api/x"), pytest.raises(TypeError, match="PackError is not a registered"):
+        domain_answer(PackError("pack", [Problem("city.toml", "", "missing")]))

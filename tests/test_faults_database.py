@@ -26,7 +26,7 @@ from tests.support.gunicorn_support import (
     stored_proposals,
 )
 from tests.support.proposals_support import dispose, feature, make_app
-from webmap.db import MIGRATE_RETRY_S
+from webmap.proposals.db import MIGRATE_RETRY_S
 
 RECOVERY_TIMEOUT_S = 60
 LOAD_S = 4  # load running across the outage's start, and again across its end

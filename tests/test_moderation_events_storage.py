@@ -12,9 +12,9 @@ from sqlalchemy.exc import IntegrityError
 
 from tests.support.postgres import database_url, postgres_server_url, postgres_url  # noqa: F401 (fixtures)
 from tests.support.proposals_support import dispose, make_app, set_status, submit
-from webmap.db import MIGRATIONS, create_database, get_db, make_engine, migrate
-from webmap.errors import NotDecided
-from webmap.models import ModerationEvent
+from webmap.proposals.db import MIGRATIONS, create_database, get_db, make_engine, migrate
+from webmap.proposals.errors import NotDecided
+from webmap.proposals.models import ModerationEvent
 from webmap.proposals.moderation_store import history, recent_decisions, reopen
 from webmap.proposals.store import get_proposal
 
@@ -60,7 +60,7 @@ def test_upgrade_to_0004_logs_the_earlier_decisions(database_url):  # noqa: F811
                     {**row, "moderated_at": moment, "moderated_by": row["by"]},
                 )
 
-        migrate(engine, "head")
+        migrate(engine, "0004")
 
         with engine.connect() as connection:
             version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()

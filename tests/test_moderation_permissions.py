@@ -17,9 +17,9 @@ from tests.support.proposals_support import (
     moderated_app,
     submit,
 )
-from webmap.db import get_db
-from webmap.models import Moderator
 from webmap.proposals.cli import create_moderator_command, proposals_group
+from webmap.proposals.db import get_db
+from webmap.proposals.models import Moderator
 from webmap.proposals.store import get_proposal
 
 
@@ -322,7 +322,7 @@ def test_cli_refuses_to_decide_a_decided_proposal(app, client, first, then):
 
 
 def test_decide_refuses_a_proposal_decided_by_someone_else_meanwhile(app, client):
-    from webmap.errors import AlreadyDecided
+    from webmap.proposals.errors import AlreadyDecided
     from webmap.proposals.store import decide
 
     proposal_id = submit(client).json["id"]

@@ -21,10 +21,10 @@ from tests.support.proposals_support import (
     set_status,
     submit,
 )
-from webmap.db import get_db
-from webmap.errors import NotDecided
-from webmap.models import Proposal
 from webmap.proposals.cli import proposals_group
+from webmap.proposals.db import get_db
+from webmap.proposals.errors import NotDecided
+from webmap.proposals.models import Proposal
 from webmap.proposals.moderation_store import history, reopen
 from webmap.proposals.store import get_proposal
 

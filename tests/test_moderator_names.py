@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tests.support.proposals_support import add_moderator, dispose, login, make_app
-from webmap.errors import InvalidName
 from webmap.proposals.cli import create_moderator_command
+from webmap.proposals.errors import InvalidName
 from webmap.proposals.moderator_names import confusable_with, normalise_name, skeleton
 
 PASSWORD = "s3cret-pass\n"

@@ -12,13 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
 
-from webmap.errors import InvalidProposal
 from webmap.http import openapi
 from webmap.http.params import LAT_RANGE, LON_RANGE, decimal, is_whole_number
 from webmap.loops import api_description as loops_description
 from webmap.loops import views as loops
 from webmap.pack_access import get_catalog
 from webmap.proposals import api_description as proposals_description
+from webmap.proposals.errors import InvalidProposal
 from webmap.proposals.service import get_sites
 from webmap.proposals.validation import TEXT_LIMITS, check_text
 from webmap.tracks import api_description as tracks_description

@@ -8,9 +8,9 @@ import re
 import pytest
 from shapely.geometry import shape
 
+from geo.crs import in_metres
 from tests.support.proposals_support import OUTSIDE_POLYGON, SCHOOL, SCHOOL_POINT, feature, make_app, submit
 from webmap.proposals.service import get_sites
-from webmap.proposals.sites import in_metres
 from webmap.proposals.validation import MAX_VERTICES, TEXT_LIMITS
 from webmap.settings import read_settings
 
@@ -206,7 +206,8 @@ def test_a_body_that_is_no_proposal_has_no_problems_list(client, body, status):
 def test_an_accepted_proposal_is_unchanged(client):
     response = submit(client, feature(SCHOOL_POINT))
 
-    assert response.status_code == 201 and set(response.json) == {"id", "status", "url"}
+    assert response.status_code == 201 and set(response.json) == {"id", "status", "url", "bill"}
+    assert response.json["bill"] is None  # a freehand shape has no parts to bill
 
 
 # Rate limit: only accepted submissions count.

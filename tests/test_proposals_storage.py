@@ -22,7 +22,7 @@ from tests.support.proposals_support import (
     make_app,
     submit,
 )
-from webmap.db import get_db
+from webmap.proposals.db import get_db
 from webmap.proposals.store import Filters, add_vote, find_proposals, get_proposal, to_feature, vote_counts
 from webmap.proposals.validation import check_feature
 
@@ -59,13 +59,13 @@ def test_migrations_create_the_schema_and_bbox_index(app):
                 )
             assert index.scalar() is not None
     assert {"proposals", "votes", "moderators", "class_codes", "participants", "health_checks"} <= tables
-    assert version == "0004"
+    assert version == "0005"
 
 
 def test_upgrade_from_0001_keeps_moderators_and_adds_the_session_generation(database_url):  # noqa: F811
 
-    from webmap.db import create_database, make_engine, migrate
-    from webmap.models import Moderator
+    from webmap.proposals.db import create_database, make_engine, migrate
+    from webmap.proposals.models import Moderator
 
     create_database(database_url)
     engine = make_engine(database_url)
@@ -86,7 +86,7 @@ def test_upgrade_from_0001_keeps_moderators_and_adds_the_session_generation(data
         with engine.connect() as connection:
             version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
             row = connection.execute(text("SELECT username, session_generation FROM moderators")).one()
-        assert version == "0004"
+        assert version == "0005"
         assert tuple(row) == ("old", 0)
         with engine.begin() as connection:
             connection.execute(
@@ -117,7 +117,7 @@ def test_sqlite_runs_in_wal_with_foreign_keys_and_a_busy_timeout(tmp_path):
 def test_default_database_is_created_in_the_instance_folder(tmp_path):
     from flask import Flask
 
-    from webmap import db
+    from webmap.proposals import db
 
     bare = Flask("bare", instance_path=str(tmp_path / "instance"))
     bare.config["DATABASE_URL"] = ""
@@ -183,7 +183,7 @@ def test_one_vote_per_participant_per_proposal(app):
 
 
 def test_upgrade_to_0003_drops_the_anonymous_votes_and_keeps_proposals(database_url):  # noqa: F811
-    from webmap.db import create_database, make_engine, migrate
+    from webmap.proposals.db import create_database, make_engine, migrate
 
     create_database(database_url)
     engine = make_engine(database_url)
@@ -213,6 +213,59 @@ def test_upgrade_to_0003_drops_the_anonymous_votes_and_keeps_proposals(database_
         assert "participant_id" in columns and "voter" not in columns
     finally:
         engine.dispose()
+
+
+def test_upgrade_to_0005_keeps_proposals_and_their_bbox_index_and_downgrades(database_url):  # noqa: F811
+    from webmap.proposals.db import create_database, make_engine, migrate
+
+    create_database(database_url)
+    engine = make_engine(database_url)
+    try:
+        migrate(engine, "0004")
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO proposals (token, site, category, title, materials, description, author, "
+                    "geometry, min_lon, min_lat, max_lon, max_lat, status, created_at) VALUES ('t', 's', "
+                    "'bench', 'Old', '', '', 'a', '{}', 60.8, 56.4, 60.9, 56.5, 'approved', "
+                    "CURRENT_TIMESTAMP)"
+                )
+            )
+        migrate(engine, "0005")
+        with engine.begin() as connection:
+            old = connection.execute(text("SELECT title, parts, season, bill FROM proposals")).one()
+            connection.execute(
+                text(
+                    "INSERT INTO proposals (token, site, category, title, materials, description, author, "
+                    "geometry, min_lon, min_lat, max_lon, max_lat, status, created_at, season) VALUES ('u', "
+                    "'s', 'bench', 'New', '', '', 'a', '{}', 61.0, 57.0, 61.1, 57.1, 'pending', "
+                    "CURRENT_TIMESTAMP, 'summer')"
+                )
+            )
+            if engine.dialect.name == "sqlite":  # the R*Tree triggers survived: the new row is indexed
+                indexed = connection.execute(text("SELECT count(*) FROM proposals_rtree")).scalar()
+                assert indexed == 2
+        assert tuple(old) == ("Old", None, None, None)
+        migrate_down(engine, "0004")
+        columns = {column["name"] for column in inspect(engine).get_columns("proposals")}
+        assert not {"parts", "season", "bill"} & columns
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM proposals")).scalar() == 2
+    finally:
+        engine.dispose()
+
+
+def migrate_down(engine, revision: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from webmap.proposals.db import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
 
 
 def test_a_new_app_on_the_same_database_sees_what_was_acknowledged(tmp_path, database_url):  # noqa: F811

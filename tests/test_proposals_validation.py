@@ -285,8 +285,8 @@ def app(tmp_path):
 def _stored(app) -> int:
     from sqlalchemy import func, select
 
-    from webmap.db import get_db
-    from webmap.models import Proposal
+    from webmap.proposals.db import get_db
+    from webmap.proposals.models import Proposal
 
     with app.app_context(), get_db().read() as session:
         return session.scalar(select(func.count()).select_from(Proposal))

@@ -10,6 +10,7 @@ Schema cannot state, each named with its reason; every other refusal or acceptan
 
 from __future__ import annotations
 
+import re
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -97,16 +98,36 @@ def _refused_for_a_rule_schemas_cannot_state(
     if operation in ("GET /api/proposals", "GET /api/proposals.csv"):
         return response.status_code == 400 and _out_of_order_bbox(case)
     if (
+        operation == "POST /api/proposals/check"
+        and response.status_code == 422
+        and case.meta.generation.mode.is_positive
+    ):
+        # A part placed over 2 km from its site: a distance on the ellipsoid that no schema can state.
+        fields = {problem["field"] for problem in response.json()["error"]["problems"]}
+        layout = bool(case.body["properties"].get("parts"))
+        return all(_a_rule_schemas_cannot_state(field, False, layout) for field in fields)
+    if (
         operation == "POST /api/proposals"
         and response.status_code == 422
         and case.meta.generation.mode.is_positive
     ):
-        # An author that looks like an e-mail address or a phone number (a run of digits): JSON Schema has
-        # no "does not contain" without look-ahead. (The shape was moved inside its site: see below.)
-        author = case.body["properties"]["author"]  # a 422 answers a Feature with its properties
+        # Two rules: an author that looks like an e-mail address or a phone number (a run of digits): JSON
+        # Schema has no "does not contain" without look-ahead. And kit parts placed at random break the
+        # site's layout rules (outside, overlapping, in a keep-clear zone, ...): geometry between several
+        # parts and the site that no schema can state; the rules have their own tests
+        # (tests/test_kit_api.py, tests/test_layout_rules.py). The shape was moved inside its site: see below.
+        properties = case.body["properties"]  # a 422 answers a Feature with its properties
         fields = {problem["field"] for problem in response.json()["error"]["problems"]}
-        return fields == {"properties.author"} and _CONTACT.search(author.strip()) is not None
+        contact = _CONTACT.search(properties["author"].strip()) is not None
+        layout = bool(properties.get("parts"))
+        return all(_a_rule_schemas_cannot_state(field, contact, layout) for field in fields)
     return False
+
+
+def _a_rule_schemas_cannot_state(field: str, contact: bool, layout: bool) -> bool:
+    if field == "properties.author":
+        return contact
+    return layout and (field == "properties.season" or re.fullmatch(r"properties\.parts(\[\d+\])?", field))
 
 
 def _normalised(body: Any) -> Any:
@@ -131,7 +152,8 @@ def _validator(pointer: str) -> jsonschema.Draft202012Validator:
 
 
 DRAFT = _validator("#/components/schemas/ProposalDraft")
-SHAPE = _validator("#/components/schemas/ProposalDraft/properties/geometry")
+SHAPE = _validator("#/components/schemas/ProposalShape")
+PARTS = _validator("#/components/schemas/ProposalDraft/properties/properties/properties/parts")
 
 
 def _inside_its_site(case) -> None:
@@ -141,14 +163,20 @@ def _inside_its_site(case) -> None:
     rings and MAX_VERTICES in all; JSON Schema can say none of this, so without the move every body
     would be refused for its shape and the checks would learn nothing about the other rules. A shape
     the schema refuses is kept: that is what a negative case tests. The shape rules have their own
-    tests (tests/test_proposals_validation.py).
+    tests (tests/test_proposals_validation.py). Schema-valid kit parts are moved onto the site in a row
+    likewise (3e-5° of longitude apart, about 2 m), so that the layout rules judge them.
     """
     body = case.body
     if case.method != "POST" or not isinstance(body, dict) or not isinstance(body.get("properties"), dict):
         return
     site = body["properties"].get("site")
     if isinstance(site, str) and site in INSIDE and SHAPE.is_valid(body.get("geometry")):
-        case.body = {**body, "geometry": INSIDE[site]}
+        case.body = body = {**body, "geometry": INSIDE[site]}
+    parts = body["properties"].get("parts")
+    if isinstance(site, str) and site in INSIDE and PARTS.is_valid(parts):
+        lon, lat = INSIDE[site]["coordinates"]
+        moved = [{**part, "lon": lon + 3e-5 * index, "lat": lat} for index, part in enumerate(parts)]
+        case.body = {**body, "properties": {**body["properties"], "parts": moved}}
 
 
 def _checks():

@@ -101,6 +101,7 @@ def site(tmp_path_factory):
         "token": token,
         "proposal_id": created["id"],
         "filename": "vendor/manifest.json",
+        "part_id": "pallet-bench",
     }
     routes = []
     for rule in app.url_map.iter_rules():

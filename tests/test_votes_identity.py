@@ -30,8 +30,8 @@ from tests.support.proposals_support import (
     submit,
     vote,
 )
-from webmap.db import get_db
-from webmap.models import Participant, Vote
+from webmap.proposals.db import get_db
+from webmap.proposals.models import Participant, Vote
 
 FRESH_BROWSERS = 12
 CONCURRENT_VOTES = 8
@@ -333,7 +333,7 @@ def test_class_codes_need_a_moderator(app, client):
 
     assert answer.status_code in (302, 401, 403)
     with app.app_context(), get_db().read() as session:
-        from webmap.models import ClassCode
+        from webmap.proposals.models import ClassCode
 
         assert session.scalar(select(func.count()).select_from(ClassCode)) == 0
 

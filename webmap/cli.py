@@ -8,14 +8,15 @@ from pathlib import Path
 import click
 from flask.cli import FlaskGroup
 
-from geo.errors import PackError
+from geo.errors import PackError, SitesError
+from geo.kit import check_kit
 from geo.measure import summarize_layer
 from geo.pack import check_pack, load_pack
+from geo.sites import check_sites
 from routes import check_tracks
 from routes.catalog import load_catalog
 from routes.suggest import check_drafts
 from webmap import features, serve_cli
-from webmap.errors import SitesError
 from webmap.settings import read_settings
 
 
@@ -37,7 +38,9 @@ def check_data(pack: Path | None) -> None:
     import os
 
     pack = pack or Path(read_settings(os.environ)["PACK"])
-    problems = check_pack(pack) + check_tracks(pack) + check_drafts(pack)
+    problems = check_pack(pack) + check_tracks(pack) + check_drafts(pack) + check_kit(pack)
+    if not problems:
+        problems = check_sites(load_pack(pack))
     if problems:
         for problem in problems:
             click.echo(f"{pack}/{problem}", err=True)

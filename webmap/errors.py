@@ -1,90 +1,10 @@
-"""Errors of the web app's own rules: proposals, moderation, class codes, moderator names, sites, assets.
+"""Errors of the web app's plumbing: assets that are not vendored.
 
 Like ``geo/errors.py`` and ``routes/errors.py``, these say what is wrong and name the culprit, in
 English; ``webmap/http/errors.py`` is the one place that turns them into HTTP answers.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from webmap.models import Proposal
-
-
-class InvalidProposal(ValueError):
-    """A proposal that cannot be stored: ``field`` names the culprit, the message its problem.
-
-    ``code`` (such as ``"empty"`` or ``"outside"``) and ``details`` (the figures) say what is
-    wrong for a plain message; ``problems`` holds every problem found, this one first.
-    """
-
-    def __init__(self, field: str, message: str, status: int = 422, code: str = "malformed", **details: Any):
-        super().__init__(message)
-        self.field = field
-        self.status = status
-        self.code = code
-        self.details = details
-        self.problems: tuple[InvalidProposal, ...] = (self,)
-
-    @classmethod
-    def every(cls, problems: list[InvalidProposal]) -> InvalidProposal:
-        """One error for all of ``problems``: the first one's field, message and status, and all of them.
-
-        >>> error = InvalidProposal.every([InvalidProposal("a", "one"), InvalidProposal("b", "two")])
-        >>> error.field, str(error), [problem.field for problem in error.problems]
-        ('a', 'one', ['a', 'b'])
-        """
-        first = problems[0]
-        error = cls(first.field, str(first), first.status, first.code, **first.details)
-        error.problems = tuple(problems)
-        return error
-
-
-class AlreadyDecided(ValueError):
-    """Only a pending proposal can be approved or rejected; this one was decided before."""
-
-    field = "status"
-
-    def __init__(self, proposal: Proposal):
-        # copied out: the proposal is expired once the transaction rolls back
-        self.id, self.status = proposal.id, proposal.status
-        self.moderated_by = proposal.moderated_by or "someone"
-        moment = proposal.moderated_at
-        when = moment.isoformat(timespec="seconds") if moment else "earlier"
-        super().__init__(
-            f"proposal {self.id} is already {self.status} (by {self.moderated_by}, "
-            f"{when}); only pending proposals can be approved or rejected"
-        )
-
-
-class NotDecided(ValueError):
-    """Only an approved or rejected proposal can go back to the queue; this one is pending."""
-
-    field = "status"
-
-    def __init__(self, proposal_id: int):
-        self.id = proposal_id
-        super().__init__(
-            f"proposal {proposal_id} is pending: there is no decision to undo; "
-            "only approved or rejected proposals can go back to the queue"
-        )
-
-
-class JoinRefused(ValueError):
-    """A join that cannot be done; ``reason`` is "code", "full", "nickname" (taken) or "nickname-invalid"."""
-
-    def __init__(self, reason: str, message: str):
-        super().__init__(message)
-        self.reason = reason
-
-
-class InvalidName(ValueError):
-    """A moderator name that cannot be used: empty, too long, or with an invisible character."""
-
-
-class SitesError(ValueError):
-    """A ``sites.toml`` that names a missing layer or feature, or lacks a key."""
 
 
 class AssetError(RuntimeError):

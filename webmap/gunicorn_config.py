@@ -27,10 +27,9 @@ import sys
 
 from gunicorn.errors import AppImportError
 
-from geo.errors import PackError
+from geo.errors import PackError, SitesError
 from geo.pack import load_pack
 from webmap import features
-from webmap.errors import SitesError
 from webmap.settings import read_settings
 
 wsgi_app = "webmap:create_app()"

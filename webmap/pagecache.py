@@ -3,30 +3,26 @@
 The city map and a track page depend only on the pack (read once at start-up), the language,
 the date, ``?tracks=all``, the audience and the approved proposals, so each is rendered once
 per such key and then answered from memory: rendering a folium map costs tens of
-milliseconds (bench/bench_pages.py). The approved proposals enter the key through
-``proposals_version``, one small query, so an approval or a vote shows at once.
+milliseconds (bench/bench_pages.py). What the city map's overlays depend on (the approved
+proposals) enters the key through ``maps.overlays.overlays_version``, so a decision shows at once.
 """
 
 from __future__ import annotations
 
 import gzip
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
 import brotli
 from flask import Flask, Response, current_app, request
-from sqlalchemy import func, select
 
 from webmap.http import security
 from webmap.maps.extras import memoize_element_names
 
 EXTENSION = "ecomap.page_cache"
-VERSION = "ecomap.proposals_version"
 MAX_PAGES = 256  # a page is about 140 kB, and its compressed copies ~30 kB: at most ~45 MB per worker
-VERSION_TTL_S = 1.0  # how long a worker trusts the proposals version it read
 ENCODINGS = {
     "br": lambda body: brotli.compress(body, quality=9),
     "gzip": lambda body: gzip.compress(body, compresslevel=9),
@@ -123,39 +119,3 @@ def _accepted_encoding() -> str | None:
     """Brotli, else gzip, if the client accepts it (quality above 0), else None."""
     accepted = request.accept_encodings
     return next((encoding for encoding in ENCODINGS if accepted[encoding] > 0), None)
-
-
-def proposals_version() -> tuple:
-    """What the approved proposals on the maps depend on: how many there are, the last decision,
-    and the votes they have; () without a proposals database, ("down",) while it is down.
-
-    Read at most once a second per worker: a decision or a vote shows within a second.
-    """
-    now = time.monotonic()
-    cached = current_app.extensions.get(VERSION)
-    if cached and now - cached[0] < current_app.config.get("PROPOSALS_VERSION_TTL_S", VERSION_TTL_S):
-        return cached[1]
-    version = _read_proposals_version()
-    current_app.extensions[VERSION] = (now, version)
-    return version
-
-
-def _read_proposals_version() -> tuple:
-    from webmap.db import DATABASE_DOWN
-    from webmap.db import EXTENSION as DATABASE
-    from webmap.models import Proposal, Vote
-
-    database = current_app.extensions.get(DATABASE)
-    if database is None:
-        return ()
-    approved = select(Proposal.id).where(Proposal.status == "approved")
-    query = select(
-        select(func.count()).select_from(approved.subquery()).scalar_subquery(),
-        select(func.max(Proposal.moderated_at)).scalar_subquery(),
-        select(func.count(Vote.id)).where(Vote.proposal_id.in_(approved)).scalar_subquery(),
-    )
-    try:
-        with database.read() as session:
-            return tuple(session.execute(query).one())
-    except DATABASE_DOWN:
-        return ("down",)

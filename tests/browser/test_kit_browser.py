@@ -112,8 +112,11 @@ def _free_spots(mask, keep_clear: list[dict], count: int) -> list[tuple[float, f
     inside = plane.in_metres(mask).buffer(-4)
     zones = []
     for zone in keep_clear:
-        reach = zone["properties"].get("clear_radius_m") or zone["properties"].get("width_m") or 2
-        zones.append(plane.in_metres(shape(zone["geometry"])).buffer(reach + 5))
+        drawn = zone["properties"].get("zone")  # the zone as the server drew it, or the feature
+        reach = (
+            0 if drawn else zone["properties"].get("clear_radius_m") or zone["properties"].get("width_m") or 2
+        )
+        zones.append(plane.in_metres(shape(drawn or zone["geometry"])).buffer(reach + 5))
     free = inside.difference(unary_union(zones))
     minx, miny, maxx, maxy = free.bounds
     spots: list[Point] = []

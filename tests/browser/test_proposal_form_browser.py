@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from shapely.geometry import Polygon
 
+from geo.crs import in_metres
 from tests.support.browser import (
     DESKTOP,
     GEOMAN_ACTIONS,
@@ -18,9 +19,8 @@ from tests.support.browser import (
     screenshot,
 )
 from tests.support.proposals_support import SCHOOL, make_app
-from webmap.db import get_db
+from webmap.proposals.db import get_db
 from webmap.proposals.service import get_sites
-from webmap.proposals.sites import in_metres
 from webmap.proposals.store import Filters, find_proposals
 
 pytestmark = pytest.mark.browser

@@ -25,7 +25,7 @@ from tests.support.proposals_support import (
     set_status,
     submit,
 )
-from webmap.db import get_db
+from webmap.proposals.db import get_db
 from webmap.proposals.service import get_sites
 from webmap.proposals.store import Filters, find_proposals
 

@@ -17,7 +17,7 @@ from tests.support.proposals_support import (
     set_status,
     submit,
 )
-from webmap.db import get_db
+from webmap.proposals.db import get_db
 from webmap.proposals.store import get_proposal, vote_counts
 
 pytestmark = pytest.mark.browser

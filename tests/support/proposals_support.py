@@ -67,7 +67,7 @@ def make_app(tmp_path: Path, database_url: str | None = None, **config: Any):
 
 
 def dispose(app) -> None:
-    from webmap.db import EXTENSION
+    from webmap.proposals.db import EXTENSION
 
     app.extensions[EXTENSION].dispose()
 
@@ -81,7 +81,7 @@ def csrf_token(html: str) -> str:
 
 
 def add_moderator(app, username: str = "teacher", password: str = "correct horse", sites=()) -> None:
-    from webmap.db import get_db
+    from webmap.proposals.db import get_db
     from webmap.proposals.store import create_moderator
 
     with app.app_context(), get_db().write() as session:
@@ -105,7 +105,7 @@ def submit(client, body: dict[str, Any] | None = None):
 
 
 def set_status(app, proposal_id: int, status: str, reason: str | None = None) -> None:
-    from webmap.db import get_db
+    from webmap.proposals.db import get_db
     from webmap.proposals.store import decide, get_proposal
 
     with app.app_context(), get_db().write() as session:
@@ -114,8 +114,8 @@ def set_status(app, proposal_id: int, status: str, reason: str | None = None) ->
 
 def make_class(app, name: str = "5Б", size: int = 30) -> str:
     """A class code, created as a moderator would."""
-    from webmap.db import get_db
     from webmap.proposals.classes_store import create_class
+    from webmap.proposals.db import get_db
 
     with app.app_context(), get_db().write() as session:
         return create_class(session, name, size, "test")[1]

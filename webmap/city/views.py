@@ -5,17 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 
 from webmap.city.map import build_city_map
-from webmap.db import EXTENSION as DATABASE
+from webmap.health import probe_all
 from webmap.http.errors import ApiError, wants_json
 from webmap.http.i18n import page_lang_url, select_language
-from webmap.maps.overlays import city_map_overlays
+from webmap.maps.overlays import city_map_overlays, overlays_version
 from webmap.maps.parts import map_parts
 from webmap.pack_access import get_pack, get_tiles, parse_date
-from webmap.pagecache import cached_page, proposals_version
+from webmap.pagecache import cached_page
 
 bp = Blueprint("pages", __name__)
 
@@ -33,7 +33,7 @@ def city_map():
     date = _page_date(date_text)
     show_all = request.args.get("tracks") == "all"
     args = {"date": date.isoformat() if date_text else None, "tracks": "all" if show_all else None}
-    key = ("city_map", lang, date, tuple(args.values()), proposals_version())
+    key = ("city_map", lang, date, tuple(args.values()), overlays_version())
     return cached_page(key, lambda: _render_city_map(lang, date, page_lang_url(args)))
 
 
@@ -64,22 +64,18 @@ def _page_date(text: str | None) -> dt.date:
 
 @bp.get("/healthz")
 def healthz():
-    """200 with the pack's id and layer count; 503 and status "degraded" while the database cannot be written.
+    """200 with the pack's id and layer count; 503 and status "degraded" while a probe fails.
 
-    The database check is a write rolled back (``Database.writable``): a read-only, missing or
-    unreachable database is "down".
+    The features register the probes (``webmap/health.py``): the proposals' database is a write
+    rolled back (``Database.writable``), so a read-only, missing or unreachable database is "down".
     """
     pack = get_pack()
-    database = current_app.extensions.get(DATABASE)
-    database_ok = database is None or database.writable()
-    body = {
-        "status": "ok" if database_ok else "degraded",
-        "pack": pack.id,
-        "layers": len(pack.layers),
-        "database": "ok" if database_ok else "down",
-        "time": _now(),
-    }
-    return body, 200 if database_ok else 503
+    probes = probe_all()
+    healthy = all(probes.values())
+    body = {"status": "ok" if healthy else "degraded", "pack": pack.id, "layers": len(pack.layers)}
+    body.update({name: "ok" if ok else "down" for name, ok in probes.items()})
+    body["time"] = _now()
+    return body, 200 if healthy else 503
 
 
 def _now() -> str:

@@ -9,26 +9,25 @@ from flask import Flask, Response, abort, current_app, jsonify, render_template,
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-from routes.errors import RoutingError
-from webmap.errors import AlreadyDecided, InvalidProposal, JoinRefused, NotDecided
 from webmap.http.logs import request_id
 from webmap.http.params import control_character
 
 RETRY_AFTER_S = 10  # what a 503 asks clients to wait before trying again
-WORDS = "ecomap.error_words"
+DOMAIN_ERRORS = "ecomap.domain_errors"
 
-# Every domain error (geo/, routes/, webmap/errors.py) that a request can meet, and the status it is
-# answered with. Views let these errors rise; no view turns one into an HTTP answer by hand.
-STATUS: dict[type[Exception], Callable[[Any], int]] = {
-    RoutingError: lambda error: 404 if error.reason == "no_network" else 422,
-    InvalidProposal: lambda error: error.status,
-    AlreadyDecided: lambda error: 409,
-    NotDecided: lambda error: 409,
-    JoinRefused: lambda error: 409 if error.reason in ("full", "nickname") else 400,
-}
-# What a feature says for one of them: the message in the reader's language, and more members of
-# the error object (such as a proposal's "problems"). Without words the error's own English is said.
+# How a domain error is answered: its HTTP status, and what a feature says for it: the message in
+# the reader's language and more members of the error object (such as a proposal's "problems").
+# Without words the error's own English is said.
+Status = Callable[[Any], int]
 Words = Callable[[Any], tuple[str, dict[str, Any]]]
+
+
+def _own_status(error: Any) -> int:
+    return error.status
+
+
+def _own_words(error: Exception) -> tuple[str, dict[str, Any]]:
+    return str(error), {}
 
 
 class ApiError(Exception):
@@ -50,35 +49,32 @@ def error_body(status: int, message: str, field: str | None = None) -> dict:
     return {"error": {"status": status, "message": message, "field": field}}
 
 
-def status_of(error: Exception) -> int:
-    """The HTTP status a domain error is answered with (STATUS).
+def add_domain_error(
+    app: Flask, kind: type[Exception], words: Words | None = None, status: Status | None = None
+) -> None:
+    """Let a feature's domain error rise from its views: answered with ``status`` (default: the error's
+    own ``status``) and said in people's words (default: the error's own English).
 
-    >>> status_of(NotDecided(7)), status_of(RoutingError("far", "start", "far"))
-    (409, 422)
+    Views let domain errors rise; no view turns one into an HTTP answer by hand. Each feature
+    registers its errors at start, so that ``http/`` knows no feature and no domain module.
     """
-    for kind in type(error).__mro__:
-        if kind in STATUS:
-            return STATUS[kind](error)
-    raise TypeError(f"{type(error).__name__} is not a domain error with a status in STATUS")
+    app.extensions.setdefault(DOMAIN_ERRORS, {})[kind] = (status or _own_status, words or _own_words)
+    app.register_error_handler(kind, domain_answer)
 
 
-def add_error_words(app: Flask, kind: type[Exception], words: Words) -> None:
-    """Let a feature say a domain error in people's words (its message and more members of the error)."""
-    app.extensions.setdefault(WORDS, {})[kind] = words
-
-
-def _words(error: Exception) -> tuple[str, dict[str, Any]]:
-    known = current_app.extensions.get(WORDS, {})
+def _answer_of(error: Exception) -> tuple[Status, Words]:
+    known = current_app.extensions.get(DOMAIN_ERRORS, {})
     for kind in type(error).__mro__:
         if kind in known:
-            return known[kind](error)
-    return str(error), {}
+            return known[kind]
+    raise TypeError(f"{type(error).__name__} is not a registered domain error (add_domain_error)")
 
 
 def domain_answer(error: Exception):
     """A domain error as the JSON shape (its status, field and words) or as an error page."""
+    status_of, words = _answer_of(error)
     status = status_of(error)
-    message, more = _words(error)
+    message, more = words(error)
     if wants_json():
         body = error_body(status, message, getattr(error, "field", None))
         body["error"].update(more)
@@ -122,8 +118,6 @@ def refuse_control_characters() -> None:
 def init_app(app: Flask) -> None:
     """Register the handlers that turn every error into the JSON shape or an HTML page."""
     app.before_request(refuse_control_characters)
-    for kind in STATUS:
-        app.register_error_handler(kind, domain_answer)
 
     @app.errorhandler(ApiError)
     def handle_api_error(error: ApiError):

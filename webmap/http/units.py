@@ -13,6 +13,7 @@ import datetime as dt
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
+from babel.numbers import format_currency as babel_format_currency
 from babel.numbers import format_decimal as babel_format_decimal
 from babel.numbers import format_percent as babel_format_percent
 from babel.units import format_unit
@@ -135,10 +136,52 @@ def steps(count: int) -> str:
     return ngettext("%(steps)s step", "%(steps)s steps", count, steps=number(count))
 
 
+def roubles(value_rub: float, locale: str | Locale | None = None) -> str:
+    """An amount in whole roubles.
+
+    >>> roubles(12500, "ru"), roubles(12500.4, "en")
+    ('12\xa0500\xa0₽', '12,500\xa0RUB')
+    """
+    text = babel_format_currency(
+        round(value_rub), "RUB", format="#,##0\xa0¤", locale=_locale(locale), currency_digits=False
+    )
+    return text.replace(" ", "\xa0")
+
+
+def hours(value_h: float, locale: str | Locale | None = None) -> str:
+    """Hours of work, with up to one decimal.
+
+    >>> hours(14, "ru"), hours(2.5, "en")
+    ('14\xa0ч', '2.5\xa0hr')
+    """
+    return _unit(value_h, "duration-hour", locale, 1)
+
+
+def quantity(value: float, unit: str, locale: str | Locale | None = None) -> str:
+    """A quantity of material in its unit (pcs, set, m, m2, m3, kg, l), up to two decimals.
+
+    Pieces and sets are counted in our own words (CLDR has no unit for them; needs an app context).
+
+    >>> quantity(2.5, "m2", "ru"), quantity(0.25, "m3", "en"), quantity(12, "kg", "ru")
+    ('2,5\xa0м²', '0.25\xa0m³', '12\xa0кг')
+    """
+    cldr = {"m": "length-meter", "m2": "area-square-meter", "m3": "volume-cubic-meter"}
+    cldr.update(kg="mass-kilogram", l="volume-liter")
+    if unit in cldr:
+        return _unit(value, cldr[unit], locale, 2)
+    from flask_babel import ngettext
+
+    amount = number(value, locale, 2)
+    plural = int(value) if float(value).is_integer() else 2  # a fraction takes the "few" form in Russian
+    if unit == "set":
+        return ngettext("%(amount)s set", "%(amount)s sets", plural, amount=amount)
+    return ngettext("%(amount)s pc.", "%(amount)s pcs.", plural, amount=amount)
+
+
 def init_app(app) -> None:
     """Offer the formatters to templates as filters: ``{{ profile.low_m | metres }}``,
     ``{{ length_m | distance }}``."""
-    for formatter in (number, metres, duration, percent, steps):
+    for formatter in (number, metres, duration, percent, steps, roubles, hours):
         app.add_template_filter(formatter)
     # Jinja's own ``length`` and ``date``-like names stay as they are
     app.add_template_filter(length, name="distance")

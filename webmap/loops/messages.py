@@ -15,6 +15,11 @@ from webmap.http.i18n import select_language
 from webmap.pack_access import get_catalog
 
 
+def routing_status(error: RoutingError) -> int:
+    """404 for a pack without a walking network; 422 for a route or loop that cannot be made."""
+    return 404 if error.reason == "no_network" else 422
+
+
 def routing_words(error: RoutingError) -> tuple[str, dict[str, Any]]:
     """Why a route or loop cannot be made, in the reader's language, from the error's reason and figures."""
     figures = error.figures

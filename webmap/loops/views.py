@@ -14,7 +14,7 @@ from routes.audiences import Audience
 from routes.errors import RoutingError
 from routes.network import AudienceRules, WalkingNetwork, build_network, rules_for
 from webmap.http import units
-from webmap.http.errors import ApiError, add_error_words
+from webmap.http.errors import ApiError, add_domain_error
 from webmap.http.i18n import select_language
 from webmap.http.params import LAT_RANGE, LON_RANGE, decimal, is_whole_number
 from webmap.loops import messages as loop_messages
@@ -37,7 +37,7 @@ def init_app(app: Flask) -> None:
     """Serve the routes, loops and the loops page; the network is built on first use."""
     if "loops" not in app.blueprints:
         app.register_blueprint(bp)
-        add_error_words(app, RoutingError, loop_messages.routing_words)
+        add_domain_error(app, RoutingError, loop_messages.routing_words, loop_messages.routing_status)
 
 
 def get_network() -> WalkingNetwork:

@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import math
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, request, url_for
+from shapely.geometry import mapping
 
-from webmap.db import get_db
-from webmap.errors import InvalidProposal
+from geo.bill import bill_as_dict
+from geo.crs import in_degrees
+from geo.kit import Part
+from geo.layout_rules import layout_problem_as_dict
+from geo.sites import Site, sites_collection
 from webmap.http.errors import ApiError
 from webmap.http.i18n import select_language
 from webmap.http.params import decimal, lone_surrogate
-from webmap.models import STATUSES
 from webmap.proposals.auth import api_moderator
-from webmap.proposals.service import accepted_only, get_sites, rate_limited
-from webmap.proposals.sites import sites_collection
+from webmap.proposals.db import get_db
+from webmap.proposals.errors import InvalidProposal
+from webmap.proposals.kit_texts import bill_for_people, kit_listing
+from webmap.proposals.messages import plain_rule
+from webmap.proposals.models import STATUSES
+from webmap.proposals.parts import Judgement, problem_details, problem_field
+from webmap.proposals.service import accepted_only, get_kit, get_sites, rate_limited
 from webmap.proposals.store import Filters, add_proposal, find_proposals, to_collection, to_csv, to_feature
 from webmap.proposals.store import vote_counts as count_votes
 from webmap.proposals.validation import (
@@ -24,6 +35,7 @@ from webmap.proposals.validation import (
     MAX_BODY_BYTES,
     MAX_DEPTH,
     check_depth,
+    check_design,
     check_feature,
 )
 
@@ -39,14 +51,92 @@ def list_sites():
 
 @bp.post("/proposals")
 def create_proposal():
-    """Check and store a proposal (a GeoJSON Feature); 201 with its id and private link."""
+    """Check and store a proposal (a GeoJSON Feature); 201 with its id, private link and bill."""
     with rate_limited("submit", deduct_when=accepted_only):
-        draft = check_feature(_json_body(), get_sites())
+        draft = check_feature(_json_body(), get_sites(), get_kit())
         with get_db().write() as session:
             proposal = add_proposal(session, draft)
     link = url_for("proposals_pages.private", token=proposal.token, _external=True)
-    body = {"id": proposal.id, "status": proposal.status, "url": link}
+    bill = bill_for_people(draft.bill, get_kit(), select_language())
+    body = {"id": proposal.id, "status": proposal.status, "url": link, "bill": bill}
     return body, 201, {"Location": link}
+
+
+@bp.get("/kit")
+def kit():
+    """The kit of parts a site's proposals are built from, in the request's language, with its rules."""
+    site_id = request.args.get("site") or ""
+    site = get_sites().get(site_id)
+    if site is None:
+        raise ApiError(404, f"unknown site {site_id[:60]!r}; GET /api/sites lists them", field="site")
+    kit_of_parts = get_kit()
+    if kit_of_parts is None:
+        raise ApiError(404, "this city pack has no kit of parts (kit.toml)", field="site")
+    return kit_listing(site, kit_of_parts, select_language(), _icon_url)
+
+
+@bp.get("/kit/<part_id>.svg")
+def kit_icon(part_id: str):
+    """A part's icon, an SVG from the pack (checked at start: no scripts, no outside references)."""
+    kit_of_parts = get_kit()
+    part = kit_of_parts.parts.get(part_id) if kit_of_parts else None
+    if part is None:
+        raise ApiError(404, f"no part {part_id[:60]!r} in the kit", field="part")
+    response = Response(part.icon.read_bytes(), mimetype="image/svg+xml")
+    versioned = request.args.get("v") == _file_version(part.icon)
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable" if versioned else "no-cache"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
+def _icon_url(part: Part) -> str:
+    return url_for("proposals_api.kit_icon", part_id=part.id, v=_file_version(part.icon))
+
+
+@functools.lru_cache(maxsize=256)
+def _file_version(path: Path) -> str:
+    """A short hash of a file's bytes: its URL changes when it does, so it may be cached for a year."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+@bp.post("/proposals/check")
+def check_proposal():
+    """Check a draft being designed, store nothing: the rules' problems, the bill, the parts placed."""
+    design, judgement = check_design(_json_body(), get_sites(), get_kit())
+    lang = select_language()
+    if judgement is None:
+        return {"ok": True, "problems": [], "bill": None, "placed": []}
+    return {
+        "ok": not judgement.problems,
+        "problems": _problems(judgement, design.site),
+        "bill": bill_for_people(bill_as_dict(judgement.bill), get_kit(), lang),
+        "placed": _placed(judgement, design.site.crs_metric),
+    }
+
+
+def _problems(judgement: Judgement, site: Site) -> list[dict[str, Any]]:
+    """Each verdict as geo/layout_rules.py gives it, with its field, part ids and plain message."""
+    return [
+        {
+            **layout_problem_as_dict(problem, site.crs_metric),
+            "field": problem_field(problem),
+            "part_ids": [judgement.placed[index].part.id for index in problem.parts],
+            "message": plain_rule(**problem_details(problem, judgement.placed, site)),
+        }
+        for problem in judgement.problems
+    ]
+
+
+def _placed(judgement: Judgement, crs_metric: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "index": placed.index,
+            "part": placed.part.id,
+            "footprint": mapping(in_degrees(placed.footprint, crs_metric)),
+            "clear_zone": mapping(in_degrees(placed.clear_zone, crs_metric)),
+        }
+        for placed in judgement.placed
+    ]
 
 
 @bp.get("/proposals")

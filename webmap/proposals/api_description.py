@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from geo.kit import SEASONS
 from webmap.http.openapi import (
     BAD_QUERY,
     GEOJSON,
@@ -16,13 +17,15 @@ from webmap.http.openapi import (
     decimal_number,
     error,
     ok,
+    path,
     pattern,
     query,
     ref,
 )
 from webmap.http.params import CONTROL_CHARACTERS, LAT_RANGE, LON_RANGE
-from webmap.models import STATUSES
-from webmap.proposals.service import get_sites
+from webmap.proposals.models import STATUSES
+from webmap.proposals.parts import DEFAULT_SEASON, MAX_PARTS, ROTATION_RANGE
+from webmap.proposals.service import get_kit, get_sites
 from webmap.proposals.validation import (
     CATEGORIES,
     JOINERS,
@@ -42,6 +45,9 @@ PROPOSAL_FILTERS = [
         f"Comma-separated {', '.join(STATUSES)} or all (default approved); others need a moderator",
     ),
 ]
+# A draft with at least one part may leave out its freehand shape.
+WITH_PARTS = {"properties": {"properties": {"required": ["parts"], "properties": {"parts": {"minItems": 1}}}}}
+NUMBER, TEXT = {"type": "number"}, {"type": "string"}
 MODERATOR_ONLY = {
     "401": error("Statuses other than approved need a signed-in moderator"),
     "403": error("The moderator does not moderate the site asked for"),
@@ -49,15 +55,19 @@ MODERATOR_ONLY = {
 
 
 def describe(live: bool) -> ApiPart:
-    """/api/sites, /api/proposals and /api/proposals.csv; with ``live``, the served sites' ids."""
+    """/api/sites, /api/proposals and its CSV, the kit and the check; with ``live``, the served ids."""
     sites = tuple(get_sites()) if live else None
+    kit = get_kit() if live else None
+    part_ids = tuple(kit.parts) if kit else None
     queries = {
         "site": choice(sites),
         "category": choice(CATEGORIES),
         "status": _statuses(),
         "bbox": _bbox(),
     }
-    return ApiPart(paths=_paths(), schemas=_schemas(sites), queries=queries)
+    schemas = {**_schemas(sites, part_ids), **_kit_schemas()}
+    path_ids = {"part_id": choice(part_ids, False)} if part_ids else {}
+    return ApiPart(paths={**_paths(), **_kit_paths()}, schemas=schemas, queries=queries, path_ids=path_ids)
 
 
 def _bbox() -> dict[str, Any]:
@@ -90,18 +100,50 @@ def _text_schema(name: str) -> dict[str, Any]:
     }
 
 
-def _schemas(sites: tuple[str, ...] | None) -> dict[str, Any]:
+def _placements(part_ids: tuple[str, ...] | None) -> dict[str, Any]:
+    """``properties.parts`` as webmap/proposals/parts.py reads it."""
+    lon, lat = ({"type": "number", "minimum": low, "maximum": high} for low, high in (LON_RANGE, LAT_RANGE))
+    low, high = ROTATION_RANGE
+    placement = {
+        "type": "object",
+        "required": ["part", "lon", "lat"],
+        "additionalProperties": False,
+        "properties": {
+            "part": {"type": "string", "minLength": 1} if part_ids is None else {"enum": list(part_ids)},
+            "lon": lon,
+            "lat": lat,
+            "rotation_deg": {
+                "type": "number",
+                "minimum": low,
+                "exclusiveMaximum": high,
+                "description": "Degrees clockwise from north (default 0)",
+            },
+        },
+    }
+    return {
+        "type": "array",
+        "maxItems": MAX_PARTS,
+        "items": placement,
+        "description": "Kit parts placed on the site (GET /api/kit); they must pass the site's layout rules",
+    }
+
+
+def _schemas(sites: tuple[str, ...] | None, part_ids: tuple[str, ...] | None) -> dict[str, Any]:
     lon, lat = ({"type": "number", "minimum": low, "maximum": high} for low, high in (LON_RANGE, LAT_RANGE))
     position = {"type": "array", "prefixItems": [lon, lat], "minItems": 2, "maxItems": 2}
     ring = {"type": "array", "items": position, "minItems": 4, "maxItems": MAX_VERTICES}
     text = {name: _text_schema(name) for name in TEXT_LIMITS}
     site = {"type": "string", "minLength": 1} if sites is None else {"enum": list(sites)}
+    kit = {"parts": _placements(part_ids), "season": {"enum": list(SEASONS), "default": DEFAULT_SEASON}}
+    anything: dict[str, Any] = {key: {} for key in ["category", *TEXT_LIMITS]}
     return {
         "ProposalDraft": {
             "type": "object",
-            "description": "A GeoJSON Feature: a Point, LineString or Polygon wholly inside its site. "
+            "description": "A GeoJSON Feature: a Point, LineString or Polygon wholly inside its site, kit "
+            "parts, or both (`geometry` may be null when `properties.parts` has parts). "
             "Texts are NFC-normalised and trimmed before their rules apply.",
             "required": ["type", "properties", "geometry"],
+            "anyOf": [{"properties": {"geometry": {"type": "object"}}}, WITH_PARTS],
             "properties": {
                 "type": {"const": "Feature"},
                 "properties": {
@@ -112,9 +154,32 @@ def _schemas(sites: tuple[str, ...] | None) -> dict[str, Any]:
                         "site": site,
                         "category": {"enum": list(CATEGORIES)},
                         **text,
+                        **kit,
                     },
                 },
-                "geometry": {
+                "geometry": {"$ref": "#/components/schemas/ProposalShape"},
+            },
+        },
+        "ProposalDesign": {
+            "type": "object",
+            "description": "A draft being designed: as ProposalDraft, but its texts are not read yet",
+            "required": ["type", "properties"],
+            "anyOf": [{"required": ["geometry"], "properties": {"geometry": {"type": "object"}}}, WITH_PARTS],
+            "properties": {
+                "type": {"const": "Feature"},
+                "properties": {
+                    "type": "object",
+                    "required": ["site"],
+                    "additionalProperties": False,
+                    "properties": {"site": site, **anything, **kit},
+                },
+                "geometry": {"$ref": "#/components/schemas/ProposalShape"},
+            },
+        },
+        "ProposalShape": {
+            "anyOf": [
+                {"type": "null"},
+                {
                     "oneOf": [
                         {
                             "type": "object",
@@ -144,15 +209,16 @@ def _schemas(sites: tuple[str, ...] | None) -> dict[str, Any]:
                         },
                     ]
                 },
-            },
+            ]
         },
         "ProposalCreated": {
             "type": "object",
-            "required": ["id", "status", "url"],
+            "required": ["id", "status", "url", "bill"],
             "properties": {
                 "id": {"type": "integer"},
                 "status": {"const": "pending"},
                 "url": {"type": "string"},
+                "bill": {"anyOf": [ref("Bill"), {"type": "null"}]},
             },
         },
     }
@@ -223,6 +289,119 @@ def _paths() -> dict[str, Any]:
                     "400": BAD_QUERY,
                     **MODERATOR_ONLY,
                     "503": UNAVAILABLE,
+                },
+            }
+        },
+    }
+
+
+def _kit_schemas() -> dict[str, Any]:
+    """The kit's listing, the bill and the check's answer (numbers raw, texts in the request's language)."""
+    line = {
+        "type": "object",
+        "required": ["material", "name", "quantity", "unit", "unit_price_rub", "cost_rub", "cost_text"],
+        "properties": {"material": TEXT, "name": TEXT, "quantity": NUMBER, "unit": TEXT, "cost_rub": NUMBER},
+    }
+    counted = {"type": "object", "required": ["part", "name", "count"], "properties": {"count": NUMBER}}
+    part = {
+        "type": "object",
+        "required": ["id", "name", "shape", "width_m", "depth_m", "clear_m", "cost_rub", "icon"],
+        "properties": {"id": TEXT, "shape": {"enum": ["rect", "circle"]}, "cost_rub": NUMBER, "icon": TEXT},
+    }
+    problem = {
+        "type": "object",
+        "required": ["rule", "field", "parts", "message", "where"],
+        "properties": {
+            "rule": {"enum": ["outside", "overlap", "clear-zone", "keep-clear", "route", "budget", "season"]},
+            "field": TEXT,
+            "parts": {"type": "array", "items": {"type": "integer", "minimum": 0}},
+            "message": TEXT,
+            "where": {"anyOf": [ref("Geometry"), {"type": "null"}]},
+        },
+    }
+    placed = {"type": "object", "required": ["index", "part", "footprint", "clear_zone"]}
+    return {
+        "Bill": {
+            "type": "object",
+            "required": ["lines", "parts", "labour_h", "total_rub", "total_text", "durability", "estimate"],
+            "properties": {
+                "lines": {"type": "array", "items": line},
+                "parts": {"type": "array", "items": counted},
+                "labour_h": NUMBER,
+                "total_rub": NUMBER,
+                "durability": {"enum": ["demo", "pilot", "interim"]},
+                "estimate": {"type": "boolean"},
+            },
+        },
+        "Kit": {
+            "type": "object",
+            "required": ["site", "budget_rub", "free_route_m", "seasons", "parts", "materials", "keep_clear"],
+            "properties": {
+                "parts": {"type": "array", "items": part},
+                "budget_rub": {"type": ["number", "null"]},
+                "keep_clear": ref("FeatureCollection"),
+            },
+        },
+        "DesignCheck": {
+            "type": "object",
+            "required": ["ok", "problems", "bill", "placed"],
+            "properties": {
+                "ok": {"type": "boolean"},
+                "problems": {"type": "array", "items": problem},
+                "bill": {"anyOf": [ref("Bill"), {"type": "null"}]},
+                "placed": {"type": "array", "items": placed},
+            },
+        },
+    }
+
+
+def _kit_paths() -> dict[str, Any]:
+    body_errors = {
+        "400": error("The body is not JSON, not an object, or nests too deeply"),
+        "413": TOO_BIG,
+        "415": error("The body is not sent as application/json"),
+    }
+    return {
+        "/api/kit": {
+            "get": {
+                "summary": "A site's kit of parts, named in the request's language, with the site's rules",
+                "operationId": "getKit",
+                "parameters": [query("site", "A site id from GET /api/sites", required=True), LANG],
+                "responses": {
+                    "200": ok(ref("Kit")),
+                    "400": BAD_QUERY,
+                    "404": error("No such site, or the pack has no kit"),
+                },
+            }
+        },
+        "/api/kit/{part_id}.svg": {
+            "get": {
+                "summary": "A part's icon (SVG)",
+                "operationId": "getKitIcon",
+                "parameters": [path("part_id", "A part id from GET /api/kit")],
+                "responses": {
+                    "200": ok({"type": "string"}, "image/svg+xml"),
+                    "404": error("No such part in the kit"),
+                },
+            }
+        },
+        "/api/proposals/check": {
+            "post": {
+                "summary": "Check a draft being designed: the layout rules' problems, its bill and parts "
+                "placed; nothing is stored",
+                "operationId": "checkProposal",
+                "parameters": [LANG],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": ref("ProposalDesign")}},
+                },
+                "responses": {
+                    "200": ok(ref("DesignCheck")),
+                    **body_errors,
+                    "422": error(
+                        "The draft is malformed (an unknown part, a rotation out of range, too many "
+                        "parts, a broken shape): `problems` lists every one in the request's language"
+                    ),
                 },
             }
         },

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from webmap.db import get_db
-from webmap.errors import InvalidName
 from webmap.http.errors import ApiError
-from webmap.models import Moderator
+from webmap.proposals.db import get_db
+from webmap.proposals.errors import InvalidName
+from webmap.proposals.models import Moderator
 from webmap.proposals.moderator_names import normalise_name
 from webmap.proposals.service import rate_limited
 from webmap.proposals.store import authenticate

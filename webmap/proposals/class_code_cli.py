@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from webmap.db import get_db
 from webmap.proposals.classes_store import NAME_MAX, SIZE_MAX, create_class, list_classes
+from webmap.proposals.db import get_db
 
 CLI_MODERATOR = "cli"
 

@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from webmap.errors import JoinRefused
-from webmap.models import ClassCode, Participant, utcnow
+from webmap.proposals.errors import JoinRefused
+from webmap.proposals.models import ClassCode, Participant, utcnow
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to mix up
 CODE_LENGTH = 8  # 32**8 = 1.1e12 codes, against at most RATE_LIMIT guesses per address

@@ -9,9 +9,9 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from webmap.db import get_db
-from webmap.errors import AlreadyDecided, InvalidName, NotDecided
-from webmap.models import STATUSES, Moderator
+from webmap.proposals.db import get_db
+from webmap.proposals.errors import AlreadyDecided, InvalidName, NotDecided
+from webmap.proposals.models import STATUSES, Moderator
 from webmap.proposals.moderation_store import reopen
 from webmap.proposals.moderator_names import confusable_with, normalise_name
 from webmap.proposals.service import get_sites

@@ -9,12 +9,15 @@ from flask_babel import gettext as _
 from shapely.geometry import mapping, shape
 
 from geo.coords import leaflet_bounds
+from geo.sites import Site
+from webmap.http.i18n import select_language
 from webmap.maps import base
 from webmap.maps.parts import map_parts
 from webmap.maps.popups import POPUP_KEY, TOOLTIP_KEY, SafePopup, SafeTooltip
 from webmap.pack_access import get_pack, get_tiles
+from webmap.proposals.kit_texts import bill_for_people, bill_summary
 from webmap.proposals.labels import category_labels
-from webmap.proposals.sites import Site
+from webmap.proposals.service import get_kit
 
 CATEGORY_COLOURS = {
     "bench": "#8d6e63",
@@ -45,6 +48,9 @@ def with_popups(features: list[dict[str, Any]]) -> list[dict[str, Any]]:
             [_("Author"), properties["author"]],
             [_("Votes"), str(properties.get("votes", 0))],
         ]
+        bill = bill_for_people(properties.get("bill"), get_kit(), select_language())
+        if bill:
+            rows.insert(3, [_("Cost"), bill_summary(bill)])
         extra = {POPUP_KEY: rows, TOOLTIP_KEY: properties["title"]}
         shown.append({**feature, "properties": {**properties, **extra}})
     return shown

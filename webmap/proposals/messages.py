@@ -13,9 +13,9 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from webmap.errors import InvalidProposal
 from webmap.http.i18n import select_language
-from webmap.http.units import area, metres, number
+from webmap.http.units import area, metres, number, roubles
+from webmap.proposals.errors import InvalidProposal
 
 
 def problems(error: InvalidProposal) -> list[dict[str, str]]:
@@ -144,7 +144,122 @@ def _decimals(value: float) -> int:
     return 0 if value >= 10 else 1
 
 
+def _part(names: list[dict[str, str]], indices: tuple[int, ...], which: int = 0) -> str:
+    """A part as the student sees it on the map: its name and its number there (from 1)."""
+    name = names[which].get(select_language()) or names[which].get("en", "")
+    return _("“%(part)s” (no. %(number)s)", part=name, number=number(indices[which] + 1))
+
+
+def plain_rule(rule: str, indices: tuple[int, ...], names: list[dict[str, str]], **details: Any) -> str:
+    """A broken layout rule (webmap/proposals/parts.py) as a sentence naming the parts by name and number."""
+    say = _RULES.get(rule)
+    return say(indices, names, **details) if say else _malformed()
+
+
+def _rule_outside(indices, names, **_details: Any) -> str:
+    return _(
+        "%(part)s stands outside the site. Move it inside the dashed outline.", part=_part(names, indices)
+    )
+
+
+def _rule_overlap(indices, names, overlap_m2: float = 0.0, **_details: Any) -> str:
+    return _(
+        "%(first)s and %(second)s stand on each other (%(area)s). Move one of them.",
+        first=_part(names, indices),
+        second=_part(names, indices, 1),
+        area=area(_shown(overlap_m2), decimals=_decimals(overlap_m2)),
+    )
+
+
+def _rule_clear_zone(indices, names, distance_m: float = 0.0, required_m: float = 0.0, **_d: Any) -> str:
+    return _(
+        "%(first)s and %(second)s are %(distance)s apart, but need %(required)s of free space "
+        "around them to sit, pass or fall safely. Move them apart.",
+        first=_part(names, indices),
+        second=_part(names, indices, 1),
+        distance=metres(distance_m, decimals=1),
+        required=metres(required_m, decimals=1),
+    )
+
+
+def _rule_keep_clear(indices, names, keep_clear_name: dict[str, str] | None = None, **_d: Any) -> str:
+    zone = (keep_clear_name or {}).get(select_language()) or ""
+    return _(
+        "%(part)s stands in “%(zone)s”, which must stay clear. Move it out of the red zone.",
+        part=_part(names, indices),
+        zone=zone,
+    )
+
+
+def _rule_route(indices, names, width_m: float = 0.0, required_m: float = 0.0, **_d: Any) -> str:
+    if indices:
+        return _(
+            "The free way between the entrances narrows to %(width)s near %(part)s; it must stay at least "
+            "%(required)s wide (a wheelchair needs 0.9 m). Move the parts apart.",
+            width=metres(width_m, decimals=1),
+            required=metres(required_m, decimals=1),
+            part=_part(names, indices),
+        )
+    return _(
+        "The free way between the entrances narrows to %(width)s; it must stay at least %(required)s wide "
+        "(a wheelchair needs 0.9 m). Move the parts apart.",
+        width=metres(width_m, decimals=1),
+        required=metres(required_m, decimals=1),
+    )
+
+
+def _rule_budget(indices, names, total_rub: float = 0.0, budget_rub: float = 0.0, **_d: Any) -> str:
+    return _(
+        "The project costs %(total)s, but the site's budget is %(budget)s. Remove parts for %(over)s.",
+        total=roubles(total_rub),
+        budget=roubles(budget_rub),
+        over=roubles(total_rub - budget_rub),
+    )
+
+
+def _rule_season(indices, names, **_details: Any) -> str:
+    return _(
+        "%(part)s is for summer only (it is removed before snow), but the project is for all year. "
+        "Choose “summer only” or remove it.",
+        part=_part(names, indices),
+    )
+
+
+_RULES: dict[str, Callable[..., str]] = {
+    "outside": _rule_outside,
+    "overlap": _rule_overlap,
+    "clear-zone": _rule_clear_zone,
+    "keep-clear": _rule_keep_clear,
+    "route": _rule_route,
+    "budget": _rule_budget,
+    "season": _rule_season,
+}
+
+
+def _unknown_part(index: int, part: str = "", **_details: Any) -> str:
+    return _(
+        "Part no. %(number)s is not in this site's kit. Remove it and choose one from the palette.",
+        number=number(index + 1),
+    )
+
+
+def _too_many_parts(count: int, limit: int) -> str:
+    return _(
+        "The plan has %(count)s parts, but at most %(limit)s fit. Remove some.",
+        count=number(count),
+        limit=number(limit),
+    )
+
+
+def _unknown_season(**_details: Any) -> str:
+    return _("Choose the project's season from the list.")
+
+
 _SAYINGS: dict[str, Callable[..., str]] = {
+    "rule": plain_rule,
+    "unknown_part": _unknown_part,
+    "too_many_parts": _too_many_parts,
+    "unknown_season": _unknown_season,
     "malformed": _malformed,
     "empty": _empty,
     "too_long": _too_long,

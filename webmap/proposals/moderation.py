@@ -10,16 +10,16 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
-from webmap.db import get_db
-from webmap.errors import AlreadyDecided, NotDecided
 from webmap.http.dates import moment_html
 from webmap.http.errors import wants_json
 from webmap.http.i18n import select_language
-from webmap.models import Moderator, Proposal
 from webmap.proposals.auth import LogoutForm, current_moderator, moderator_page
 from webmap.proposals.classes_store import NAME_MAX, SIZE_MAX, create_class, list_classes
+from webmap.proposals.db import get_db
+from webmap.proposals.errors import AlreadyDecided, NotDecided
 from webmap.proposals.labels import category_labels, status_labels
 from webmap.proposals.map import feature_bounds, sites_map_parts
+from webmap.proposals.models import Moderator, Proposal
 from webmap.proposals.moderation_store import last_reopened, recent_decisions, reopen
 from webmap.proposals.service import get_sites
 from webmap.proposals.store import Filters, decide, find_proposals, get_proposal, to_feature
@@ -204,7 +204,7 @@ def _proposal_of(session, moderator: Moderator, proposal_id: int) -> Proposal:
 
 
 def _already_decided(proposal: AlreadyDecided) -> str:
-    if proposal.status == "approved":
+    if proposal.decision == "approved":
         return _(
             "Proposal %(id)s was already approved by %(moderator)s; only pending proposals can be decided.",
             id=proposal.id,

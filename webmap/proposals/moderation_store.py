@@ -7,8 +7,8 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
-from webmap.errors import NotDecided
-from webmap.models import ModerationEvent, Proposal, utcnow
+from webmap.proposals.errors import NotDecided
+from webmap.proposals.models import ModerationEvent, Proposal, utcnow
 
 DECIDED = ("approved", "rejected")
 RECENT_LIMIT = 10

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from confusable_homoglyphs.confusables import confusables_data
 
-from webmap.errors import InvalidName
+from webmap.proposals.errors import InvalidName
 
 MAX_LENGTH = 80
 SPACES = re.compile(r"\s+")

@@ -7,10 +7,10 @@ from typing import Any
 import folium
 from flask_babel import gettext as _
 
+from geo.sites import Site
 from webmap.maps.geoman import Geoman
 from webmap.maps.parts import map_parts
 from webmap.proposals.map import base_map, proposals_layer, site_layer
-from webmap.proposals.sites import Site
 
 
 def drawing_map(site: Site, lang: str, urls: dict[str, str]) -> tuple[dict[str, str], dict[str, Any]]:

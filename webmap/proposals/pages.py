@@ -6,19 +6,17 @@ Voting needs a participant: a student joins a class with its code and a nickname
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from webmap.db import get_db
-from webmap.errors import JoinRefused
-from webmap.http.errors import status_of, wants_json
+from webmap.http.errors import wants_json
 from webmap.http.i18n import select_language
 from webmap.proposals.classes_store import NICKNAME_MAX, find_participant, join_class
+from webmap.proposals.db import get_db
+from webmap.proposals.errors import JoinRefused
 from webmap.proposals.labels import category_labels, status_labels
 from webmap.proposals.map import sites_map_parts
 from webmap.proposals.page_maps import drawing_map, private_map
@@ -76,17 +74,9 @@ def kit_urls(site_id: str, lang: str) -> dict[str, str]:
     """The API the drawing page calls: send a proposal, the site's kit, check a draft."""
     return {
         "api": url_for("proposals_api.create_proposal"),
-        "kit": _api_url("proposals_api.kit", "/api/kit", site=site_id, lang=lang),
-        "check": _api_url("proposals_api.check_proposal", "/api/proposals/check"),
+        "kit": url_for("proposals_api.kit", site=site_id, lang=lang),
+        "check": url_for("proposals_api.check_proposal"),
     }
-
-
-def _api_url(endpoint: str, path: str, **args: Any) -> str:
-    # TODO(kit-ui): drop the fallback once main's "Kit API" endpoints are merged
-    if endpoint in current_app.view_functions:
-        return url_for(endpoint, **args)
-    query = "&".join(f"{key}={value}" for key, value in args.items())
-    return path + (f"?{query}" if query else "")
 
 
 @bp.get("/proposals")
@@ -173,7 +163,7 @@ def join():
     except JoinRefused as error:
         if wants_json():
             raise  # answered by webmap/http/errors.py
-        return _join_refused(status_of(error), str(error), _refusal(error))
+        return _join_refused(error.status, str(error), _refusal(error))
     flash(_("You joined as %(nickname)s. Now you can vote, once for each proposal.", nickname=nickname))
     response = redirect(url_for(".approved", lang=select_language()))
     response.set_cookie(

@@ -17,9 +17,10 @@ from limits import parse_many
 from limits.errors import ConfigurationError
 from werkzeug.exceptions import TooManyRequests
 
-from webmap import db
+from geo.kit import Kit, load_kit
+from geo.sites import Site, load_sites
 from webmap.pack_access import get_pack
-from webmap.proposals.sites import Site, load_sites
+from webmap.proposals import db
 
 SESSION_LIFETIME = dt.timedelta(
     hours=8
@@ -28,6 +29,7 @@ SESSION_LIFETIME = dt.timedelta(
 REDIS_SCHEMES = ("redis", "rediss", "redis+unix")
 STORAGE_TIMEOUTS: dict[str, str | int] = {"socket_connect_timeout": 1, "socket_timeout": 1}
 SITES = "ecomap.proposal_sites"
+KIT = "ecomap.kit"
 LIMITER = "ecomap.proposal_limiter"
 
 
@@ -39,7 +41,9 @@ def init_app(app: Flask) -> None:
     """
     _secure_cookies(app)
     with app.app_context():
-        app.extensions[SITES] = load_sites(get_pack())
+        pack = get_pack()
+        app.extensions[KIT] = load_kit(pack.path)
+        app.extensions[SITES] = load_sites(pack, app.extensions[KIT])
     db.init_app(app)
     rate = str(app.config["RATE_LIMIT"]).strip()
     if rate != "0":
@@ -78,6 +82,11 @@ def _secure_cookies(app: Flask) -> None:
 
 def get_sites() -> dict[str, Site]:
     return current_app.extensions[SITES]
+
+
+def get_kit() -> Kit | None:
+    """The pack's kit of parts (``kit.toml``); None for a pack without one."""
+    return current_app.extensions[KIT]
 
 
 @contextmanager

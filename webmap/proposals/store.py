@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import secrets
@@ -16,14 +17,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from webmap.errors import AlreadyDecided
-from webmap.models import Moderator, Proposal, Vote, utcnow
+from webmap.proposals.errors import AlreadyDecided
+from webmap.proposals.models import Moderator, Proposal, Vote, utcnow
 from webmap.proposals.moderation_store import record
 from webmap.proposals.validation import Draft
 
 BBox = tuple[float, float, float, float]
 PUBLIC_FIELDS = ("site", "category", "title", "materials", "description", "author", "status")
-CSV_FIELDS = ("id", *PUBLIC_FIELDS, "votes", "created_at", "lon", "lat", "geometry")
+BILL_FIELDS = ("parts", "total_rub", "labour_h", "durability")  # a bill's summary in the CSV
+CSV_FIELDS = ("id", *PUBLIC_FIELDS, "votes", "created_at", *BILL_FIELDS, "lon", "lat", "geometry")
 BOM = "\ufeff"  # tells Excel the CSV is UTF-8; without it Excel reads Cyrillic in the local code page
 _DUMMY_HASH = generate_password_hash("not a password")
 _BBOX_SQL = {
@@ -56,6 +58,9 @@ def add_proposal(session: Session, draft: Draft) -> Proposal:
         description=draft.description,
         author=draft.author,
         geometry=draft.geometry,
+        parts=[dataclasses.asdict(placement) for placement in draft.parts] or None,
+        season=draft.season,
+        bill=draft.bill,
         min_lon=west,
         min_lat=south,
         max_lon=east,
@@ -171,6 +176,7 @@ def to_feature(proposal: Proposal, votes: int = 0, moderation: bool = False) -> 
     """A proposal as a GeoJSON Feature; ``moderation`` adds the decision's details."""
     properties: dict[str, Any] = {name: getattr(proposal, name) for name in PUBLIC_FIELDS}
     properties.update(votes=votes, created_at=_iso(proposal.created_at))
+    properties.update(parts=proposal.parts or [], season=proposal.season, bill=proposal.bill)
     if moderation:
         properties.update(
             reason=proposal.reason,
@@ -189,8 +195,9 @@ def to_csv(features: Sequence[dict[str, Any]]) -> str:
 
     The text starts with a byte order mark, so Excel opens it as UTF-8.
 
-    >>> to_csv([]).strip()
-    '\\ufeffid,site,category,title,materials,description,author,status,votes,created_at,lon,lat,geometry'
+    >>> to_csv([]).strip().split(",")
+    ['\\ufeffid', 'site', 'category', 'title', 'materials', 'description', 'author', 'status', 'votes', \
+'created_at', 'parts', 'total_rub', 'labour_h', 'durability', 'lon', 'lat', 'geometry']
     """
     buffer = io.StringIO()
     buffer.write(BOM)
@@ -200,9 +207,22 @@ def to_csv(features: Sequence[dict[str, Any]]) -> str:
         point = shape(feature["geometry"]).representative_point()
         properties = feature["properties"]
         row = [feature["id"], *(properties[name] for name in (*PUBLIC_FIELDS, "votes", "created_at"))]
+        row += _bill_cells(properties)
         row += [round(point.x, 7), round(point.y, 7), json.dumps(feature["geometry"])]
         writer.writerow([spreadsheet_safe(value) for value in row])
     return buffer.getvalue()
+
+
+def _bill_cells(properties: dict[str, Any]) -> list[Any]:
+    """How many parts, the total in roubles, the labour hours and the durability; empty without parts.
+
+    >>> _bill_cells({"parts": [], "bill": None})
+    ['', '', '', '']
+    """
+    bill = properties.get("bill")
+    if not bill:
+        return ["", "", "", ""]
+    return [len(properties["parts"]), bill["total_rub"], bill["labour_h"], bill["durability"]]
 
 
 def spreadsheet_safe(value: Any) -> Any:

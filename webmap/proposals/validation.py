@@ -16,12 +16,24 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import shapely
-from shapely.geometry import shape
+from shapely.geometry import mapping, shape
 from shapely.validation import explain_validity
 
-from webmap.errors import InvalidProposal
+from geo.bill import bill_as_dict
+from geo.crs import in_degrees, in_metres
+from geo.kit import Kit
+from geo.layout import Placement
+from geo.sites import MASK_TOLERANCE_M, Site
 from webmap.http.params import LAT_RANGE, LON_RANGE
-from webmap.proposals.sites import MASK_TOLERANCE_M, Site, in_metres
+from webmap.proposals.errors import InvalidProposal
+from webmap.proposals.parts import (
+    DEFAULT_SEASON,
+    Judgement,
+    check_placements,
+    check_season,
+    judge,
+    refusals,
+)
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_VERTICES = 500
@@ -31,7 +43,7 @@ TEXT_LIMITS = {"title": 120, "materials": 300, "description": 2000, "author": 40
 MULTILINE = ("materials", "description")
 MAX_DEPTH = 20  # arrays and objects inside each other; a Polygon Feature needs 5
 JOINERS = "\u200c\u200d"  # ZWNJ and ZWJ: format characters that scripts and emoji need
-PROPERTIES = ("site", "category", *TEXT_LIMITS)
+PROPERTIES = ("site", "category", *TEXT_LIMITS, "parts", "season")
 _CONTACT = re.compile(r"@|\d[\d\s()+-]{5,}\d")
 T = TypeVar("T")
 
@@ -53,7 +65,7 @@ class Problems(list):
 
 @dataclass(frozen=True)
 class Draft:
-    """A checked proposal, ready to store."""
+    """A checked proposal, ready to store: with kit parts, its geometry holds their footprints too."""
 
     site: str
     category: str
@@ -63,32 +75,108 @@ class Draft:
     author: str
     geometry: dict[str, Any]
     bounds: tuple[float, float, float, float]
+    parts: tuple[Placement, ...] = ()
+    season: str | None = None
+    bill: dict[str, Any] | None = None
 
 
-def check_feature(body: Any, sites: dict[str, Site]) -> Draft:
+@dataclass(frozen=True)
+class Design:
+    """A draft read for its shape and parts only: its site, freehand geometry, placements and season."""
+
+    site: Site
+    geometry: dict[str, Any] | None
+    placements: tuple[Placement, ...]
+    season: str
+    texts: dict[str, str] | None
+
+
+def check_feature(body: Any, sites: dict[str, Site], kit: Kit | None = None) -> Draft:
     """Check a decoded JSON body against every rule; return the draft or raise InvalidProposal with
     every problem found (a body that is not an object has just that one).
+
+    A proposal is a freehand shape (``geometry``), kit parts (``properties.parts``), or both; its
+    parts must pass the layout rules of its site (``webmap/proposals/parts.py``).
 
     >>> check_feature([], {})
     Traceback (most recent call last):
     ...
-    webmap.errors.InvalidProposal: the body must be a JSON object (a GeoJSON Feature), got array
+    webmap.proposals.errors.InvalidProposal: the body must be a JSON object (a GeoJSON Feature), got array
     """
+    problems = Problems()
+    design = _read_design(body, sites, kit, problems, texts_required=True)
+    judgement = None
+    if design is not None and design.placements and kit is not None:
+        judgement = judge(design.site, kit, design.placements, design.season)
+        problems.extend(refusals(judgement, design.site))
+    problems.raise_any()
+    assert design is not None and design.texts is not None, "raise_any raised if a check failed"
+    geometry = stored_geometry(design, judgement)
+    bill = bill_as_dict(judgement.bill) if judgement else None
+    season = design.season if design.placements else None
+    return Draft(
+        **design.texts,
+        geometry=geometry,
+        bounds=shape(geometry).bounds,
+        parts=design.placements,
+        season=season,
+        bill=bill,
+    )
+
+
+def check_design(body: Any, sites: dict[str, Site], kit: Kit | None) -> tuple[Design, Judgement | None]:
+    """A draft being designed (``POST /api/proposals/check``): its shape and parts must be well formed
+    (InvalidProposal otherwise, as for a submission), its texts may be missing; the rules' verdict,
+    its placed parts and bill are returned, not raised."""
+    problems = Problems()
+    design = _read_design(body, sites, kit, problems, texts_required=False)
+    problems.raise_any()
+    assert design is not None, "raise_any raised if a check failed"
+    if not design.placements or kit is None:
+        return design, None
+    return design, judge(design.site, kit, design.placements, design.season)
+
+
+def _read_design(
+    body: Any, sites: dict[str, Site], kit: Kit | None, problems: Problems, texts_required: bool
+) -> Design | None:
+    """Every check of a body but the layout rules, its problems added to ``problems``."""
     if not isinstance(body, dict):
         raise InvalidProposal(
             "body", f"the body must be a JSON object (a GeoJSON Feature), got {_kind(body)}", 400
         )
-    problems = Problems()
     problems.attempt(_check_type, body.get("type"))
     properties = problems.attempt(_check_object, body.get("properties"))
-    texts = problems.attempt(check_properties, properties, sites) if properties is not None else None
-    geometry = problems.attempt(check_geometry, body.get("geometry"))
-    site_id = properties.get("site") if properties is not None else None
-    if geometry is not None and isinstance(site_id, str) and site_id in sites:
-        problems.attempt(check_inside, geometry, sites[site_id])
-    problems.raise_any()
-    assert texts is not None and geometry is not None, "raise_any raised if a check failed"
-    return Draft(**texts, geometry=geometry, bounds=shape(geometry).bounds)
+    if properties is None:
+        problems.attempt(check_geometry, body.get("geometry"))
+        return None
+    texts = problems.attempt(check_properties, properties, sites, texts_required)
+    site = sites.get(properties["site"]) if isinstance(properties.get("site"), str) else None
+    parts = properties.get("parts")
+    geometry = None
+    if body.get("geometry") is not None or not parts:  # a shape is needed where there are no parts
+        geometry = problems.attempt(check_geometry, body.get("geometry"))
+    if geometry is not None and site is not None:
+        problems.attempt(check_inside, geometry, site)
+    placements = problems.attempt(check_placements, parts, site, kit) if "parts" in properties else ()
+    season = (
+        problems.attempt(check_season, properties["season"]) if "season" in properties else DEFAULT_SEASON
+    )
+    if site is None or placements is None or season is None:
+        return None
+    return Design(site, geometry, placements, season, texts)
+
+
+def stored_geometry(design: Design, judgement: Judgement | None) -> dict[str, Any]:
+    """What a proposal's map shows: its freehand shape, and with parts a GeometryCollection of the
+    shape (if any) and every part's footprint, in the parts' order."""
+    if judgement is None:
+        assert design.geometry is not None, "a proposal without parts has a shape"
+        return design.geometry
+    crs = design.site.crs_metric
+    footprints = [dict(mapping(in_degrees(placed.footprint, crs))) for placed in judgement.placed]
+    members = ([design.geometry] if design.geometry else []) + footprints
+    return {"type": "GeometryCollection", "geometries": members}
 
 
 def _check_type(kind: Any) -> None:
@@ -106,14 +194,22 @@ def _check_object(properties: Any) -> dict[str, Any]:
     return properties
 
 
-def check_properties(properties: dict[str, Any], sites: dict[str, Site]) -> dict[str, str]:
-    """The checked ``site``, ``category`` and texts (stripped, NFC-normalised), or every problem of them."""
+def check_properties(
+    properties: dict[str, Any], sites: dict[str, Site], texts_required: bool = True
+) -> dict[str, str] | None:
+    """The checked ``site``, ``category`` and texts (stripped, NFC-normalised), or every problem of them.
+
+    Without ``texts_required`` (a draft being designed) only the site is checked, and None returned.
+    """
     problems = Problems()
     unknown = [name for name in properties if name not in PROPERTIES]
     if unknown:  # the first one only: a body of a thousand made-up keys is one problem, not a thousand
         message = f"unknown property {unknown[0]!r}; allowed: {', '.join(PROPERTIES)}"
         problems.append(InvalidProposal(f"properties.{unknown[0]}", message))
     site = problems.attempt(_check_site, properties, sites)
+    if not texts_required:
+        problems.raise_any()
+        return None
     category = problems.attempt(_check_category, properties)
     texts = {name: problems.attempt(check_text, name, properties.get(name)) for name in TEXT_LIMITS}
     if texts["author"] is not None and _CONTACT.search(texts["author"]):
@@ -154,7 +250,7 @@ def check_depth(body: Any, limit: int = MAX_DEPTH) -> None:
     >>> check_depth([[[]]], 2)
     Traceback (most recent call last):
     ...
-    webmap.errors.InvalidProposal: the body nests too deeply: over 2 levels of arrays or objects
+    webmap.proposals.errors.InvalidProposal: the body nests too deeply: over 2 levels of arrays or objects
     """
     stack = [(body, 1)]
     while stack:
@@ -181,7 +277,7 @@ def check_text(name: str, value: Any) -> str:
     >>> check_text("title", "x" * 121)
     Traceback (most recent call last):
     ...
-    webmap.errors.InvalidProposal: 'title' is 121 characters long; the limit is 120
+    webmap.proposals.errors.InvalidProposal: 'title' is 121 characters long; the limit is 120
     """
     field = f"properties.{name}"
     if value is None:

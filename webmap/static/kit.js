@@ -128,7 +128,13 @@
     });
     season.addEventListener("change", scheduleCheck);
     if (kit.keep_clear && kit.keep_clear.features && kit.keep_clear.features.length) {
-      L.geoJSON(kit.keep_clear, {
+      // each zone as the server drew it (properties.zone: an entrance's circle, a path's width), or
+      // the feature itself
+      const zones = kit.keep_clear.features.map(function (feature) {
+        const zone = feature.properties && feature.properties.zone;
+        return zone ? { type: "Feature", properties: feature.properties, geometry: zone } : feature;
+      });
+      L.geoJSON({ type: "FeatureCollection", features: zones }, {
         style: function () { return KEEP_CLEAR_STYLE; },
         interactive: true,
         pmIgnore: true,

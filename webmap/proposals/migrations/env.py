@@ -1,8 +1,8 @@
-"""Alembic's environment: migrations run on the connection that webmap.db.migrate passes in."""
+"""Alembic's environment: migrations run on the connection that webmap.proposals.db.migrate passes in."""
 
 from alembic import context
 
-from webmap.models import Base
+from webmap.proposals.models import Base
 
 RTREE = "proposals_rtree"
 
@@ -15,7 +15,7 @@ def include_object(obj, name, type_, reflected, compare_to):
 def run_migrations() -> None:
     connection = context.config.attributes.get("connection")
     if connection is None:
-        raise RuntimeError("run migrations through webmap.db.migrate, which passes the connection")
+        raise RuntimeError("run migrations through webmap.proposals.db.migrate, which passes the connection")
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,

@@ -58,6 +58,9 @@ class Proposal(Base):
     description: Mapped[str] = mapped_column(Text)
     author: Mapped[str] = mapped_column(String(80))
     geometry: Mapped[dict[str, Any]] = mapped_column(JSON)
+    parts: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)  # kit parts placed, as sent
+    season: Mapped[str | None] = mapped_column(String(16))  # the project's season, with parts
+    bill: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # bill of materials when it was sent
     min_lon: Mapped[float] = mapped_column(Double)
     min_lat: Mapped[float] = mapped_column(Double)
     max_lon: Mapped[float] = mapped_column(Double)

@@ -33,8 +33,9 @@ from flask import Flask, current_app, request
 from sqlalchemy import Engine, create_engine, event, exc, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from webmap.health import add_health_probe
 from webmap.http.errors import service_unavailable
-from webmap.models import utcnow
+from webmap.proposals.models import utcnow
 
 EXTENSION = "ecomap.db"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -312,6 +313,7 @@ def init_app(app: Flask) -> None:
     database = Database(url)
     database.ensure_migrated()
     app.extensions[EXTENSION] = database
+    add_health_probe(app, "database", database.writable)
     app.before_request(_migrate_if_needed)
     for down in DATABASE_DOWN:
         app.register_error_handler(down, _database_down)

@@ -184,14 +184,14 @@ def _press(page, selector: str, touch: bool, times: int = 1) -> None:
 
 def _move_by_buttons(page, metres_east: int, metres_north: int, touch: bool) -> None:
     east = (
-        "[data-kit-action=move][data-east='1']"
+        "#kit-tools [data-kit-action=move][data-east='1']"
         if metres_east > 0
-        else "[data-kit-action=move][data-east='-1']"
+        else "#kit-tools [data-kit-action=move][data-east='-1']"
     )
     north = (
-        "[data-kit-action=move][data-north='1']"
+        "#kit-tools [data-kit-action=move][data-north='1']"
         if metres_north > 0
-        else "[data-kit-action=move][data-north='-1']"
+        else "#kit-tools [data-kit-action=move][data-north='-1']"
     )
     _press(page, east, touch, abs(metres_east))
     _press(page, north, touch, abs(metres_north))
@@ -268,7 +268,7 @@ def test_russian_phone_journey(designer, serve, app, page_log):
     assert page.locator("#kit-placed li").count() == 5
     assert page.locator("#kit-bill").is_visible()
     page.locator("#kit-placed li").nth(2).locator("button").tap()
-    _press(page, "[data-kit-action=rotate][data-degrees='15']", touch=True)
+    _press(page, ".kit-map-tools [data-kit-action=rotate][data-degrees='15']", touch=True)  # by the thumb
     assert TEXTS["ru"]["rotated"] in page.locator("#kit-placed li").nth(2).inner_text()
     before = _bill_total(page)
 
@@ -326,11 +326,11 @@ def test_english_desktop_journey_with_the_keyboard(designer, serve, app, page_lo
     # select the third from the list, turn it, duplicate it and remove the copy, by keyboard
     page.locator("#kit-placed li").nth(2).locator("button").focus()
     page.keyboard.press("Enter")
-    _press(page, "[data-kit-action=rotate][data-degrees='15']", touch=False)
+    _press(page, "#kit-tools [data-kit-action=rotate][data-degrees='15']", touch=False)
     assert TEXTS["en"]["rotated"] in page.locator("#kit-placed li").nth(2).inner_text()
-    _press(page, "[data-kit-action=duplicate]", touch=False)
+    _press(page, "#kit-tools [data-kit-action=duplicate]", touch=False)
     assert page.locator("#kit-placed li").count() == 6
-    _press(page, "[data-kit-action=remove]", touch=False)
+    _press(page, "#kit-tools [data-kit-action=remove]", touch=False)
     assert page.locator("#kit-placed li").count() == 5
     before = _bill_total(page)
 

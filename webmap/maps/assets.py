@@ -20,6 +20,8 @@ _GEOMAN = f"{_JSDELIVR}/npm/@geoman-io/leaflet-geoman-free@2.20.2/dist"  # webma
 # images and fonts its CSS names, or (folium/...) a file that the script writes. Where the CDN's
 # version is not on npm, the nearest is used.
 ASSETS: dict[str, str] = {
+    # Leaflet 1.9.4, 1.9.3's bug-fix release: in 1.9.3 a tooltip bound to a group holding a group
+    # (a proposal of kit parts is a GeometryCollection) throws when the map is built.
     f"{_JSDELIVR}/npm/leaflet@1.9.3/dist/leaflet.js": "leaflet/dist/leaflet.js",
     f"{_JSDELIVR}/npm/leaflet@1.9.3/dist/leaflet.css": "leaflet/dist/leaflet.css",
     "https://code.jquery.com/jquery-3.7.1.min.js": "jquery/dist/jquery.min.js",

@@ -40,6 +40,11 @@
   let controller = null;
   let shownProblems = null;
   let culprits = [];
+  // Footprints and clear zones above the parts' icons (which are only handles), so that a part is
+  // seen to scale at any zoom; taps go through them to the icon below.
+  map.createPane("kitShapes");
+  map.getPane("kitShapes").style.zIndex = 650;
+  map.getPane("kitShapes").style.pointerEvents = "none";
   const partsLayer = L.featureGroup().addTo(map);
   const problemsLayer = L.featureGroup().addTo(map);
   let handle = null;
@@ -189,8 +194,9 @@
   }
 
   function layersFor(entry) {
-    entry.footprint = L.polygon(outline(entry), Object.assign({ pmIgnore: true, snapIgnore: true }, PART_STYLE));
-    entry.zone = L.polygon([], Object.assign({ pmIgnore: true, snapIgnore: true }, ZONE_STYLE));
+    const shapes = { pmIgnore: true, snapIgnore: true, pane: "kitShapes", interactive: false };
+    entry.footprint = L.polygon(outline(entry), Object.assign({}, shapes, PART_STYLE));
+    entry.zone = L.polygon([], Object.assign({}, shapes, ZONE_STYLE));
     const icon = L.divIcon({
       className: "kit-marker",
       html: '<img src="' + byId[entry.part].icon + '" alt="">',
@@ -199,7 +205,6 @@
     entry.marker = L.marker([entry.lat, entry.lon], {
       icon: icon, draggable: true, keyboard: false, autoPan: true, pmIgnore: true, snapIgnore: true,
     });
-    entry.footprint.on("click", function () { select(entry); });
     entry.marker.on("click", function () { select(entry); });
     entry.marker.on("dragstart", function () {
       select(entry);

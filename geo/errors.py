@@ -48,12 +48,13 @@ class KitError(PackError):
 class SitesError(ValueError):
     """A ``sites.toml`` (or a keep-clear file it names) that cannot be used.
 
-    The message names the file, the site and the field; ``problems`` lists them all.
+    The message names the pack's folder, the file, the site and the field; ``problems`` lists them all.
 
-    >>> str(SitesError([Problem("sites.toml", "site 'yard'", "field 'budget_rub' must be a number > 0")]))
-    "sites.toml: site 'yard': field 'budget_rub' must be a number > 0"
+    >>> str(SitesError("data/x", [Problem("sites.toml", "site 'yard'", "field 'budget_rub' must be > 0")]))
+    "data/x/sites.toml: site 'yard': field 'budget_rub' must be > 0"
     """
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, pack: str, problems: list[Problem]):
+        self.pack = pack
         self.problems = problems
-        super().__init__("\n".join(str(problem) for problem in problems))
+        super().__init__("\n".join(f"{pack}/{problem}" for problem in problems))

@@ -90,7 +90,7 @@ def load_sites(pack: CityPack, kit: Kit | None = None) -> dict[str, Site]:
     """
     sites, problems = _read_sites(pack, kit, check_parts=kit is not None)
     if problems:
-        raise SitesError(problems)
+        raise SitesError(str(pack.path), problems)
     return sites
 
 

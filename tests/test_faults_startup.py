@@ -35,7 +35,7 @@ def _unknown_site_layer(tmp_path: Path) -> tuple[Path, str]:
     pack = Path(shutil.copytree(SYSERT_PACK, tmp_path / "pack"))
     sites = pack / "sites.toml"
     sites.write_text(sites.read_text(encoding="utf-8").replace('layer = "school-yard"', 'layer = "gone"'))
-    return pack, "sites.toml: site 1: no layer 'gone' in the pack"
+    return pack, "sites.toml: site 'school-yard-23': field 'layer': no layer 'gone' in the pack"
 
 
 BROKEN = {"layer": _unreadable_layer, "folder": _missing_folder, "sites": _unknown_site_layer}

@@ -32,6 +32,12 @@ MAP_IN_VIEW = """() => {
     const box = document.querySelector('.folium-map').getBoundingClientRect();
     return box.top >= -1 && box.bottom <= window.innerHeight + 1;  // subpixel layout
 }"""
+# The map is not panning or zooming: screen points computed now stay where they are.
+MAP_STILL = """() => {
+    const map = window[Object.keys(window).find((key) => /^map_[0-9a-f]+$/.test(key))];
+    return !(map._panAnim && map._panAnim._inProgress) && !map._animatingZoom;
+}"""
+NEXT_FRAME = "() => new Promise((resolve) => requestAnimationFrame(() => resolve(true)))"
 PART_AT = """(index) => {
     const part = window.ecomapKit.draft().parts[index];
     return part ? [part.lon, part.lat] : null;
@@ -145,6 +151,7 @@ def _gate(keep_clear: list[dict]) -> tuple[float, float]:
 
 
 def _screen_point(page, lon: float, lat: float) -> tuple[float, float]:
+    page.wait_for_function(MAP_STILL)
     x, y = page.evaluate(TO_SCREEN, [page.evaluate(MAP_NAME), lat, lon])
     box = page.locator(".folium-map").bounding_box()
     return box["x"] + x, box["y"] + y
@@ -354,6 +361,7 @@ def test_english_desktop_journey_with_the_keyboard(designer, serve, app, page_lo
         page.mouse.move(
             start[0] + (end[0] - start[0]) * step / 10, start[1] + (end[1] - start[1]) * step / 10
         )
+    page.evaluate(NEXT_FRAME)  # Leaflet moves a dragged marker on the next frame: let it get there
     page.mouse.up()
     page.wait_for_function(CHECKED)
     page.wait_for_function(NO_KEEP_CLEAR_PROBLEM)

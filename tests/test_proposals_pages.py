@@ -182,3 +182,11 @@ def test_map_builders_work_outside_the_views(app, with_site):
     assert ".pm.addControls(" not in private["map_script"]
     assert "Bench from pallets" in private["map_script"]
     assert private["map_script"].count("L.geoJson") == (2 if with_site else 1)  # the site, then the proposal
+
+
+def test_the_drawing_map_zooms_closer_than_the_tiles_go(tmp_path):
+    page = (
+        make_app(tmp_path, TILES="").test_client().get(f"/proposals/new?site={SCHOOL}").get_data(as_text=True)
+    )
+
+    assert '"maxZoom": 22' in page and '"maxNativeZoom": 19' in page  # a bench's clear zone in view

@@ -12,6 +12,8 @@ from webmap.maps.geoman import Geoman
 from webmap.maps.parts import map_parts
 from webmap.proposals.map import base_map, proposals_layer, site_layer
 
+DESIGN_MAX_ZOOM = 22  # about 4 cm a pixel in Sysert: the tiles (19 at most) are enlarged
+
 
 def drawing_map(site: Site, lang: str, urls: dict[str, str]) -> tuple[dict[str, str], dict[str, Any]]:
     """The map zoomed to ``site`` with the drawing tools: its page parts and the form script's config.
@@ -20,6 +22,9 @@ def drawing_map(site: Site, lang: str, urls: dict[str, str]) -> tuple[dict[str, 
     rules' answer to a draft).
     """
     folium_map = base_map(site.bounds)
+    for child in folium_map._children.values():
+        if isinstance(child, folium.TileLayer):  # closer than the tiles go, to see a bench's clear zone
+            child.options["max_zoom"] = DESIGN_MAX_ZOOM
     site_layer([site], lang).add_to(folium_map)
     drawn = draw_tools(folium_map, lang)
     config = {"map": folium_map.get_name(), "drawn": drawn.get_name(), "site": site.id, **urls}

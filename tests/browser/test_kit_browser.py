@@ -374,3 +374,35 @@ def test_english_desktop_journey_with_the_keyboard(designer, serve, app, page_lo
     _assert_bill_at_private_link(page, url, total)
     assert page_log.page_errors == [] and page_log.console_errors == []
     assert page_log.foreign_requests(server.host) == []
+
+
+def test_the_handle_turns_a_part_and_the_server_draws_it_turned(designer, serve, app, page_log):
+    _kit, mask, keep_clear = _yard(app, "en")
+    (spot,) = _free_spots(mask, keep_clear, 1)
+    server = serve(app)
+    page = designer("desktop")
+    page.goto(f"{server.url}/proposals/new?site={SCHOOL}&lang=en")
+    page.wait_for_function(KIT_READY)
+    _place(page, "pallet-sofa", *spot, touch=False)
+    handle = page.locator(".kit-rotate-handle")
+    box = handle.bounding_box()
+    centre = _screen_point(page, *spot)
+    start = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    radius = centre[1] - start[1]  # the handle starts due north of the part
+    assert radius > 40
+
+    page.mouse.move(*start)
+    page.mouse.down()
+    for step in range(1, 11):  # a quarter turn round the part, clockwise
+        angle = math.radians(9 * step)
+        page.mouse.move(centre[0] + radius * math.sin(angle), centre[1] - radius * math.cos(angle))
+    page.evaluate(NEXT_FRAME)
+    page.mouse.up()
+    page.wait_for_function(CHECKED)
+
+    assert page.evaluate("() => window.ecomapKit.draft().parts[0].rotation_deg") == 90
+    assert "turned 90°" in page.locator("#kit-placed li").first.inner_text()
+    # the server's footprint: the sofa (2.4 m east-west) now runs north-south on the screen
+    footprint = page.locator("path.kit-selected").bounding_box()
+    assert footprint["height"] > footprint["width"]
+    assert page_log.page_errors == []

@@ -23,6 +23,7 @@
   const CHECK_DELAY_MS = 250;
   const M_PER_DEGREE = 111320;
   const HANDLE_PX = 56;  // the rotation handle's distance from the part's centre, in pixels
+  const SNAP_DEGREES = 4;  // the handle snaps to a multiple of 15° this close to it
   const PART_STYLE = { color: "#1b5e20", weight: 2, fillColor: "#66bb6a", fillOpacity: 0.55, dashArray: null };
   const SELECTED_STYLE = { color: "#0d47a1", weight: 4, fillColor: "#42a5f5", fillOpacity: 0.55, dashArray: null };
   const CULPRIT_STYLE = { color: "#b71c1c", weight: 4, fillColor: "#e53935", fillOpacity: 0.45, dashArray: "6 4" };
@@ -412,7 +413,9 @@
         const entry = selected;
         const centre = map.latLngToLayerPoint([entry.lat, entry.lon]);
         const at = map.latLngToLayerPoint(handle.getLatLng());
-        const degrees = Math.round(Math.atan2(at.x - centre.x, centre.y - at.y) * 180 / Math.PI);
+        let degrees = Math.round(Math.atan2(at.x - centre.x, centre.y - at.y) * 180 / Math.PI);
+        const step = Math.round(degrees / 15) * 15;
+        if (Math.abs(degrees - step) <= SNAP_DEGREES) { degrees = step; }  // square to the yard easily
         entry.rotation = (degrees + 360) % 360;
         entry.zone.setLatLngs([]);
         entry.footprint.setLatLngs(outline(entry));

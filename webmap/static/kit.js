@@ -208,6 +208,7 @@
     });
     entry.marker.on("click", function () { select(entry); });
     entry.marker.on("dragstart", function () {
+      entry.dragging = true;
       select(entry);
       entry.zone.setLatLngs([]);
       hideHandle();
@@ -218,7 +219,7 @@
       entry.lon = at.lng;
       entry.footprint.setLatLngs(outline(entry));  // the live rectangle until the server's answer
     });
-    entry.marker.on("dragend", function () { changed(entry); });
+    entry.marker.on("dragend", function () { entry.dragging = false; changed(entry); });
     partsLayer.addLayer(entry.zone).addLayer(entry.footprint).addLayer(entry.marker);
   }
 
@@ -409,6 +410,7 @@
         icon: L.divIcon({ className: "kit-rotate-handle", html: '<span aria-hidden="true">↻</span>', iconSize: [44, 44] }),
         draggable: true, keyboard: false, pmIgnore: true, snapIgnore: true, title: messages.rotate_handle,
       }).addTo(map);
+      handle.on("dragstart", function () { selected.dragging = true; });
       handle.on("drag", function () {
         const entry = selected;
         const centre = map.latLngToLayerPoint([entry.lat, entry.lon]);
@@ -420,7 +422,7 @@
         entry.zone.setLatLngs([]);
         entry.footprint.setLatLngs(outline(entry));
       });
-      handle.on("dragend", function () { changed(selected); });
+      handle.on("dragend", function () { selected.dragging = false; changed(selected); });
     } else {
       handle.setLatLng(handleAt(selected));
     }
@@ -514,7 +516,7 @@
   function showAnswer(answer) {
     (answer.placed || []).forEach(function (shape) {
       const entry = placed[shape.index];
-      if (!entry) { return; }
+      if (!entry || entry.dragging) { return; }  // the live shape stays until the drag's own check
       const footprint = polygonLatLngs(shape.footprint);
       if (footprint.length) { entry.footprint.setLatLngs(footprint); }
       entry.zone.setLatLngs(polygonLatLngs(shape.clear_zone));

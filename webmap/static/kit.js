@@ -243,6 +243,9 @@
     const partId = arming;
     arm(null);
     addPart(partId, event.latlng.lat, event.latlng.lng, 0);
+    map.eachLayer(function (layer) {  // the tap opened the tooltip of what is under it: not now
+      if (layer instanceof L.Tooltip) { map.closeTooltip(layer); }
+    });
   });
 
   $("kit-place-centre").addEventListener("click", function () {

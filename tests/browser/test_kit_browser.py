@@ -333,6 +333,7 @@ def test_english_desktop_journey_with_the_keyboard(designer, serve, app, page_lo
     # select the third from the list, turn it, duplicate it and remove the copy, by keyboard
     page.locator("#kit-placed li").nth(2).locator("button").focus()
     page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.dataset.index") == "2"  # focus kept
     _press(page, "#kit-tools [data-kit-action=rotate][data-degrees='15']", touch=False)
     assert TEXTS["en"]["rotated"] in page.locator("#kit-placed li").nth(2).inner_text()
     _press(page, "#kit-tools [data-kit-action=duplicate]", touch=False)

@@ -46,6 +46,7 @@
   map.createPane("kitShapes");
   map.getPane("kitShapes").style.zIndex = 650;
   map.getPane("kitShapes").style.pointerEvents = "none";
+  map.createPane("kitHandle").style.zIndex = 660;  // the rotation handle above even a big part
   const partsLayer = L.featureGroup().addTo(map);
   const problemsLayer = L.featureGroup().addTo(map);
   let handle = null;
@@ -268,6 +269,7 @@
   // ---- the placed parts: a list to select from, and the selected part's tools ----
 
   function renderList() {
+    const focused = placedList.contains(document.activeElement) ? document.activeElement.dataset.index : null;
     placedList.replaceChildren();
     $("kit-placed-empty").hidden = placed.length > 0;
     placed.forEach(function (entry, index) {
@@ -284,10 +286,16 @@
       turn.className = "kit-placed-turn";
       turn.textContent = fill(messages.rotation, { degrees: entry.rotation });
       button.append(name, turn);
-      button.addEventListener("click", function () { select(entry); map.panInside([entry.lat, entry.lon], { padding: [60, 60] }); });
+      button.addEventListener("click", function () {
+        select(entry);
+        map.panInside([entry.lat, entry.lon], { padding: [60, 60] });
+      });
       item.appendChild(button);
       placedList.appendChild(item);
     });
+    // a keyboard's place in the list survives the list being drawn again
+    const again = focused !== null && placedList.querySelector('button[data-index="' + focused + '"]');
+    if (again) { again.focus(); }
   }
 
   function restyle() {
@@ -412,6 +420,7 @@
       handle = L.marker(handleAt(selected), {
         icon: L.divIcon({ className: "kit-rotate-handle", html: '<span aria-hidden="true">↻</span>', iconSize: [44, 44] }),
         draggable: true, keyboard: false, pmIgnore: true, snapIgnore: true, title: messages.rotate_handle,
+        pane: "kitHandle",
       }).addTo(map);
       handle.on("dragstart", function () { selected.dragging = true; });
       handle.on("drag", function () {

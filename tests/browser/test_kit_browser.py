@@ -407,3 +407,37 @@ def test_the_handle_turns_a_part_and_the_server_draws_it_turned(designer, serve,
     footprint = page.locator("path.kit-selected").bounding_box()
     assert footprint["height"] > footprint["width"]
     assert page_log.page_errors == []
+
+
+def test_a_summer_part_in_an_all_year_project_until_the_season_says_summer(designer, serve, app, page_log):
+    _kit, mask, keep_clear = _yard(app, "ru")
+    (spot,) = _free_spots(mask, keep_clear, 1)
+    server = serve(app)
+    page = designer("phone")
+    page.goto(f"{server.url}/proposals/new?site={SCHOOL}")
+    page.wait_for_function(KIT_READY)
+    assert page.locator("#kit-season").input_value() == "all-year"
+    _place(page, "hay-bale-seat", *spot, touch=True)
+
+    problem = page.locator("#kit-problems li[data-rule='season']")
+    problem.wait_for()
+    assert page.evaluate(CULPRIT_PATHS)  # the hay bales outlined on the map
+    assert axe_violations(page) == []
+    page.select_option("#kit-season", "summer")
+    page.wait_for_function(CHECKED)
+
+    assert problem.count() == 0 and page.evaluate(CULPRIT_PATHS) == []
+    assert page.evaluate("() => window.ecomapKit.draft().season") == "summer"
+    assert page_log.page_errors == []
+
+
+def test_without_the_kit_the_page_still_takes_a_drawing(designer, serve, app):
+    server = serve(app)
+    page = designer("desktop")
+    page.route("**/api/kit?*", lambda route: route.fulfill(status=503, body="{}"))
+    page.goto(f"{server.url}/proposals/new?site={SCHOOL}&lang=en")
+
+    status = page.locator("#kit-status", has_text="The kit of parts could not be loaded")
+    status.wait_for()
+    assert page.locator("#kit-palette").is_hidden() and page.locator(".leaflet-pm-toolbar").first.is_visible()
+    assert axe_violations(page) == []

@@ -283,6 +283,7 @@ def test_russian_phone_journey(designer, serve, app, page_log):
     page.evaluate("() => window.scrollTo(0, 0)")
     _place(page, BENCH, gate_lon, gate_lat, touch=True)
     _assert_keep_clear_problem(page, 5)
+    _assert_buttons_big_enough(page)  # the problems' buttons too
     assert _bill_total(page) != before  # the bench costs something
     assert axe_violations(page) == []
     screenshot(page, "kit-phone-problem-ru")

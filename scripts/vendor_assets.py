@@ -13,7 +13,6 @@ import json
 import posixpath
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -46,18 +45,6 @@ def rotate_css() -> bytes:
 
 
 GENERATED = {"folium/leaflet.awesome.rotate.min.css": rotate_css}
-
-
-def draw_locale(lang: str) -> bytes:
-    """Leaflet.draw's texts in ``lang`` as JSON, read by node from npm's leaflet-draw-locales."""
-    script = f"process.stdout.write(JSON.stringify(require('leaflet-draw-locales').default({lang!r})))"
-    try:
-        result = subprocess.run(
-            ["node", "-e", script], cwd=ROOT, capture_output=True, check=True, text=True, timeout=60
-        )
-    except (OSError, subprocess.SubprocessError) as error:
-        raise VendorError(f"node could not read leaflet-draw-locales for {lang!r}: {error}") from error
-    return json.dumps(json.loads(result.stdout), ensure_ascii=False, indent=1).encode() + b"\n"
 
 
 def css_references(path: str, css: bytes) -> list[str]:
@@ -122,12 +109,6 @@ def main() -> int:
         print(f"vendor_assets: {error}", file=sys.stderr)
         return 1
     files.update({path: generate() for path, generate in GENERATED.items()})
-    try:
-        for lang in assets.DRAW_LOCALES:
-            files[f"{assets.DRAW_LOCALE_DIR}/{lang}.json"] = draw_locale(lang)
-    except VendorError as error:
-        print(f"vendor_assets: {error}", file=sys.stderr)
-        return 1
     manifest = {url: f"{assets.VENDOR_DIR}/{path}" for url, path in assets.ASSETS.items()}
     write_vendor_dir(vendor_dir, files, manifest)
     size_kb = sum(len(content) for content in files.values()) / 1024

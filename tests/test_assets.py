@@ -15,7 +15,6 @@ from webmap.errors import AssetError
 from webmap.http.caching import VERSION_LENGTH
 from webmap.maps.assets import (
     ASSETS,
-    DRAW_LOCALES,
     EXTRA_FILES,
     MANIFEST,
     STATIC_DIR,
@@ -23,6 +22,7 @@ from webmap.maps.assets import (
     missing_assets,
     use_local_assets,
 )
+from webmap.maps.geoman import Geoman
 
 LEAFLET_JS_CDN = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"
 SYSERT_LAT_LON = [56.50, 60.81]
@@ -57,7 +57,7 @@ FEATURES = {
     "layer_control": lambda city_map: folium.LayerControl().add_to(city_map),
     "geojson_tooltip_popup": add_geojson,
     "awesome_marker": add_awesome_marker,
-    "draw": lambda city_map: plugins.Draw().add_to(city_map),
+    "geoman": lambda city_map: Geoman(folium.FeatureGroup().add_to(city_map), "ru", {}).add_to(city_map),
     "fullscreen": lambda city_map: plugins.Fullscreen().add_to(city_map),
     "measure_control": lambda city_map: plugins.MeasureControl().add_to(city_map),
     "minimap": lambda city_map: plugins.MiniMap().add_to(city_map),
@@ -198,5 +198,12 @@ def test_plugin_we_do_not_vendor_refuses_to_render() -> None:
 
 def test_missing_assets_lists_every_file_of_an_empty_static_dir(tmp_path) -> None:
     missing = missing_assets(tmp_path)
-    assert len(missing) == len(ASSETS) + len(EXTRA_FILES) + 1 + len(DRAW_LOCALES)
+    assert len(missing) == len(ASSETS) + len(EXTRA_FILES) + 1
     assert {f"{VENDOR_DIR}/leaflet/dist/leaflet.js", f"{VENDOR_DIR}/{MANIFEST}"} <= set(missing)
+
+
+def test_leaflet_draw_gave_way_to_geoman() -> None:
+    city_map = folium.Map(location=SYSERT_LAT_LON)
+    plugins.Draw().add_to(city_map)
+    with pytest.raises(AssetError, match=r"draw\.Draw loads https://\S+leaflet\.draw"):
+        city_map.get_root().render()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
 from tests.support.proposals_support import (
@@ -44,7 +47,13 @@ def test_new_shows_the_drawing_tools_and_form(client):
     page = response.get_data(as_text=True)
 
     assert response.status_code == 200
-    assert "L.Control.Draw" in page and "/static/vendor/leaflet-draw/dist/leaflet.draw.js" in page
+    assert ".pm.addControls(" in page and re.search(r'\.pm\.setLang\(\s*"en"', page)
+    assert "/static/vendor/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.js" in page
+    assert "leaflet-draw" not in page and "L.Control.Draw" not in page
+    config = json.loads(
+        page.split('<script id="proposal-config" type="application/json">')[1].split("</script>")[0]
+    )
+    assert config["kit"] == f"/api/kit?site={SCHOOL}&lang=en" and config["check"] == "/api/proposals/check"
     for name in ("title", "category", "materials", "description", "author"):
         assert f'name="{name}"' in page
     assert "e-mail" in page  # the hint not to give personal data
@@ -162,12 +171,22 @@ def test_map_builders_work_outside_the_views(app, with_site):
     drawn["geometry"] = SCHOOL_POINT
     with app.test_request_context("/?lang=en"):
         site = get_sites()[SCHOOL]
-        parts, config = drawing_map(site, "en", "/api/proposals")
+        urls = {"api": "/api/proposals", "kit": "/api/kit?site=x", "check": "/api/proposals/check"}
+        parts, config = drawing_map(site, "en", urls)
         private = private_map(drawn, site if with_site else None, (60.835, 56.496, 60.836, 56.497), "en")
 
     assert config["site"] == SCHOOL and config["api"] == "/api/proposals"
     assert config["map"] in parts["map_script"] and config["drawn"] in parts["map_script"]
-    assert "L.Control.Draw" in parts["map_script"]
-    assert "L.Control.Draw" not in private["map_script"]
+    assert config["kit"] == "/api/kit?site=x" and config["check"] == "/api/proposals/check"
+    assert ".pm.addControls(" in parts["map_script"]
+    assert ".pm.addControls(" not in private["map_script"]
     assert "Bench from pallets" in private["map_script"]
     assert private["map_script"].count("L.geoJson") == (2 if with_site else 1)  # the site, then the proposal
+
+
+def test_the_drawing_map_zooms_closer_than_the_tiles_go(tmp_path):
+    page = (
+        make_app(tmp_path, TILES="").test_client().get(f"/proposals/new?site={SCHOOL}").get_data(as_text=True)
+    )
+
+    assert '"maxZoom": 22' in page and '"maxNativeZoom": 19' in page  # a bench's clear zone in view

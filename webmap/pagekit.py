@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import json
 import re
 
 from flask import Flask
@@ -12,7 +10,6 @@ from markupsafe import Markup
 from werkzeug.exceptions import default_exceptions
 
 from webmap.http.logs import request_id
-from webmap.maps.assets import draw_locale_path
 
 # folium writes its own viewport meta that forbids zooming (user-scalable=no, maximum-scale=1),
 # which keeps people with low vision from enlarging the page; base.html has one that allows it.
@@ -28,10 +25,9 @@ def without_viewport_lock(html: str) -> Markup:
     return Markup(FOLIUM_VIEWPORT.sub("", str(html)))
 
 
-def leaflet_texts(lang: str, with_draw: bool = False) -> dict:
-    """What static/leaflet-locale.js needs to speak ``lang``: control titles, unit symbols and,
-    for pages with Leaflet.draw, its texts (npm's leaflet-draw-locales, vendored)."""
-    texts = {
+def leaflet_texts() -> dict:
+    """What static/leaflet-locale.js needs to speak the page's language: control titles, unit symbols."""
+    return {
         "zoomIn": _("Zoom in"),
         "zoomOut": _("Zoom out"),
         "layers": _("Layers"),
@@ -39,15 +35,6 @@ def leaflet_texts(lang: str, with_draw: bool = False) -> dict:
         "m": _("m"),
         "km": _("km"),
     }
-    if with_draw:
-        texts["draw"] = draw_texts(lang)
-    return texts
-
-
-@functools.cache
-def draw_texts(lang: str) -> dict:
-    """Leaflet.draw's ``L.drawLocal`` in ``lang``, read once from the vendored file."""
-    return json.loads(draw_locale_path(lang).read_text(encoding="utf-8"))
 
 
 def error_texts(status: int, message: str | None) -> tuple[str, str]:

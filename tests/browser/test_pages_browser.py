@@ -12,9 +12,8 @@ import pypdf
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import DESKTOP, PHONE, axe_violations, screenshot
+from tests.support.browser import DESKTOP, GEOMAN_ACTIONS, GEOMAN_POLYGON, PHONE, axe_violations, screenshot
 from webmap import create_app
-from webmap.pagekit import draw_texts
 from webmap.tracks.views import EXTENSION as TRACKS
 
 pytestmark = pytest.mark.browser
@@ -279,10 +278,18 @@ def test_a_notice_says_when_the_base_map_cannot_load(open_context, serve):
     assert page.locator(".leaflet-interactive").count() > 0
 
 
-def test_the_drawing_tool_speaks_russian(open_context, live_server):
+@pytest.mark.parametrize(
+    ("lang", "polygon", "finish"),
+    [("ru", "Закрасить площадь (многоугольник)", "Готово"), ("en", "Paint an area (a polygon)", "Done")],
+)
+def test_the_drawing_tool_speaks_the_pages_language(open_context, live_server, lang, polygon, finish):
     page = open_context(PHONE, "ru")
-    page.goto(f"{live_server.url}/proposals/new?site=school-yard-23&lang=ru")
-    page.wait_for_function("() => window.L && L.drawLocal")
-    polygon = draw_texts("ru")["draw"]["toolbar"]["buttons"]["polygon"]
-    assert page.evaluate("() => L.drawLocal.draw.toolbar.buttons.polygon") == polygon
-    assert page.locator(".leaflet-draw-draw-polygon").get_attribute("title") == polygon
+    page.goto(f"{live_server.url}/proposals/new?site=school-yard-23&lang={lang}")
+    page.wait_for_function("() => window.L && L.PM && L.PM.activeLang === " + repr(lang))
+    button = page.locator(".button-container", has=page.locator(GEOMAN_POLYGON))
+    assert button.get_attribute("title") == polygon
+    assert (
+        button.locator("a.leaflet-buttons-control-button").get_attribute("aria-label") == polygon
+    )  # its name
+    button.locator("a.leaflet-buttons-control-button").click()
+    assert page.locator(f"{GEOMAN_ACTIONS} .action-finish").inner_text() == finish

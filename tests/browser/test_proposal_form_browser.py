@@ -8,7 +8,16 @@ import pytest
 from shapely.geometry import Polygon
 
 from geo.crs import in_metres
-from tests.support.browser import DESKTOP, MAP_NAME, PHONE, POLYGON_READY_FOR, axe_violations, screenshot
+from tests.support.browser import (
+    DESKTOP,
+    GEOMAN_ACTIONS,
+    GEOMAN_POLYGON,
+    MAP_NAME,
+    PHONE,
+    POLYGON_READY_FOR,
+    axe_violations,
+    screenshot,
+)
 from tests.support.proposals_support import SCHOOL, make_app
 from webmap.proposals.db import get_db
 from webmap.proposals.service import get_sites
@@ -16,7 +25,10 @@ from webmap.proposals.store import Filters, find_proposals
 
 pytestmark = pytest.mark.browser
 
-MAP_READY = "() => window.L && document.querySelector('.leaflet-interactive') && window.L.drawLocal"
+MAP_READY = (
+    "() => window.L && document.querySelector('.leaflet-interactive') "
+    "&& document.querySelector('.leaflet-pm-toolbar')"
+)
 TO_SCREEN = (
     "([name, lat, lon]) => { const p = window[name].latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }"
 )
@@ -24,7 +36,7 @@ EAST_EDGE = """(name) => {
     const map = window[name];
     return map.containerPointToLatLng([map.getSize().x - 20, map.getSize().y / 2]).lng;
 }"""
-# Below the band where Leaflet.draw shows "Finish / Delete last point / Cancel" on a phone.
+# Below the band where Geoman shows "Finish / Undo the last point / Cancel" on a phone.
 LATS = (56.4966, 56.49675)
 INSIDE = [(60.8349, LATS[0]), (60.8355, LATS[0]), (60.8355, LATS[1]), (60.8349, LATS[1])]
 RED = "#b71c1c"
@@ -70,11 +82,11 @@ def _screen_point(page, lon: float, lat: float) -> tuple[float, float]:
 
 
 def _draw_polygon(page, corners: list[tuple[float, float]]) -> None:
-    """Draw a polygon with Leaflet.draw's tool, clicking each corner, then the first again."""
+    """Draw a polygon with Geoman's tool, clicking each corner, then the first again."""
     page.evaluate("() => window.scrollTo(0, 0)")  # on a phone the map is above the form: scroll up to it
     points = [_screen_point(page, lon, lat) for lon, lat in corners]
-    page.click(".leaflet-draw-draw-polygon")
-    actions = _box(page, ".leaflet-draw-actions:visible")
+    page.click(GEOMAN_POLYGON)
+    actions = _box(page, GEOMAN_ACTIONS)
     drawn_on = _box(page, ".folium-map")
     if drawn_on["width"] <= 600:  # a phone: the finish bar at the map's foot, in one row, off the site
         assert actions["y"] >= drawn_on["y"] + 0.75 * drawn_on["height"], (actions, drawn_on)
@@ -86,7 +98,7 @@ def _draw_polygon(page, corners: list[tuple[float, float]]) -> None:
     for count, (x, y) in enumerate([*points, points[0]], start=1):
         page.mouse.move(x, y)
         page.mouse.click(x, y)
-        if count <= len(points):  # Leaflet.draw ignores a click until 50 ms after the last vertex
+        if count <= len(points):  # each corner taken before the next click
             page.wait_for_function(POLYGON_READY_FOR, arg=count)
 
 

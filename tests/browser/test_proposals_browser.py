@@ -8,7 +8,14 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from shapely.geometry import shape
 
-from tests.support.browser import MAP_NAME, POLYGON_READY_FOR, screenshot, sign_in
+from tests.support.browser import (
+    GEOMAN_MARKER,
+    GEOMAN_POLYGON,
+    MAP_NAME,
+    POLYGON_READY_FOR,
+    screenshot,
+    sign_in,
+)
 from tests.support.proposals_support import (
     SCHOOL,
     SCHOOL_POLYGON,
@@ -154,11 +161,11 @@ def test_a_drawn_polygon_is_submitted_end_to_end(page, page_log, serve, app, dia
     corners = [(60.8349, 56.49665), (60.8355, 56.49665), (60.8355, 56.4969), (60.8349, 56.4969)]
     points = [_screen_point(page, lon, lat) for lon, lat in corners]
 
-    page.click(".leaflet-draw-draw-polygon")
+    page.click(GEOMAN_POLYGON)
     for count, (x, y) in enumerate([*points, points[0]], start=1):
         page.mouse.move(x, y)
         page.mouse.click(x, y)
-        if count <= len(points):  # Leaflet.draw ignores a click until 50 ms after the last vertex
+        if count <= len(points):  # each corner taken before the next click
             page.wait_for_function(POLYGON_READY_FOR, arg=count)
     page.locator("#proposal-shape", has_text="Shape drawn.").wait_for()
     page.fill("#proposal-title", "Planters from tyres")
@@ -188,7 +195,7 @@ def test_a_point_outside_the_site_is_refused_in_plain_words_and_marked_on_the_ma
     server = serve(app)
     page.goto(f"{server.url}/proposals/new?site={SCHOOL}&lang=en")
     page.wait_for_function(MAP_READY)
-    page.click(".leaflet-draw-draw-marker")
+    page.click(GEOMAN_MARKER)
     page.mouse.click(*_screen_point(page, 60.8363, 56.4968))  # some 15 m east of the school yard
     page.fill("#proposal-title", "Lamp")
     page.fill("#proposal-materials", "solar lamp")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from tests.support.browser import DRAWN_FEATURE_IDS, sign_in
+from tests.support.browser import DRAWN_FEATURE_IDS, GEOMAN_ACTIONS, GEOMAN_POLYGON, sign_in
 from tests.support.proposals_support import SCHOOL, add_moderator, feature, make_app, submit
 
 pytestmark = pytest.mark.browser
@@ -82,10 +82,10 @@ def test_drawing_page_shows_the_site_and_the_drawing_tools(page, page_log, serve
     server = serve(app)
     page.goto(f"{server.url}/proposals/new?site={SCHOOL}&lang=en")
     page.wait_for_function(MAP_READY)
-    page.wait_for_selector(".leaflet-draw-draw-polygon")
+    page.wait_for_selector(GEOMAN_POLYGON)
     assert page.locator("path.leaflet-interactive").count() >= 1
-    page.click(".leaflet-draw-draw-polygon")
-    assert page.locator(".leaflet-draw-actions").first.is_visible()
+    page.click(GEOMAN_POLYGON)
+    assert page.locator(GEOMAN_ACTIONS).first.is_visible()
     assert_no_violations(page, page_log)
 
 

@@ -33,13 +33,17 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 
 
-# folium's map variable on the page, and Leaflet.draw's polygon tool once it holds ``count`` corners
+# folium's map variable on the page, and Geoman's polygon tool once it holds ``count`` corners
 MAP_NAME = "() => Object.keys(window).find((key) => /^map_[0-9a-f]+$/.test(key))"
 POLYGON_READY_FOR = """(count) => {
-    const control = Object.keys(window).find((key) => key.startsWith("draw_control_"));
-    const handler = window[control]._toolbars.draw._modes.polygon.handler;
-    return handler._markers.length === count && !handler._disableMarkers;
+    const name = Object.keys(window).find((key) => /^map_[0-9a-f]+$/.test(key));
+    const tool = window[name].pm.Draw.Polygon;
+    return tool.enabled() && tool._markers.length === count;
 }"""
+# Geoman's toolbar buttons and its finish / undo / cancel bar of the tool in use
+GEOMAN_POLYGON = ".leaflet-pm-icon-polygon"
+GEOMAN_MARKER = ".leaflet-pm-icon-marker"
+GEOMAN_ACTIONS = ".button-container.active .leaflet-pm-actions-container"
 # The features drawn on the page's Leaflet map: folium names its JS variable after the map div's id.
 DRAWN_FEATURE_IDS = """() => {
     const map = window[document.querySelector('.folium-map').id];

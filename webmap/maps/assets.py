@@ -12,6 +12,7 @@ MANIFEST = "manifest.json"
 _JSDELIVR = "https://cdn.jsdelivr.net"
 _CDNJS = "https://cdnjs.cloudflare.com/ajax/libs"
 _FOLIUM_TEMPLATES = f"{_JSDELIVR}/gh/python-visualization/folium/folium/templates"
+_GEOMAN = f"{_JSDELIVR}/npm/@geoman-io/leaflet-geoman-free@2.20.2/dist"  # webmap/maps/geoman.py
 
 # Every CDN URL that folium 0.20.0 loads for the classes in VENDORED_CLASSES, mapped to the
 # file that replaces it: a path under node_modules/ (see package.json), copied by
@@ -19,6 +20,8 @@ _FOLIUM_TEMPLATES = f"{_JSDELIVR}/gh/python-visualization/folium/folium/template
 # images and fonts its CSS names, or (folium/...) a file that the script writes. Where the CDN's
 # version is not on npm, the nearest is used.
 ASSETS: dict[str, str] = {
+    # Leaflet 1.9.4, 1.9.3's bug-fix release: in 1.9.3 a tooltip bound to a group holding a group
+    # (a proposal of kit parts is a GeometryCollection) throws when the map is built.
     f"{_JSDELIVR}/npm/leaflet@1.9.3/dist/leaflet.js": "leaflet/dist/leaflet.js",
     f"{_JSDELIVR}/npm/leaflet@1.9.3/dist/leaflet.css": "leaflet/dist/leaflet.css",
     "https://code.jquery.com/jquery-3.7.1.min.js": "jquery/dist/jquery.min.js",
@@ -39,8 +42,9 @@ ASSETS: dict[str, str] = {
         "leaflet.awesome-markers/dist/leaflet.awesome-markers.css"
     ),
     f"{_FOLIUM_TEMPLATES}/leaflet.awesome.rotate.min.css": "folium/leaflet.awesome.rotate.min.css",
-    f"{_CDNJS}/leaflet.draw/1.0.2/leaflet.draw.js": "leaflet-draw/dist/leaflet.draw.js",
-    f"{_CDNJS}/leaflet.draw/1.0.2/leaflet.draw.css": "leaflet-draw/dist/leaflet.draw.css",
+    # our own folium element (webmap/maps/geoman.py), named by the CDN URL of its npm version
+    f"{_GEOMAN}/leaflet-geoman.js": "@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.js",
+    f"{_GEOMAN}/leaflet-geoman.css": "@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css",
     f"{_JSDELIVR}/npm/leaflet.fullscreen@3.0.0/Control.FullScreen.min.js": (
         "leaflet.fullscreen/Control.FullScreen.js"
     ),
@@ -80,24 +84,13 @@ ASSETS: dict[str, str] = {
 # shadow images next to the marker-icon.png that leaflet.css names.
 EXTRA_FILES = ("leaflet/dist/images/marker-icon-2x.png", "leaflet/dist/images/marker-shadow.png")
 
-# Leaflet.draw's texts per language, written by scripts/vendor_assets.py from npm's
-# leaflet-draw-locales (its strings are in a CommonJS module, so node reads them out).
-DRAW_LOCALES = ("ru", "en")
-DRAW_LOCALE_DIR = "leaflet-draw-locales"
-
-
-def draw_locale_path(lang: str, static_dir: Path | str = STATIC_DIR) -> Path:
-    """The vendored JSON of Leaflet.draw's ``L.drawLocal`` in ``lang``."""
-    return Path(static_dir) / VENDOR_DIR / DRAW_LOCALE_DIR / f"{lang}.json"
-
-
 # folium classes whose every asset must be in ASSETS; any other class that loads a CDN asset
 # refuses to render (see use_local_assets).
 VENDORED_CLASSES = frozenset(
     {
         "Map",
-        "Draw",
         "Fullscreen",
+        "Geoman",
         "GroupedLayerControl",
         "LocateControl",
         "MarkerCluster",
@@ -162,6 +155,8 @@ def use_local_assets(static_url_path: str = "/static") -> None:
     import folium.elements
     import folium.plugins  # registers the plugin classes
 
+    import webmap.maps.geoman  # noqa: F401  registers our Geoman element
+
     for cls in _subclasses(folium.elements.JSCSSMixin):
         own = {name: vars(cls)[name] for name in _LINK_ATTRIBUTES if name in vars(cls)}
         if own and cls not in _cdn_links:
@@ -188,5 +183,4 @@ def missing_assets(static_dir: Path | str = STATIC_DIR) -> list[str]:
     """Return the vendored files, relative to `static_dir`, that pages need and lack."""
     paths = [f"{VENDOR_DIR}/{path}" for path in (*ASSETS.values(), *EXTRA_FILES)]
     paths.append(f"{VENDOR_DIR}/{MANIFEST}")
-    paths += [f"{VENDOR_DIR}/{DRAW_LOCALE_DIR}/{lang}.json" for lang in DRAW_LOCALES]
     return [path for path in paths if not (Path(static_dir) / path).is_file()]

@@ -58,7 +58,7 @@ def new():
     if not site_id:
         return render_template("proposal_sites.html", sites=list(sites.values()))
     site = sites.get(site_id) or abort(404, f"no proposal site {site_id!r}")
-    parts, config = drawing_map(site, lang, url_for("proposals_api.create_proposal"))
+    parts, config = drawing_map(site, lang, kit_urls(site.id, lang))
     return render_template(
         "proposal_new.html",
         site=site,
@@ -68,6 +68,15 @@ def new():
         config=config,
         **parts,
     )
+
+
+def kit_urls(site_id: str, lang: str) -> dict[str, str]:
+    """The API the drawing page calls: send a proposal, the site's kit, check a draft."""
+    return {
+        "api": url_for("proposals_api.create_proposal"),
+        "kit": url_for("proposals_api.kit", site=site_id, lang=lang),
+        "check": url_for("proposals_api.check_proposal"),
+    }
 
 
 @bp.get("/proposals")

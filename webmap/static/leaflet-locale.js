@@ -1,5 +1,5 @@
-/* Leaflet and its plugins in the page's language, metric only: control titles, the scale bar,
-   Leaflet.draw's texts. Runs after leaflet.js (in the map's header) and before the map is built;
+/* Leaflet and its plugins in the page's language, metric only: control titles, the scale bar
+   (Geoman's texts are set by its own setLang, see webmap/maps/geoman.py). Runs after leaflet.js (in the map's header) and before the map is built;
    reads the texts from the JSON block #ecomap-leaflet-texts that base.html writes. */
 (function () {
   "use strict";
@@ -47,13 +47,4 @@
       if (this._closeButton) this._closeButton.setAttribute("aria-label", texts.closePopup);
     },
   });
-
-  if (L.drawLocal && texts.draw) {
-    (function merge(target, source) {
-      for (const key of Object.keys(source)) {
-        if (source[key] && typeof source[key] === "object") merge(target[key] = target[key] || {}, source[key]);
-        else target[key] = source[key];
-      }
-    })(L.drawLocal, texts.draw);
-  }
 })();

@@ -1,4 +1,5 @@
-// The proposal form: keep the one shape drawn with Leaflet.draw, post it as a GeoJSON Feature, show
+// The proposal form: keep the one freehand shape drawn with Geoman (and the kit's parts placed by
+// kit.js), post it as a GeoJSON Feature, show
 // every problem the server finds next to its field (and a shape outside the site in red on the map),
 // or the private link with a copy button once the proposal is accepted.
 (function () {
@@ -26,14 +27,30 @@
     shapeNote.textContent = currentLayer() ? shapeNote.dataset.drawn : shapeNote.dataset.empty;
   }
 
-  // One proposal is one shape: a new drawing replaces the previous one.
-  map.on("draw:created", function (event) {
+  // Geoman titles its buttons' boxes; the buttons themselves get the title as their name.
+  function nameTools() {
+    document.querySelectorAll(".leaflet-pm-toolbar .button-container[title]").forEach(function (box) {
+      const button = box.querySelector("a.leaflet-buttons-control-button");
+      if (button) { button.setAttribute("aria-label", box.getAttribute("title")); }
+    });
+  }
+  nameTools();
+  map.on("pm:langchange", nameTools);
+
+  function shapeChanged() {
+    showShape();
+    document.dispatchEvent(new CustomEvent("proposal:shape"));  // kit.js checks the draft again
+  }
+
+  // One proposal is one freehand shape: a new drawing replaces the previous one.
+  map.on("pm:create", function (event) {
     drawn.getLayers().forEach(function (layer) {
       if (layer !== event.layer) { drawn.removeLayer(layer); }
     });
-    showShape();
+    event.layer.on("pm:edit pm:dragend pm:rotateend", shapeChanged);
+    shapeChanged();
   });
-  map.on("draw:deleted draw:edited", showShape);
+  map.on("pm:remove", shapeChanged);
 
   // The element a problem's field belongs to: a form control, the map, or none (said in the summary only).
   function fieldOf(path) {
@@ -148,6 +165,7 @@
   function showSent(url) {
     form.reset();
     drawn.clearLayers();
+    if (window.ecomapKit) { window.ecomapKit.reset(); }
     showShape();
     clearProblems();
     result.textContent = "";
@@ -171,6 +189,11 @@
     const layer = currentLayer();
     const properties = { site: config.site };
     TEXTS.forEach(function (name) { properties[name] = form.elements[name].value; });
+    const kit = window.ecomapKit ? window.ecomapKit.draft() : { parts: [] };
+    if (kit.parts.length) {  // the kit's parts and season; a freehand idea alone is sent as before
+      properties.parts = kit.parts;
+      properties.season = kit.season;
+    }
     const feature = { type: "Feature", properties: properties, geometry: layer ? layer.toGeoJSON().geometry : null };
     result.textContent = messages.sending;
     let response;

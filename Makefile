@@ -52,6 +52,7 @@ bench: setup-test
 	$(BIN)/python bench/bench_tracks.py
 	$(BIN)/python bench/bench_proposals.py
 	$(BIN)/python bench/bench_kit.py
+	$(BIN)/python bench/bench_kit_page.py
 	$(BIN)/python bench/bench_healthz.py
 	$(BIN)/python bench/bench_osm.py
 	$(BIN)/python bench/bench_loops.py

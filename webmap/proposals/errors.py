@@ -89,3 +89,31 @@ class JoinRefused(ValueError):
 
 class InvalidName(ValueError):
     """A moderator name that cannot be used: empty, too long, or with an invisible character."""
+
+
+class NotPending(ValueError):
+    """Only a pending proposal takes comments and revisions; this one was approved or rejected."""
+
+    field = "status"
+    status = 409
+
+    def __init__(self, proposal_id: int, decision: str, what: str):
+        self.id, self.decision = proposal_id, decision
+        super().__init__(
+            f"proposal {proposal_id} is {decision}: only a pending proposal can be {what}; "
+            "a moderator can return it to the queue first"
+        )
+
+
+class InvalidComment(ValueError):
+    """A moderator's comment that cannot be stored: ``field`` (text, lon, lat) names the culprit.
+
+    ``code`` says what is wrong: empty, long, hidden (an invisible character), point, outside.
+    """
+
+    status = 422
+
+    def __init__(self, field: str, message: str, code: str):
+        super().__init__(message)
+        self.field = field
+        self.code = code

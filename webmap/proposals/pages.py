@@ -20,6 +20,7 @@ from webmap.proposals.errors import JoinRefused
 from webmap.proposals.labels import category_labels, status_labels
 from webmap.proposals.map import sites_map_parts
 from webmap.proposals.page_maps import drawing_map, private_map
+from webmap.proposals.revisions import comments_of, pinned, versions_of
 from webmap.proposals.service import get_sites, rate_limited
 from webmap.proposals.store import (
     Filters,
@@ -194,6 +195,8 @@ def private(token: str):
     with get_db().read() as session:
         proposal = get_by_token(session, token) or abort(404, "no proposal at this link")
         feature = to_feature(proposal, count_votes(session, [proposal.id])[proposal.id])
+        comments = pinned(comments_of(session, [proposal.id])[proposal.id])
+        versions = versions_of(session, proposal.id)
     site = get_sites().get(proposal.site)
     bounds = (proposal.min_lon, proposal.min_lat, proposal.max_lon, proposal.max_lat)
     parts = private_map(feature, site, bounds, select_language())
@@ -203,6 +206,9 @@ def private(token: str):
         site=site,
         categories=category_labels(),
         statuses=status_labels(),
+        comments=comments,
+        version=versions[-1].number if versions else 1,
+        plan_svg=None,
         **parts,
     )
     return html, 200, {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}

@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
     from webmap.proposals import api, api_description, auth, moderation, pages, revisions_api, service
     from webmap.proposals.errors import (
         AlreadyDecided,
+        BoardUnavailable,
         InvalidComment,
         InvalidProposal,
         JoinRefused,
@@ -39,7 +40,7 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(blueprint)
     add_domain_error(app, InvalidProposal, proposal_words)
     add_domain_error(app, InvalidComment, comment_words)
-    for kind in (AlreadyDecided, NotDecided, NotPending, JoinRefused):
+    for kind in (AlreadyDecided, NotDecided, NotPending, JoinRefused, BoardUnavailable):
         add_domain_error(app, kind)
     add_city_map_overlays(app, city_map_overlays, proposals_version)
     add_api_part(app, "proposals", api_description.describe)

@@ -117,3 +117,10 @@ class InvalidComment(ValueError):
         super().__init__(message)
         self.field = field
         self.code = code
+
+
+class BoardUnavailable(RuntimeError):
+    """The project board could not be printed: Chromium (ECOMAP_CHROMIUM) is missing, failed or hung."""
+
+    field = "board"
+    status = 503

@@ -80,6 +80,7 @@ def site(tmp_path_factory):
         "proposal_id": pending["id"],
         "filename": "vendor/manifest.json",
         "part_id": "pallet-bench",
+        "site_id": SCHOOL,
     }
     routes = []
     for rule in app.url_map.iter_rules():

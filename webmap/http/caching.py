@@ -38,6 +38,11 @@ PRIVATE_ENDPOINTS = frozenset(
         "proposals_revisions.add_revision",
         "proposals_revisions.moderation_history",
         "proposals_revisions.comment",
+        "ballots.get_ballot",
+        "ballots.put_ballot",
+        "ballots.put_closing",
+        "ballots.ballot_page",
+        "ballots.ballot_submit",
     }
 )
 

@@ -1,4 +1,5 @@
-"""The proposals' share of the OpenAPI description: the sites, the proposals API and its CSV."""
+"""The proposals' share of the OpenAPI description: the sites, the proposals API and its CSV, the kit, the
+revisions and comments, the budget ballots."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from webmap.http.openapi import (
     ref,
 )
 from webmap.http.params import CONTROL_CHARACTERS, LAT_RANGE, LON_RANGE
+from webmap.proposals.ballots import MAX_CHOICES
 from webmap.proposals.models import STATUSES
 from webmap.proposals.parts import DEFAULT_SEASON, MAX_PARTS, ROTATION_RANGE
 from webmap.proposals.revisions import COMMENT_MAX, MAX_ID, TOKEN_PATTERN
@@ -66,13 +68,14 @@ def describe(live: bool) -> ApiPart:
         "status": _statuses(),
         "bbox": _bbox(),
     }
-    schemas = {**_schemas(sites, part_ids), **_kit_schemas(), **_revision_schemas()}
+    schemas = {**_schemas(sites, part_ids), **_kit_schemas(), **_revision_schemas(), **_ballot_schemas()}
     path_ids = {"part_id": choice(part_ids, False)} if part_ids else {}
     path_ids.update(
         token={"type": "string", "pattern": f"^{TOKEN_PATTERN}$"},
         proposal_id={"type": "string", "pattern": f"^[0-9]{{1,{len(str(MAX_ID)) - 1}}}$"},
+        site_id=choice(sites, False),
     )
-    paths = {**_paths(), **_kit_paths(), **_revision_paths()}
+    paths = {**_paths(), **_kit_paths(), **_revision_paths(), **_ballot_paths()}
     return ApiPart(paths=paths, schemas=schemas, queries=queries, path_ids=path_ids)
 
 
@@ -594,6 +597,131 @@ def _revision_paths() -> dict[str, Any]:
                     **moderator,
                     "409": decided,
                     "422": error("The comment is refused (`field`: text, lon, lat), with `problems`"),
+                    "503": UNAVAILABLE,
+                },
+            }
+        },
+    }
+
+
+def _ballot_schemas() -> dict[str, Any]:
+    """A site's budget ballot, a participant's pick and the closing date (webmap/proposals/ballots_api.py)."""
+    project = {
+        "type": "object",
+        "required": ["id", "title", "cost_rub", "cost_text", "supporters", "rank", "funded"],
+        "properties": {
+            "id": {"type": "integer"},
+            "cost_rub": NUMBER,
+            "supporters": {"type": "integer", "minimum": 0},
+            "rank": {"type": "integer", "minimum": 1},
+            "funded": {"type": "boolean"},
+        },
+    }
+    return {
+        "Ballot": {
+            "type": "object",
+            "required": [
+                "site",
+                "budget_rub",
+                "closes_at",
+                "open",
+                "ballots",
+                "projects",
+                "funded_rub",
+                "mine",
+            ],
+            "properties": {
+                "budget_rub": NUMBER,
+                "closes_at": {"type": ["string", "null"]},
+                "open": {"type": "boolean"},
+                "ballots": {"type": "integer", "minimum": 0},
+                "projects": {"type": "array", "items": project},
+                "funded_rub": NUMBER,
+                "mine": {"anyOf": [{"type": "array", "items": {"type": "integer"}}, {"type": "null"}]},
+            },
+        },
+        "BallotPick": {
+            "type": "object",
+            "description": "Approved proposals of the site with a cost, each once, within the budget",
+            "required": ["proposals"],
+            "additionalProperties": False,
+            "properties": {
+                "proposals": {
+                    "type": "array",
+                    "items": {"type": "integer"},
+                    "uniqueItems": True,
+                    "maxItems": MAX_CHOICES,
+                }
+            },
+        },
+        "BallotClosing": {
+            "type": "object",
+            "required": ["closes_at"],
+            "additionalProperties": False,
+            "properties": {"closes_at": {"type": "string", "format": "date-time"}},
+        },
+    }
+
+
+def _ballot_paths() -> dict[str, Any]:
+    site = path("site_id", "A site id from GET /api/sites; only sites with a budget have a ballot")
+    no_ballot = error("The site has no budget ballot (`field` is site)")
+    body_errors = {
+        "400": error("The body is not JSON, not an object, or nests too deeply"),
+        "413": TOO_BIG,
+        "415": error("The body is not sent as application/json"),
+    }
+    return {
+        "/api/ballots/{site_id}": {
+            "get": {
+                "summary": "A site's budget ballot: the projects ranked by the funding rule, and this "
+                "participant's pick",
+                "operationId": "getBallot",
+                "parameters": [site, LANG],
+                "responses": {"200": ok(ref("Ballot")), "404": no_ballot, "503": UNAVAILABLE},
+            },
+            "put": {
+                "summary": "A moderator of the site sets when its ballot closes",
+                "operationId": "setBallotClosing",
+                "parameters": [site, LANG],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": ref("BallotClosing")}},
+                },
+                "responses": {
+                    "200": ok(ref("Ballot")),
+                    **body_errors,
+                    "401": error("Needs a signed-in moderator"),
+                    "403": error("The moderator does not moderate the site"),
+                    "404": no_ballot,
+                    "422": error("`closes_at` is not an ISO 8601 date and time with its offset"),
+                    "503": UNAVAILABLE,
+                },
+            },
+        },
+        "/api/ballots/{site_id}/mine": {
+            "put": {
+                "summary": "The participant's pick of projects, replacing their earlier one",
+                "operationId": "putBallot",
+                "parameters": [site, LANG],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": ref("BallotPick")}},
+                },
+                "responses": {
+                    "200": ok(ref("Ballot")),
+                    **body_errors,
+                    "403": error("No participant in this browser: join a class first (`field` participant)"),
+                    "404": no_ballot,
+                    "409": error("The ballot is not open yet, or closed"),
+                    "422": error(
+                        "Over the budget, an id not on the ballot or twice: `problems` says it in the "
+                        "request's language"
+                    ),
+                    "429": {
+                        **error("Too many votes from this client; Retry-After says when"),
+                        "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+                    },
                     "503": UNAVAILABLE,
                 },
             }

@@ -15,7 +15,7 @@ from flask_babel import ngettext
 
 from webmap.http.i18n import select_language
 from webmap.http.units import area, metres, number, roubles
-from webmap.proposals.errors import InvalidComment, InvalidProposal
+from webmap.proposals.errors import BallotRefused, InvalidComment, InvalidProposal
 from webmap.proposals.revisions import COMMENT_MAX
 
 
@@ -293,3 +293,29 @@ def comment_words(error: InvalidComment) -> tuple[str, dict[str, Any]]:
     }
     message = sayings.get(error.code, str(error))
     return str(error), {"problems": [{"field": error.field, "message": message}]}
+
+
+def ballot_message(error: BallotRefused) -> str:
+    """Why a ballot was refused, for the participant, in the request's language."""
+    details = error.details
+    if error.reason == "over_budget":
+        return _(
+            "Your choice costs %(total)s, over the budget of %(budget)s by %(over)s. Take a project off.",
+            total=roubles(details["total_rub"]),
+            budget=roubles(details["budget_rub"]),
+            over=roubles(details["over_rub"]),
+        )
+    sayings = {
+        "no_ballot": _("This site has no budget ballot."),
+        "not_open": _("The ballot is not open yet: a moderator sets when it closes."),
+        "closed": _("The ballot is closed: choices can no longer be changed."),
+        "not_participant": _("To fill in the ballot, join your class with the code your teacher gave you."),
+        "duplicate": _("A project is chosen twice. Choose each one once."),
+        "not_on_ballot": _("A chosen project is not on this ballot. Reload the page and choose again."),
+    }
+    return sayings.get(error.reason, _("The ballot did not arrive as the form sends it. Reload the page."))
+
+
+def ballot_words(error: BallotRefused) -> tuple[str, dict[str, Any]]:
+    """A refused ballot: its English message and, as ``problems``, its field with the plain message."""
+    return str(error), {"problems": [{"field": error.field, "message": ballot_message(error)}]}

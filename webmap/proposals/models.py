@@ -218,3 +218,33 @@ class ProposalComment(Base):
     lon: Mapped[float | None] = mapped_column(Double)
     lat: Mapped[float | None] = mapped_column(Double)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Ballot(Base):
+    """A site's budget ballot: open to participants until ``closes_at`` (set by a moderator or a command)."""
+
+    __tablename__ = "ballots"
+
+    site: Mapped[str] = mapped_column(String(64), primary_key=True)
+    closes_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    set_by: Mapped[str] = mapped_column(String(80))
+    set_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class BallotChoice(Base):
+    """One approved proposal on one participant's ballot of a site: at most once, by the unique constraint.
+
+    A participant's ballot is all their choices on the site; changing it replaces them all at once.
+    """
+
+    __tablename__ = "ballot_choices"
+    __table_args__ = (
+        UniqueConstraint("participant_id", "proposal_id", name="uq_ballot_choices_participant_proposal"),
+        Index("ix_ballot_choices_site", "site", "participant_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site: Mapped[str] = mapped_column(String(64))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

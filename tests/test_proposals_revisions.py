@@ -113,6 +113,7 @@ def test_the_private_page_shows_the_comments_and_moderation_what_changed(app, cl
 
     assert "Pinned &lt;b&gt;here&lt;/b&gt;" in private and "Feedback" in private
     assert "proposal-plan-svg" in private and "Note A on the map" in private
+    assert "Version 2" in private and "Removed: Raised bed" in private
     assert "Version 2" in queue and "Removed" in queue and "Moved" in queue and "moved 3\xa0m" in queue
 
 

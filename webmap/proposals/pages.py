@@ -6,6 +6,8 @@ Voting needs a participant: a student joins a class with its code and a nickname
 
 from __future__ import annotations
 
+import itertools
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
@@ -19,10 +21,11 @@ from webmap.proposals.board import board_html, judge_stored, plan, render_pdf
 from webmap.proposals.classes_store import NICKNAME_MAX, find_participant, join_class
 from webmap.proposals.db import get_db
 from webmap.proposals.errors import JoinRefused
+from webmap.proposals.kit_texts import changes_for_people
 from webmap.proposals.labels import category_labels, status_labels
 from webmap.proposals.map import sites_map_parts
 from webmap.proposals.page_maps import drawing_map, private_map
-from webmap.proposals.revisions import MAX_ID, comments_of, pinned, versions_of
+from webmap.proposals.revisions import MAX_ID, changes, columns, comments_of, pinned, versions_of
 from webmap.proposals.service import get_kit, get_sites, rate_limited
 from webmap.proposals.store import (
     Filters,
@@ -211,6 +214,7 @@ def private(token: str):
         statuses=status_labels(),
         comments=comments,
         version=versions[-1].number if versions else 1,
+        history=_history(versions),
         plan_svg=_plan_with_pins(proposal, site, comments),
         **parts,
     )
@@ -237,6 +241,19 @@ def public_board(proposal_id: int):
             abort(404, f"no approved proposal {proposal_id}")
         when = versions_of(session, proposal.id)[-1].created_at
     return _board(proposal, when, {})
+
+
+def _history(versions: list) -> list[dict]:
+    """Each version after the first with what changed from the one before, in the reader's language."""
+    lang, kit = select_language(), get_kit()
+    return [
+        {
+            "number": later.number,
+            "created_at": later.created_at,
+            "changes": changes_for_people(changes(columns(earlier), columns(later)).as_dict(), kit, lang),
+        }
+        for earlier, later in itertools.pairwise(versions)
+    ]
 
 
 def _plan_with_pins(proposal, site, comments: list[dict]):

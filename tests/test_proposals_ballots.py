@@ -197,3 +197,18 @@ def test_the_command_opens_and_closes_a_ballot(app, client):
     assert state["open"] is True and state["closes_at"] == "2099-01-01T07:00:00+00:00"
     assert naive.exit_code != 0 and "offset" in naive.output
     assert no_budget.exit_code != 0 and "no budget ballot" in no_budget.output
+
+
+def test_a_moderator_opens_the_ballot_from_the_queue_in_the_local_time_zone(app, client):
+    login(client, "architect")
+    page = client.get("/moderation?lang=en").get_data(as_text=True)
+
+    answer = client.post(
+        f"/moderation/ballots/{SCHOOL}?lang=en",
+        data={"csrf_token": csrf_token(page), "closes_at": "2099-01-01T12:00"},
+    )
+    again = client.get("/moderation?lang=en").get_data(as_text=True)
+
+    assert answer.status_code == 302
+    assert client.get(f"/api/ballots/{SCHOOL}").json["closes_at"] == "2099-01-01T07:00:00+00:00"  # UTC+5
+    assert "open until" in again

@@ -18,7 +18,6 @@ from tests.support.proposals_support import (
     add_moderator,
     join,
     kit_feature,
-    login,
     make_app,
     make_class,
     placements,
@@ -129,12 +128,11 @@ def test_feedback_revision_approval_board_and_ballot(open_context, serve, app, p
     # Three participants fill the ballot: two through the API, the third in this browser.
     second = submit(author, kit_feature(app, KIT_DRAFT[:2], title="Benches")).json["id"]
     set_status(app, second, "approved")
-    opener = app.test_client()
-    login(opener, "architect")
-    assert (
-        opener.put(f"/api/ballots/{SCHOOL}", json={"closes_at": "2099-01-01T12:00:00+05:00"}).status_code
-        == 200
-    )
+    architect.goto(f"{server.url}/moderation?lang={lang}")
+    architect.fill(f"#ballot-{SCHOOL}", "2099-01-01T12:00")
+    architect.locator(".moderation-ballot-form button").click()
+    architect.wait_for_url("**/moderation?lang=*#ballots")
+    assert axe_violations(architect) == []
     code = make_class(app)
     for nickname, pick in (("ann", [created["id"]]), ("bob", [created["id"], second])):
         participant = app.test_client()

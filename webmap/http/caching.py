@@ -28,6 +28,7 @@ PRIVATE_ENDPOINTS = frozenset(
         "moderation.reopen_decision",
         "moderation.add_class",
         "moderation.comment",
+        "moderation.ballot_closing",
         "proposals_pages.private",
         "proposals_pages.approved",
         "proposals_pages.vote",

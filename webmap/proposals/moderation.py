@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import cast
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, get_flashed_messages, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    get_flashed_messages,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, IntegerField, StringField, TextAreaField
@@ -14,6 +26,7 @@ from webmap.http.dates import moment_html
 from webmap.http.errors import wants_json
 from webmap.http.i18n import select_language
 from webmap.proposals.auth import LogoutForm, current_moderator, moderator_page
+from webmap.proposals.ballots import ballot_of, is_open, set_closing
 from webmap.proposals.classes_store import NAME_MAX, SIZE_MAX, create_class, list_classes
 from webmap.proposals.db import get_db
 from webmap.proposals.errors import AlreadyDecided, InvalidComment, NotDecided, NotPending
@@ -52,6 +65,12 @@ class CommentForm(FlaskForm):
     lat = DecimalField("lat", places=None, validators=[Optional()])
 
 
+class BallotClosingForm(FlaskForm):
+    """When a site's budget ballot closes: a date and time in the service's time zone (ECOMAP_TIMEZONE)."""
+
+    closes_at = StringField("closes_at", validators=[DataRequired(), Length(max=20)])
+
+
 class ClassForm(FlaskForm):
     """A new class code: the class's name and how many students may join with it."""
 
@@ -79,6 +98,7 @@ def _queue_page(new_class: tuple[str, str] | None = None) -> str:
         reopened = last_reopened(session, [proposal.id for proposal in pending])
         decided = recent_decisions(session, sites)
         classes = list_classes(session)
+        ballots = {key: ballot_of(session, key) for key, site in sites.items() if site.budget_rub is not None}
         ids = [proposal.id for proposal in pending]
         comments = comments_of(session, ids)
         revised = {
@@ -101,6 +121,9 @@ def _queue_page(new_class: tuple[str, str] | None = None) -> str:
         reject_form=RejectForm(),
         undo_form=UndoForm(),
         comment_form=CommentForm(formdata=None),
+        ballots=ballots,
+        ballot_form=BallotClosingForm(formdata=None),
+        ballot_open=is_open,
         comments=comments,
         revised=revised,
         comment_max=COMMENT_MAX,
@@ -203,6 +226,28 @@ def _comment_refused(error: InvalidComment | NotPending) -> str:
     if error.code == "outside":
         return _("The comment was not sent: pin the note inside the site.")
     return _("The comment was not sent: write a text, and give both coordinates of a note on the map.")
+
+
+@bp.post("/ballots/<site_id>")
+@moderator_page
+def ballot_closing(site_id: str):
+    """Open a site's budget ballot until a date and time (in ECOMAP_TIMEZONE); a moment past closes it."""
+    sites = _sites_of(_moderator(), site_id)
+    if sites[site_id].budget_rub is None:
+        abort(404, f"site {site_id!r} has no budget ballot")
+    form = BallotClosingForm()
+    _require(form, "the closing date and time is required, such as 2026-12-20T18:00")
+    assert form.closes_at.data is not None, "DataRequired checked it"
+    try:
+        local = dt.datetime.fromisoformat(form.closes_at.data)
+    except ValueError:
+        abort(400, f"{form.closes_at.data[:20]!r} is not a date and time such as 2026-12-20T18:00")
+    if local.tzinfo is None:
+        local = local.replace(tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
+    with get_db().write() as session:
+        set_closing(session, site_id, local.astimezone(dt.UTC), _moderator().username)
+    flash(_("The ballot's closing date is set."))
+    return redirect(url_for(".queue", lang=select_language(), _anchor="ballots"))
 
 
 @bp.post("/<int:proposal_id>/reopen")

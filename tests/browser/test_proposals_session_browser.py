@@ -38,6 +38,11 @@ TEXTS = {
     },
     "en": {"note": "Note A on the map", "moved": "Moved", "removed": "Removed", "funded": "Funded"},
 }
+MAP_READY = """() => {
+    const holder = window.L && document.querySelector('[data-proposals-layer]');
+    const layer = holder && window[holder.dataset.proposalsLayer];
+    return Boolean(layer && layer._map);
+}"""
 A3_LANDSCAPE_PT = (420 / 25.4 * 72, 297 / 25.4 * 72)
 
 
@@ -72,13 +77,22 @@ def test_feedback_revision_approval_board_and_ballot(open_context, serve, app, p
     architect = open_context(viewport, lang)
     sign_in(architect, f"{server.url}/moderation?lang={lang}", "architect")
     architect.wait_for_url("**/moderation?lang=*")
-    for index, pin in enumerate(pins):
-        card = architect.locator(f"#proposal-{created['id']}")
-        card.locator("textarea[name=text]").fill(f"Note {index + 1}: move the bench into the shade")
-        card.locator("input[name=lon]").fill(f"{pin['lon']:.7f}")
-        card.locator("input[name=lat]").fill(f"{pin['lat']:.7f}")
-        card.locator("button.moderation-comment").click()
-        architect.wait_for_url(f"**/moderation?lang={lang}#proposal-{created['id']}")
+    card = architect.locator(f"#proposal-{created['id']}")
+    card.locator("textarea[name=text]").fill("Note 1: move the bench into the shade")
+    card.locator("input[name=lon]").fill(f"{pins[0]['lon']:.7f}")
+    card.locator("input[name=lat]").fill(f"{pins[0]['lat']:.7f}")
+    card.locator("button.moderation-comment").click()
+    architect.wait_for_url(f"**/moderation?lang={lang}#proposal-{created['id']}")
+    # the second note is pinned by a click on the map, in the middle of the pending parts
+    architect.wait_for_function(MAP_READY)
+    card = architect.locator(f"#proposal-{created['id']}")
+    card.locator("textarea[name=text]").fill("Note 2: keep the path to the gate clear")
+    architect.locator(".moderation-map").scroll_into_view_if_needed()
+    map_box = architect.locator(".moderation-map .folium-map").bounding_box()
+    architect.mouse.click(map_box["x"] + map_box["width"] / 2, map_box["y"] + map_box["height"] / 2)
+    assert card.locator("input[name=lon]").input_value().startswith("60.8")
+    card.locator("button.moderation-comment").click()
+    architect.wait_for_url(f"**/moderation?lang={lang}#proposal-{created['id']}")
     assert architect.locator(".moderation-comments li").count() == 2
     _fits(architect, viewport)
     assert axe_violations(architect) == []

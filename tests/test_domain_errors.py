@@ -13,7 +13,16 @@ import pytest
 from geo.errors import PackError, Problem
 from routes.errors import RoutingError
 from webmap.http.errors import DOMAIN_ERRORS, domain_answer
-from webmap.proposals.errors import AlreadyDecided, InvalidProposal, JoinRefused, NotDecided
+from webmap.proposals.errors import (
+    AlreadyDecided,
+    BallotRefused,
+    BoardUnavailable,
+    InvalidComment,
+    InvalidProposal,
+    JoinRefused,
+    NotDecided,
+    NotPending,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 ERROR_MODULES = (
@@ -27,7 +36,17 @@ ERROR_MODULES = (
 
 # The domain errors a request can meet: a route or loop that cannot be made, and the proposals' rules
 # (InvalidName is the moderator commands' own, said by them).
-DOMAIN = {RoutingError, InvalidProposal, AlreadyDecided, NotDecided, JoinRefused}
+DOMAIN = {
+    RoutingError,
+    InvalidProposal,
+    AlreadyDecided,
+    NotDecided,
+    JoinRefused,
+    NotPending,
+    InvalidComment,
+    BoardUnavailable,
+    BallotRefused,
+}
 
 
 def _modules() -> list[str]:
@@ -118,6 +137,19 @@ ERRORS = {
     "not decided": (NotDecided(7), 409, False),
     "unknown code": (JoinRefused("code", "no class has this code"), 400, False),
     "class full": (JoinRefused("full", "class '5A' is full"), 409, False),
+    "not pending": (NotPending(7, "approved", "revised"), 409, False),
+    "bad comment": (InvalidComment("text", "'text' must not be empty", "empty"), 422, False),
+    "no chromium": (BoardUnavailable("the board could not be printed"), 503, False),
+    "over budget": (
+        BallotRefused("over_budget", "over", "proposals", total_rub=2, budget_rub=1, over_rub=1),
+        422,
+        False,
+    ),
+    "ballot closed": (
+        BallotRefused("closed", "closed", "site", closes_at="2026-12-20T13:00:00+00:00"),
+        409,
+        False,
+    ),
 }
 
 
@@ -141,8 +173,12 @@ def test_a_domain_error_gets_its_status_field_and_words_in_the_json_shape(raisin
     body = response.get_json()["error"]
     assert (body["status"], body["field"]) == (status, getattr(error, "field", None))
     assert (body["message"] != str(error)) == translated, body["message"]
-    # a proposal that breaks rules (422) lists every problem in the reader's words
-    assert ("problems" in body) == (isinstance(error, InvalidProposal) and status == 422)
+    # a proposal or a comment that breaks rules (422), and any refused ballot, list the problems in the
+    # reader's words
+    listed = isinstance(error, BallotRefused) or (
+        isinstance(error, InvalidProposal | InvalidComment) and status == 422
+    )
+    assert ("problems" in body) == listed
 
 
 def test_every_routing_reason_has_words():

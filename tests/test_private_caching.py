@@ -50,6 +50,7 @@ PUBLIC_ENDPOINTS = {
     "proposals_api.kit_icon",
     "proposals_api.check_proposal",
     "proposals_pages.new",
+    "proposals_pages.public_board",
     "static",
 }
 QUERIES = {
@@ -58,6 +59,7 @@ QUERIES = {
     "/api/route": "?from=56.4964,60.8134&to=56.5000,60.8200",
     "/api/places": "?q=%D0%B4%D0%BE%D0%BC",
     "/proposals/new": f"?site={SCHOOL}",
+    "/api/kit": f"?site={SCHOOL}",
 }
 # What differs between two requests of anyone: the time, CSRF tokens, folium's random element ids.
 VOLATILE = re.compile(rb'"time": ?"[^"]*"|csrf_token[^>]*value="[^"]*"|_[0-9a-f]{32}')
@@ -78,6 +80,7 @@ def site(tmp_path_factory):
         "proposal_id": pending["id"],
         "filename": "vendor/manifest.json",
         "part_id": "pallet-bench",
+        "site_id": SCHOOL,
     }
     routes = []
     for rule in app.url_map.iter_rules():

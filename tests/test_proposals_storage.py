@@ -59,7 +59,7 @@ def test_migrations_create_the_schema_and_bbox_index(app):
                 )
             assert index.scalar() is not None
     assert {"proposals", "votes", "moderators", "class_codes", "participants", "health_checks"} <= tables
-    assert version == "0005"
+    assert version == "0007"
 
 
 def test_upgrade_from_0001_keeps_moderators_and_adds_the_session_generation(database_url):  # noqa: F811
@@ -86,7 +86,7 @@ def test_upgrade_from_0001_keeps_moderators_and_adds_the_session_generation(data
         with engine.connect() as connection:
             version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
             row = connection.execute(text("SELECT username, session_generation FROM moderators")).one()
-        assert version == "0005"
+        assert version == "0007"
         assert tuple(row) == ("old", 0)
         with engine.begin() as connection:
             connection.execute(
@@ -251,6 +251,112 @@ def test_upgrade_to_0005_keeps_proposals_and_their_bbox_index_and_downgrades(dat
         assert not {"parts", "season", "bill"} & columns
         with engine.connect() as connection:
             assert connection.execute(text("SELECT count(*) FROM proposals")).scalar() == 2
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_to_0006_makes_each_proposal_its_first_version_and_downgrades(database_url):  # noqa: F811
+    from webmap.proposals.db import create_database, make_engine, migrate
+
+    create_database(database_url)
+    engine = make_engine(database_url)
+    try:
+        migrate(engine, "0005")
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO proposals (token, site, category, title, materials, description, author, "
+                    "geometry, parts, season, bill, min_lon, min_lat, max_lon, max_lat, status, created_at) "
+                    "VALUES ('t', 's', 'bench', 'Old', 'm', 'd', 'a', '{}', "
+                    '\'[{"part": "bench", "lon": 60.8, "lat": 56.4, "rotation_deg": 0}]\', '
+                    "'summer', '{\"total_rub\": 1200}', 60.8, 56.4, 60.9, 56.5, 'pending', CURRENT_TIMESTAMP)"
+                )
+            )
+        migrate(engine, "0006")
+        with engine.begin() as connection:
+            (version,) = connection.execute(
+                text("SELECT proposal_id, number, title, parts, season, bill FROM proposal_versions")
+            ).all()
+            connection.execute(
+                text(
+                    "INSERT INTO proposal_comments (proposal_id, version, moderator, text, lon, lat, "
+                    "created_at) SELECT id, 1, 'architect', 'Move it', 60.85, 56.45, CURRENT_TIMESTAMP "
+                    "FROM proposals"
+                )
+            )
+            with pytest.raises(Exception, match=r"(?i)unique|duplicate"), connection.begin_nested():
+                connection.execute(
+                    text(
+                        "INSERT INTO proposal_versions (proposal_id, number, category, title, materials, "
+                        "description, author, geometry, created_at) SELECT id, 1, 'bench', 'Copy', '', '', "
+                        "'a', '{}', CURRENT_TIMESTAMP FROM proposals"
+                    )
+                )
+        _proposal_id, number, title, parts, season, bill = version
+        if isinstance(parts, str):  # SQLite hands JSON back as text to a raw query
+            parts, bill = json.loads(parts), json.loads(bill)
+        assert (number, title, season) == (1, "Old", "summer")
+        assert parts[0]["part"] == "bench" and bill == {"total_rub": 1200}
+        migrate_down(engine, "0005")
+        tables = set(inspect(engine).get_table_names())
+        assert not {"proposal_versions", "proposal_comments"} & tables
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT title FROM proposals")).scalars().all() == ["Old"]
+        migrate(engine, "head")
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_to_0007_adds_the_ballots_and_downgrades(database_url):  # noqa: F811
+    from webmap.proposals.db import create_database, make_engine, migrate
+
+    create_database(database_url)
+    engine = make_engine(database_url)
+    try:
+        migrate(engine, "0006")
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO proposals (token, site, category, title, materials, description, author, "
+                    "geometry, min_lon, min_lat, max_lon, max_lat, status, created_at) VALUES ('t', 's', "
+                    "'bench', 'Old', '', '', 'a', '{}', 60.8, 56.4, 60.9, 56.5, 'approved', "
+                    "CURRENT_TIMESTAMP)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO class_codes (name, code_hash, size, created_by, created_at) "
+                    "VALUES ('5B', 'h', 30, 'm', CURRENT_TIMESTAMP)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO participants (class_id, nickname, nickname_key, token_hash, created_at) "
+                    "SELECT id, 'fox', 'fox', 'p', CURRENT_TIMESTAMP FROM class_codes"
+                )
+            )
+        migrate(engine, "0007")
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO ballot_choices (site, participant_id, proposal_id, created_at) "
+                    "SELECT 's', participants.id, proposals.id, CURRENT_TIMESTAMP FROM participants, "
+                    "proposals"
+                )
+            )
+            with pytest.raises(Exception, match=r"(?i)unique|duplicate"), connection.begin_nested():
+                connection.execute(
+                    text(
+                        "INSERT INTO ballot_choices (site, participant_id, proposal_id, created_at) "
+                        "SELECT 's', participants.id, proposals.id, CURRENT_TIMESTAMP FROM participants, "
+                        "proposals"
+                    )
+                )
+            assert connection.execute(text("SELECT count(*) FROM ballot_choices")).scalar() == 1
+        migrate_down(engine, "0006")
+        assert not {"ballots", "ballot_choices"} & set(inspect(engine).get_table_names())
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM participants")).scalar() == 1
     finally:
         engine.dispose()
 

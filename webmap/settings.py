@@ -82,6 +82,12 @@ SETTINGS = (
         "came in on.",
     ),
     Setting(
+        "CHROMIUM",
+        "/usr/bin/chromium",
+        "Chromium (or Chrome) that prints proposals' project boards to PDF, headless; without it the "
+        "boards answer 503.",
+    ),
+    Setting(
         "SECRET_KEY",
         "",
         "Key that signs session cookies; empty: a random key kept in the instance folder.",

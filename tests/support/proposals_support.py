@@ -133,3 +133,41 @@ def vote(client, proposal_id: int, **headers: str):
     """Press the vote button of ``proposal_id`` in this browser."""
     token = csrf_token(client.get("/proposals/join").get_data(as_text=True))
     return client.post(f"/proposals/{proposal_id}/vote?lang=en", data={"csrf_token": token}, headers=headers)
+
+
+# A sensible kit draft on the school yard (tests/test_layout_rules.py): part, metres east and north of
+# the yard's centre, rotation.
+KIT_DRAFT = (
+    ("pallet-bench", 25, -10, 0),
+    ("pallet-bench", 25, -6, 0),
+    ("raised-bed", 35, -15, 0),
+    ("raised-bed", 35, -10, 0),
+    ("hopscotch", 15, -20, 0),
+    ("log-balance-beam", -25, 10, 0),
+    ("book-exchange", 30, 5, 0),
+    ("planter-box", 38, 0, 90),
+)
+
+
+def placements(app, draft=KIT_DRAFT) -> list[dict[str, Any]]:
+    """``draft`` as ``properties.parts`` of a proposal on the school yard."""
+    from geo.crs import to_degrees
+    from webmap.proposals.service import get_sites
+
+    with app.app_context():
+        site = get_sites()[SCHOOL]
+    centre = site.mask_metric.centroid
+    transformer = to_degrees(site.crs_metric)
+    placed = []
+    for part, east, north, rotation in draft:
+        lon, lat = transformer.transform(centre.x + east, centre.y + north)
+        placed.append({"part": part, "lon": lon, "lat": lat, "rotation_deg": rotation})
+    return placed
+
+
+def kit_feature(app, draft=KIT_DRAFT, **properties: Any) -> dict[str, Any]:
+    """A proposal of kit parts on the school yard, without a freehand shape."""
+    body = feature(**properties)
+    body["geometry"] = None
+    body["properties"]["parts"] = placements(app, draft)
+    return body

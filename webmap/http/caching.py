@@ -27,11 +27,23 @@ PRIVATE_ENDPOINTS = frozenset(
         "moderation.reject",
         "moderation.reopen_decision",
         "moderation.add_class",
+        "moderation.comment",
+        "moderation.ballot_closing",
         "proposals_pages.private",
         "proposals_pages.approved",
         "proposals_pages.vote",
         "proposals_pages.join",
         "proposals_pages.join_form",
+        "proposals_pages.private_board",
+        "proposals_revisions.by_token",
+        "proposals_revisions.add_revision",
+        "proposals_revisions.moderation_history",
+        "proposals_revisions.comment",
+        "ballots.get_ballot",
+        "ballots.put_ballot",
+        "ballots.put_closing",
+        "ballots.ballot_page",
+        "ballots.ballot_submit",
     }
 )
 

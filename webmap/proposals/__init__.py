@@ -21,17 +21,37 @@ def init_app(app: Flask) -> None:
     from webmap.http.errors import add_domain_error
     from webmap.http.openapi import add_api_part
     from webmap.maps.overlays import add_city_map_overlays
-    from webmap.proposals import api, api_description, auth, moderation, pages, service
-    from webmap.proposals.errors import AlreadyDecided, InvalidProposal, JoinRefused, NotDecided
+    from webmap.proposals import (
+        api,
+        api_description,
+        auth,
+        ballots_api,
+        moderation,
+        pages,
+        revisions_api,
+        service,
+    )
+    from webmap.proposals.errors import (
+        AlreadyDecided,
+        BallotRefused,
+        BoardUnavailable,
+        InvalidComment,
+        InvalidProposal,
+        JoinRefused,
+        NotDecided,
+        NotPending,
+    )
     from webmap.proposals.kit_texts import bill_summary
-    from webmap.proposals.messages import proposal_words
+    from webmap.proposals.messages import ballot_words, comment_words, proposal_words
     from webmap.proposals.overlay import city_map_overlays, proposals_version
 
     service.init_app(app)
-    for blueprint in (api.bp, pages.bp, moderation.bp, auth.bp):
+    for blueprint in (api.bp, revisions_api.bp, ballots_api.bp, pages.bp, moderation.bp, auth.bp):
         app.register_blueprint(blueprint)
     add_domain_error(app, InvalidProposal, proposal_words)
-    for kind in (AlreadyDecided, NotDecided, JoinRefused):
+    add_domain_error(app, InvalidComment, comment_words)
+    add_domain_error(app, BallotRefused, ballot_words)
+    for kind in (AlreadyDecided, NotDecided, NotPending, JoinRefused, BoardUnavailable):
         add_domain_error(app, kind)
     add_city_map_overlays(app, city_map_overlays, proposals_version)
     add_api_part(app, "proposals", api_description.describe)

@@ -53,7 +53,7 @@ def list_sites():
 def create_proposal():
     """Check and store a proposal (a GeoJSON Feature); 201 with its id, private link and bill."""
     with rate_limited("submit", deduct_when=accepted_only):
-        draft = check_feature(_json_body(), get_sites(), get_kit())
+        draft = check_feature(json_body(), get_sites(), get_kit())
         with get_db().write() as session:
             proposal = add_proposal(session, draft)
     link = url_for("proposals_pages.private", token=proposal.token, _external=True)
@@ -102,7 +102,7 @@ def _file_version(path: Path) -> str:
 @bp.post("/proposals/check")
 def check_proposal():
     """Check a draft being designed, store nothing: the rules' problems, the bill, the parts placed."""
-    design, judgement = check_design(_json_body(), get_sites(), get_kit())
+    design, judgement = check_design(json_body(), get_sites(), get_kit())
     lang = select_language()
     if judgement is None:
         return {"ok": True, "problems": [], "bill": None, "placed": []}
@@ -217,7 +217,7 @@ def _bbox(text: str) -> tuple[float, float, float, float]:
     return values
 
 
-def _json_body() -> Any:
+def json_body() -> Any:
     """The request's JSON, or 413 (too big), 415 (not JSON) or 400 (malformed, too deep) as ApiError."""
     if request.mimetype != "application/json":
         got = request.mimetype or "none"

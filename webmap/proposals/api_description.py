@@ -1,4 +1,5 @@
-"""The proposals' share of the OpenAPI description: the sites, the proposals API and its CSV."""
+"""The proposals' share of the OpenAPI description: the sites, the proposals API and its CSV, the kit, the
+revisions and comments, the budget ballots."""
 
 from __future__ import annotations
 
@@ -23,8 +24,10 @@ from webmap.http.openapi import (
     ref,
 )
 from webmap.http.params import CONTROL_CHARACTERS, LAT_RANGE, LON_RANGE
+from webmap.proposals.ballots import MAX_CHOICES
 from webmap.proposals.models import STATUSES
 from webmap.proposals.parts import DEFAULT_SEASON, MAX_PARTS, ROTATION_RANGE
+from webmap.proposals.revisions import COMMENT_MAX, MAX_ID, TOKEN_PATTERN
 from webmap.proposals.service import get_kit, get_sites
 from webmap.proposals.validation import (
     CATEGORIES,
@@ -65,9 +68,15 @@ def describe(live: bool) -> ApiPart:
         "status": _statuses(),
         "bbox": _bbox(),
     }
-    schemas = {**_schemas(sites, part_ids), **_kit_schemas()}
+    schemas = {**_schemas(sites, part_ids), **_kit_schemas(), **_revision_schemas(), **_ballot_schemas()}
     path_ids = {"part_id": choice(part_ids, False)} if part_ids else {}
-    return ApiPart(paths={**_paths(), **_kit_paths()}, schemas=schemas, queries=queries, path_ids=path_ids)
+    path_ids.update(
+        token={"type": "string", "pattern": f"^{TOKEN_PATTERN}$"},
+        proposal_id={"type": "string", "pattern": f"^[0-9]{{1,{len(str(MAX_ID)) - 1}}}$"},
+        site_id=choice(sites, False),
+    )
+    paths = {**_paths(), **_kit_paths(), **_revision_paths(), **_ballot_paths()}
+    return ApiPart(paths=paths, schemas=schemas, queries=queries, path_ids=path_ids)
 
 
 def _bbox() -> dict[str, Any]:
@@ -402,6 +411,318 @@ def _kit_paths() -> dict[str, Any]:
                         "The draft is malformed (an unknown part, a rotation out of range, too many "
                         "parts, a broken shape): `problems` lists every one in the request's language"
                     ),
+                },
+            }
+        },
+    }
+
+
+def _revision_schemas() -> dict[str, Any]:
+    """Comments, versions and what changed between two (webmap/proposals/revisions_api.py)."""
+    lon, lat = ({"type": "number", "minimum": low, "maximum": high} for low, high in (LON_RANGE, LAT_RANGE))
+    refused = char_ranges(
+        [char for char in characters("Cc") if char not in "\n\t"]
+        + [char for char in characters("Cf") if char not in JOINERS]
+    )
+    solid = f"[^{refused}{char_ranges([*characters('space'), *JOINERS])}]"
+    text = {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": COMMENT_MAX,
+        "pattern": f"^[^{refused}]*{solid}[^{refused}]*$",
+        "description": "NFC-normalised and trimmed before its rules apply",
+    }
+    nullable_number = {"type": ["number", "null"]}
+    moved = {
+        "type": "object",
+        "required": ["part", "distance_m", "turned_deg"],
+        "properties": {"part": TEXT, "distance_m": NUMBER, "turned_deg": NUMBER},
+    }
+    words = ("added_text", "removed_text", "cost_before_text", "cost_after_text", "cost_delta_text")
+    changes = {
+        "type": "object",
+        "required": [
+            "added",
+            "moved",
+            "removed",
+            "texts",
+            "season",
+            "shape",
+            "cost_before_rub",
+            "cost_after_rub",
+        ],
+        "properties": {
+            "added": {"type": "array", "items": TEXT},
+            "moved": {"type": "array", "items": moved},
+            "removed": {"type": "array", "items": TEXT},
+            "texts": {"type": "array", "items": TEXT},
+            "season": {"type": "boolean"},
+            "shape": {"type": "boolean"},
+            "cost_before_rub": nullable_number,
+            "cost_after_rub": nullable_number,
+            "moved_texts": {"type": "array", "items": TEXT},
+            **{name: TEXT for name in words},
+        },
+    }
+    version = {
+        "type": "object",
+        "required": ["number", "created_at", "title", "parts", "season", "total_rub", "changes"],
+        "properties": {
+            "number": {"type": "integer", "minimum": 1},
+            "parts": {"type": "array"},
+            "total_rub": nullable_number,
+            "changes": {"anyOf": [ref("VersionChanges"), {"type": "null"}]},
+        },
+    }
+    point = {
+        "type": "object",
+        "required": ["type", "coordinates"],
+        "properties": {"type": {"const": "Point"}},
+    }
+    return {
+        "CommentDraft": {
+            "type": "object",
+            "description": "A note pinned at a point of the site (lon, lat), or a remark (neither)",
+            "required": ["text"],
+            "additionalProperties": False,
+            "dependentRequired": {"lon": ["lat"], "lat": ["lon"]},
+            "properties": {"text": text, "lon": lon, "lat": lat},
+        },
+        "Comment": {
+            "type": "object",
+            "required": ["id", "version", "moderator", "text", "point", "created_at"],
+            "properties": {
+                "id": {"type": "integer"},
+                "version": {"type": "integer", "minimum": 1},
+                "text": TEXT,
+                "point": {"anyOf": [point, {"type": "null"}]},
+            },
+        },
+        "VersionChanges": changes,
+        "ProposalHistory": {
+            "type": "object",
+            "required": ["proposal", "version", "versions", "comments"],
+            "properties": {
+                "proposal": ref("Feature"),
+                "version": {"type": "integer", "minimum": 1},
+                "versions": {"type": "array", "items": version, "minItems": 1},
+                "comments": {"type": "array", "items": ref("Comment")},
+            },
+        },
+        "Revision": {
+            "type": "object",
+            "required": ["id", "version", "status", "url", "bill", "changes"],
+            "properties": {
+                "id": {"type": "integer"},
+                "version": {"type": "integer", "minimum": 2},
+                "status": {"const": "pending"},
+                "url": TEXT,
+                "bill": {"anyOf": [ref("Bill"), {"type": "null"}]},
+                "changes": ref("VersionChanges"),
+            },
+        },
+    }
+
+
+def _revision_paths() -> dict[str, Any]:
+    no_link = error("No proposal at this private link (`field` is token)")
+    body_errors = {
+        "400": error("The body is not JSON, not an object, or nests too deeply"),
+        "413": TOO_BIG,
+        "415": error("The body is not sent as application/json"),
+    }
+    decided = error("The proposal is approved or rejected: only a pending one takes this (`field` is status)")
+    moderator = {
+        "401": error("Needs a signed-in moderator"),
+        "403": error("The moderator does not moderate the proposal's site"),
+        "404": error("No such proposal"),
+    }
+    token = path("token", "The private token of the author's link")
+    proposal_id = path("proposal_id", "A proposal id")
+    return {
+        "/api/proposals/by-token/{token}": {
+            "get": {
+                "summary": "The author's proposal: its versions, what changed in each, the comments",
+                "operationId": "getProposalByToken",
+                "parameters": [token, LANG],
+                "responses": {"200": ok(ref("ProposalHistory")), "404": no_link, "503": UNAVAILABLE},
+            }
+        },
+        "/api/proposals/by-token/{token}/versions": {
+            "post": {
+                "summary": "Send a new version of a pending proposal (the whole body, as when submitting)",
+                "operationId": "reviseProposal",
+                "parameters": [token, LANG],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": ref("ProposalDraft")}},
+                },
+                "responses": {
+                    "201": ok(ref("Revision"), text="Stored as the proposal's next version"),
+                    **body_errors,
+                    "404": no_link,
+                    "409": decided,
+                    "422": error(
+                        "The version breaks a proposal's rules, or names another site: `problems` lists "
+                        "every one in the request's language"
+                    ),
+                    "429": {
+                        **error("Too many accepted submissions from this client; Retry-After says when"),
+                        "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+                    },
+                    "503": UNAVAILABLE,
+                },
+            }
+        },
+        "/api/proposals/{proposal_id}/versions": {
+            "get": {
+                "summary": "A moderator's view of a proposal of their sites: versions, changes, comments",
+                "operationId": "getProposalVersions",
+                "parameters": [proposal_id, LANG],
+                "responses": {"200": ok(ref("ProposalHistory")), **moderator, "503": UNAVAILABLE},
+            }
+        },
+        "/api/proposals/{proposal_id}/comments": {
+            "post": {
+                "summary": "A moderator's comment on a pending proposal: pinned on its site, or not",
+                "operationId": "commentProposal",
+                "parameters": [proposal_id, LANG],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": ref("CommentDraft")}},
+                },
+                "responses": {
+                    "201": ok(ref("Comment"), text="Stored; the author reads it at their private link"),
+                    **body_errors,
+                    **moderator,
+                    "409": decided,
+                    "422": error("The comment is refused (`field`: text, lon, lat), with `problems`"),
+                    "503": UNAVAILABLE,
+                },
+            }
+        },
+    }
+
+
+def _ballot_schemas() -> dict[str, Any]:
+    """A site's budget ballot, a participant's pick and the closing date (webmap/proposals/ballots_api.py)."""
+    project = {
+        "type": "object",
+        "required": ["id", "title", "cost_rub", "cost_text", "supporters", "rank", "funded"],
+        "properties": {
+            "id": {"type": "integer"},
+            "cost_rub": NUMBER,
+            "supporters": {"type": "integer", "minimum": 0},
+            "rank": {"type": "integer", "minimum": 1},
+            "funded": {"type": "boolean"},
+        },
+    }
+    return {
+        "Ballot": {
+            "type": "object",
+            "required": [
+                "site",
+                "budget_rub",
+                "closes_at",
+                "open",
+                "ballots",
+                "projects",
+                "funded_rub",
+                "mine",
+            ],
+            "properties": {
+                "budget_rub": NUMBER,
+                "closes_at": {"type": ["string", "null"]},
+                "open": {"type": "boolean"},
+                "ballots": {"type": "integer", "minimum": 0},
+                "projects": {"type": "array", "items": project},
+                "funded_rub": NUMBER,
+                "mine": {"anyOf": [{"type": "array", "items": {"type": "integer"}}, {"type": "null"}]},
+            },
+        },
+        "BallotPick": {
+            "type": "object",
+            "description": "Approved proposals of the site with a cost, each once, within the budget",
+            "required": ["proposals"],
+            "additionalProperties": False,
+            "properties": {
+                "proposals": {
+                    "type": "array",
+                    "items": {"type": "integer"},
+                    "uniqueItems": True,
+                    "maxItems": MAX_CHOICES,
+                }
+            },
+        },
+        "BallotClosing": {
+            "type": "object",
+            "required": ["closes_at"],
+            "additionalProperties": False,
+            "properties": {"closes_at": {"type": "string", "format": "date-time"}},
+        },
+    }
+
+
+def _ballot_paths() -> dict[str, Any]:
+    site = path("site_id", "A site id from GET /api/sites; only sites with a budget have a ballot")
+    no_ballot = error("The site has no budget ballot (`field` is site)")
+    body_errors = {
+        "400": error("The body is not JSON, not an object, or nests too deeply"),
+        "413": TOO_BIG,
+        "415": error("The body is not sent as application/json"),
+    }
+    return {
+        "/api/ballots/{site_id}": {
+            "get": {
+                "summary": "A site's budget ballot: the projects ranked by the funding rule, and this "
+                "participant's pick",
+                "operationId": "getBallot",
+                "parameters": [site, LANG],
+                "responses": {"200": ok(ref("Ballot")), "404": no_ballot, "503": UNAVAILABLE},
+            },
+            "put": {
+                "summary": "A moderator of the site sets when its ballot closes",
+                "operationId": "setBallotClosing",
+                "parameters": [site, LANG],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": ref("BallotClosing")}},
+                },
+                "responses": {
+                    "200": ok(ref("Ballot")),
+                    **body_errors,
+                    "401": error("Needs a signed-in moderator"),
+                    "403": error("The moderator does not moderate the site"),
+                    "404": no_ballot,
+                    "422": error("`closes_at` is not an ISO 8601 date and time with its offset"),
+                    "503": UNAVAILABLE,
+                },
+            },
+        },
+        "/api/ballots/{site_id}/mine": {
+            "put": {
+                "summary": "The participant's pick of projects, replacing their earlier one",
+                "operationId": "putBallot",
+                "parameters": [site, LANG],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": ref("BallotPick")}},
+                },
+                "responses": {
+                    "200": ok(ref("Ballot")),
+                    **body_errors,
+                    "403": error("No participant in this browser: join a class first (`field` participant)"),
+                    "404": no_ballot,
+                    "409": error("The ballot is not open yet, or closed"),
+                    "422": error(
+                        "Over the budget, an id not on the ballot or twice: `problems` says it in the "
+                        "request's language"
+                    ),
+                    "429": {
+                        **error("Too many votes from this client; Retry-After says when"),
+                        "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+                    },
+                    "503": UNAVAILABLE,
                 },
             }
         },

@@ -1,7 +1,9 @@
-"""Command-line moderation: ``ecomap create-moderator``, ``ecomap proposals list|approve|reject|reopen``."""
+"""Command-line moderation: ``ecomap create-moderator``, ``ecomap proposals list|approve|reject|reopen``,
+and ``ecomap proposals ballot-close`` for budget ballots."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 
 import click
@@ -138,3 +140,25 @@ def reopen_command(proposal_id: int) -> None:
     except NotDecided as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"proposal {proposal_id} is pending again")
+
+
+@proposals_group.command("ballot-close")
+@click.argument("site")
+@click.argument("closes_at")
+def ballot_close_command(site: str, closes_at: str) -> None:
+    """Open SITE's budget ballot until CLOSES_AT (ISO 8601 with its offset, such as
+    2026-12-20T18:00+05:00); a moment past closes it now."""
+    from webmap.proposals.ballots import set_closing
+
+    sites = get_sites()
+    if site not in sites or sites[site].budget_rub is None:
+        raise click.ClickException(f"site {site!r} has no budget ballot (no budget_rub in sites.toml)")
+    try:
+        moment = dt.datetime.fromisoformat(closes_at)
+    except ValueError:
+        raise click.ClickException(f"{closes_at!r} is not an ISO 8601 date and time") from None
+    if moment.tzinfo is None:
+        raise click.ClickException(f"{closes_at!r} needs its UTC offset, such as +05:00")
+    with get_db().write() as session:
+        set_closing(session, site, moment.astimezone(dt.UTC), CLI_MODERATOR)
+    click.echo(f"the ballot of {site} closes at {moment.astimezone(dt.UTC).isoformat(timespec='minutes')}")

@@ -7,7 +7,7 @@ with its words (``webmap/proposals/messages.py``) at start, and ``webmap/http/er
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from webmap.proposals.models import Proposal
@@ -89,3 +89,65 @@ class JoinRefused(ValueError):
 
 class InvalidName(ValueError):
     """A moderator name that cannot be used: empty, too long, or with an invisible character."""
+
+
+class NotPending(ValueError):
+    """Only a pending proposal takes comments and revisions; this one was approved or rejected."""
+
+    field = "status"
+    status = 409
+
+    def __init__(self, proposal_id: int, decision: str, what: str):
+        self.id, self.decision = proposal_id, decision
+        super().__init__(
+            f"proposal {proposal_id} is {decision}: only a pending proposal can be {what}; "
+            "a moderator can return it to the queue first"
+        )
+
+
+class InvalidComment(ValueError):
+    """A moderator's comment that cannot be stored: ``field`` (text, lon, lat) names the culprit.
+
+    ``code`` says what is wrong: empty, long, hidden (an invisible character), point, outside.
+    """
+
+    status = 422
+
+    def __init__(self, field: str, message: str, code: str):
+        super().__init__(message)
+        self.field = field
+        self.code = code
+
+
+class BoardUnavailable(RuntimeError):
+    """The project board could not be printed: Chromium (ECOMAP_CHROMIUM) is missing, failed or hung."""
+
+    field = "board"
+    status = 503
+
+
+class BallotRefused(ValueError):
+    """A ballot that cannot be stored or read; nothing is stored.
+
+    ``reason`` is "no_ballot" (the site has no budget, 404), "not_open" (no closing date set yet, 409),
+    "closed" (409), "not_participant" (403), "malformed" (422: not a list of ids), "duplicate",
+    "not_on_ballot" (not an approved proposal of the site with a cost) or "over_budget" (422);
+    ``field`` names the culprit and ``details`` hold the figures for a plain message.
+    """
+
+    STATUSES: ClassVar[dict[str, int]] = {
+        "no_ballot": 404,
+        "not_open": 409,
+        "closed": 409,
+        "not_participant": 403,
+    }
+
+    def __init__(self, reason: str, message: str, field: str, **details: Any):
+        super().__init__(message)
+        self.reason = reason
+        self.field = field
+        self.details = details
+
+    @property
+    def status(self) -> int:
+        return self.STATUSES.get(self.reason, 422)

@@ -146,3 +146,45 @@ def bill_summary(bill: dict[str, Any]) -> str:
     total = bill["total_text"] + (" (" + _("estimate") + ")" if bill.get("estimate") else "")
     labour = _("%(hours)s of work", hours=bill["labour_text"])
     return " · ".join(part for part in (total, labour, bill.get("durability_name")) if part)
+
+
+def changes_for_people(changes: dict[str, Any], kit: Kit | None, lang: str) -> dict[str, Any]:
+    """What changed between two versions (``revisions.Changes.as_dict``) with its lines in ``lang``:
+    parts added, moved (how far, in metres), turned and removed, named; the cost before and after."""
+    parts = kit.parts if kit else {}
+
+    def name(part_id: str) -> str:
+        return parts[part_id].name[lang] if part_id in parts else part_id
+
+    def counted(part_ids: list[str]) -> str:
+        kinds = dict.fromkeys(part_ids)
+        return ", ".join(f"{name(kind)} × {part_ids.count(kind)}" for kind in kinds)
+
+    moved = []
+    for item in changes["moved"]:
+        if item["distance_m"] > 0.05:
+            how = _("moved %(distance)s", distance=units.metres(item["distance_m"], decimals=1))
+        else:
+            how = ""
+        if item["turned_deg"]:
+            turned = _("turned %(degrees)s°", degrees=units.number(item["turned_deg"]))
+            how = f"{how}, {turned}" if how else turned
+        moved.append(f"{name(item['part'])}: {how}")
+    before, after = changes["cost_before_rub"], changes["cost_after_rub"]
+    return {
+        **changes,
+        "added_text": counted(list(changes["added"])),
+        "moved_texts": moved,
+        "removed_text": counted(list(changes["removed"])),
+        "cost_before_text": units.roubles(before) if before is not None else "—",
+        "cost_after_text": units.roubles(after) if after is not None else "—",
+        "cost_delta_text": _signed_roubles(after - before)
+        if before is not None and after is not None
+        else "",
+    }
+
+
+def _signed_roubles(value_rub: float) -> str:
+    """A change of cost: "+1 200 ₽", "−300 ₽" or "0 ₽"."""
+    text = units.roubles(abs(value_rub))
+    return ("+" if value_rub > 0 else "\u2212" if value_rub < 0 else "") + text

@@ -52,8 +52,24 @@ def with_popups(features: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if bill:
             rows.insert(3, [_("Cost"), bill_summary(bill)])
         extra = {POPUP_KEY: rows, TOOLTIP_KEY: properties["title"]}
-        shown.append({**feature, "properties": {**properties, **extra}})
+        geometry = drawable(feature["geometry"])
+        shown.append({**feature, "geometry": geometry, "properties": {**properties, **extra}})
     return shown
+
+
+def drawable(geometry: dict[str, Any]) -> dict[str, Any]:
+    """A kit proposal's GeometryCollection of footprints as one MultiPolygon: Leaflet 1.9 draws a
+    collection as a layer group, which its keyboard focus code cannot handle (``getElement is not a
+    function``). A collection holding a point or a line is left as it is.
+
+    >>> square = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}
+    >>> drawable({"type": "GeometryCollection", "geometries": [square, square]})["type"]
+    'MultiPolygon'
+    """
+    members = geometry.get("geometries") if geometry.get("type") == "GeometryCollection" else None
+    if not members or any(member.get("type") != "Polygon" for member in members):
+        return geometry
+    return {"type": "MultiPolygon", "coordinates": [member["coordinates"] for member in members]}
 
 
 def proposals_layer(features: list[dict[str, Any]], name: str) -> folium.GeoJson:

@@ -15,7 +15,8 @@ from flask_babel import ngettext
 
 from webmap.http.i18n import select_language
 from webmap.http.units import area, metres, number, roubles
-from webmap.proposals.errors import InvalidProposal
+from webmap.proposals.errors import BallotRefused, InvalidComment, InvalidProposal
+from webmap.proposals.revisions import COMMENT_MAX
 
 
 def problems(error: InvalidProposal) -> list[dict[str, str]]:
@@ -255,7 +256,12 @@ def _unknown_season(**_details: Any) -> str:
     return _("Choose the project's season from the list.")
 
 
+def _other_site(site: str) -> str:
+    return _("A new version stays on the site of the first one. Draw it on the same site.")
+
+
 _SAYINGS: dict[str, Callable[..., str]] = {
+    "other_site": _other_site,
     "rule": plain_rule,
     "unknown_part": _unknown_part,
     "too_many_parts": _too_many_parts,
@@ -272,3 +278,44 @@ _SAYINGS: dict[str, Callable[..., str]] = {
     "crossing": _crossing,
     "outside": _outside,
 }
+
+
+def comment_words(error: InvalidComment) -> tuple[str, dict[str, Any]]:
+    """A refused comment: its English message and, as ``problems``, its field with a plain message."""
+    sayings = {
+        "empty": _("Write the comment."),
+        "long": _("The comment is too long: at most %(limit)s characters fit.", limit=number(COMMENT_MAX)),
+        "hidden": _(
+            "The comment holds a hidden character, perhaps copied along with the text. Type it again."
+        ),
+        "point": _("A note on the map needs both coordinates of its point."),
+        "outside": _("Pin the note inside the site."),
+    }
+    message = sayings.get(error.code, str(error))
+    return str(error), {"problems": [{"field": error.field, "message": message}]}
+
+
+def ballot_message(error: BallotRefused) -> str:
+    """Why a ballot was refused, for the participant, in the request's language."""
+    details = error.details
+    if error.reason == "over_budget":
+        return _(
+            "Your choice costs %(total)s, over the budget of %(budget)s by %(over)s. Take a project off.",
+            total=roubles(details["total_rub"]),
+            budget=roubles(details["budget_rub"]),
+            over=roubles(details["over_rub"]),
+        )
+    sayings = {
+        "no_ballot": _("This site has no budget ballot."),
+        "not_open": _("The ballot is not open yet: a moderator sets when it closes."),
+        "closed": _("The ballot is closed: choices can no longer be changed."),
+        "not_participant": _("To fill in the ballot, join your class with the code your teacher gave you."),
+        "duplicate": _("A project is chosen twice. Choose each one once."),
+        "not_on_ballot": _("A chosen project is not on this ballot. Reload the page and choose again."),
+    }
+    return sayings.get(error.reason, _("The ballot did not arrive as the form sends it. Reload the page."))
+
+
+def ballot_words(error: BallotRefused) -> tuple[str, dict[str, Any]]:
+    """A refused ballot: its English message and, as ``problems``, its field with the plain message."""
+    return str(error), {"problems": [{"field": error.field, "message": ballot_message(error)}]}

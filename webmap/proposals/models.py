@@ -1,4 +1,5 @@
-"""Tables: proposals and their moderation events, class codes, participants, votes, moderators."""
+"""Tables: proposals, their versions, comments and moderation events, class codes, participants, votes,
+moderators."""
 
 from __future__ import annotations
 
@@ -167,3 +168,83 @@ class Moderator(Base):
     def may_moderate(self, site: str) -> bool:
         """Whether this moderator may see and decide proposals on ``site``."""
         return not self.sites or site in self.sites.split()
+
+
+class ProposalVersion(Base):
+    """One version of a proposal as its author sent it: the first submission, then each revision.
+
+    Versions are only ever added, never changed: the proposal row holds a copy of the latest, and
+    moderation compares it with the one before (``webmap/proposals/revisions.py``).
+    """
+
+    __tablename__ = "proposal_versions"
+    __table_args__ = (
+        UniqueConstraint("proposal_id", "number", name="uq_proposal_versions_number"),
+        CheckConstraint("number > 0", name="ck_proposal_versions_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)  # 1 for the submission, then 2, 3, ...
+    category: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(200))
+    materials: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(80))
+    geometry: Mapped[dict[str, Any]] = mapped_column(JSON)
+    parts: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    season: Mapped[str | None] = mapped_column(String(16))
+    bill: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ProposalComment(Base):
+    """A moderator's feedback on a pending proposal: a note pinned at a point of the site, or a remark.
+
+    ``version`` is the version the comment was written on; ``lon``/``lat`` are both set or both null.
+    """
+
+    __tablename__ = "proposal_comments"
+    __table_args__ = (
+        CheckConstraint("(lon IS NULL) = (lat IS NULL)", name="ck_proposal_comments_point"),
+        Index("ix_proposal_comments_proposal", "proposal_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    moderator: Mapped[str] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(Text)
+    lon: Mapped[float | None] = mapped_column(Double)
+    lat: Mapped[float | None] = mapped_column(Double)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Ballot(Base):
+    """A site's budget ballot: open to participants until ``closes_at`` (set by a moderator or a command)."""
+
+    __tablename__ = "ballots"
+
+    site: Mapped[str] = mapped_column(String(64), primary_key=True)
+    closes_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    set_by: Mapped[str] = mapped_column(String(80))
+    set_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class BallotChoice(Base):
+    """One approved proposal on one participant's ballot of a site: at most once, by the unique constraint.
+
+    A participant's ballot is all their choices on the site; changing it replaces them all at once.
+    """
+
+    __tablename__ = "ballot_choices"
+    __table_args__ = (
+        UniqueConstraint("participant_id", "proposal_id", name="uq_ballot_choices_participant_proposal"),
+        Index("ix_ballot_choices_site", "site", "participant_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site: Mapped[str] = mapped_column(String(64))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

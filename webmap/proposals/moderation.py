@@ -2,26 +2,41 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import cast
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, get_flashed_messages, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    get_flashed_messages,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms import DecimalField, IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from webmap.http.dates import moment_html
 from webmap.http.errors import wants_json
 from webmap.http.i18n import select_language
 from webmap.proposals.auth import LogoutForm, current_moderator, moderator_page
+from webmap.proposals.ballots import ballot_of, is_open, set_closing
 from webmap.proposals.classes_store import NAME_MAX, SIZE_MAX, create_class, list_classes
 from webmap.proposals.db import get_db
-from webmap.proposals.errors import AlreadyDecided, NotDecided
+from webmap.proposals.errors import AlreadyDecided, InvalidComment, NotDecided, NotPending
+from webmap.proposals.kit_texts import changes_for_people
 from webmap.proposals.labels import category_labels, status_labels
 from webmap.proposals.map import feature_bounds, sites_map_parts
 from webmap.proposals.models import Moderator, Proposal
 from webmap.proposals.moderation_store import last_reopened, recent_decisions, reopen
-from webmap.proposals.service import get_sites
+from webmap.proposals.revisions import COMMENT_MAX, add_comment, check_comment, comments_of, latest_changes
+from webmap.proposals.service import get_kit, get_sites
 from webmap.proposals.store import Filters, decide, find_proposals, get_proposal, to_feature
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
@@ -40,6 +55,20 @@ class UndoForm(FlaskForm):
 
 class RejectForm(FlaskForm):
     reason = TextAreaField("reason", validators=[DataRequired(), Length(max=REASON_MAX)])
+
+
+class CommentForm(FlaskForm):
+    """A comment on a pending proposal: its text, and a point of the site to pin it (or none)."""
+
+    text = TextAreaField("text", validators=[DataRequired(), Length(max=COMMENT_MAX)])
+    lon = DecimalField("lon", places=None, validators=[Optional()])
+    lat = DecimalField("lat", places=None, validators=[Optional()])
+
+
+class BallotClosingForm(FlaskForm):
+    """When a site's budget ballot closes: a date and time in the service's time zone (ECOMAP_TIMEZONE)."""
+
+    closes_at = StringField("closes_at", validators=[DataRequired(), Length(max=20)])
 
 
 class ClassForm(FlaskForm):
@@ -69,6 +98,13 @@ def _queue_page(new_class: tuple[str, str] | None = None) -> str:
         reopened = last_reopened(session, [proposal.id for proposal in pending])
         decided = recent_decisions(session, sites)
         classes = list_classes(session)
+        ballots = {key: ballot_of(session, key) for key, site in sites.items() if site.budget_rub is not None}
+        ids = [proposal.id for proposal in pending]
+        comments = comments_of(session, ids)
+        revised = {
+            key: (number, changes_for_people(changed.as_dict(), get_kit(), lang))
+            for key, (number, changed) in latest_changes(session, ids).items()
+        }
     features = [to_feature(proposal, moderation=True) for proposal in pending]
     parts = sites_map_parts(list(sites.values()), features, "pending", lang, feature_bounds(features))
     return render_template(
@@ -84,6 +120,13 @@ def _queue_page(new_class: tuple[str, str] | None = None) -> str:
         approve_form=ApproveForm(),
         reject_form=RejectForm(),
         undo_form=UndoForm(),
+        comment_form=CommentForm(formdata=None),
+        ballots=ballots,
+        ballot_form=BallotClosingForm(formdata=None),
+        ballot_open=is_open,
+        comments=comments,
+        revised=revised,
+        comment_max=COMMENT_MAX,
         logout_form=LogoutForm(),
         reason_max=REASON_MAX,
         classes=classes,
@@ -152,6 +195,59 @@ def reject(proposal_id: int):
         return refused
     flash(_("Proposal %(id)s rejected.", id=proposal_id), f"{UNDO}{proposal_id}")
     return redirect(url_for(".queue", lang=select_language()))
+
+
+@bp.post("/<int:proposal_id>/comments")
+@moderator_page
+def comment(proposal_id: int):
+    """Comment on a pending proposal: a note pinned at a point of its site, or a general remark."""
+    form = CommentForm()
+    _require(form, f"a comment needs a text (1 to {COMMENT_MAX} characters)")
+    moderator = _moderator()
+    lon = float(form.lon.data) if form.lon.data is not None else None
+    lat = float(form.lat.data) if form.lat.data is not None else None
+    try:
+        with get_db().write() as session:
+            proposal = _proposal_of(session, moderator, proposal_id)
+            text, lon, lat = check_comment(form.text.data, lon, lat, get_sites().get(proposal.site))
+            add_comment(session, proposal, moderator.username, text, lon, lat)
+    except (InvalidComment, NotPending) as error:
+        if wants_json():
+            raise  # answered by webmap/http/errors.py
+        flash(_comment_refused(error))
+        return _queue_page(), error.status
+    flash(_("Your comment on proposal %(id)s is sent to its author.", id=proposal_id))
+    return redirect(url_for(".queue", lang=select_language(), _anchor=f"proposal-{proposal_id}"))
+
+
+def _comment_refused(error: InvalidComment | NotPending) -> str:
+    if isinstance(error, NotPending):
+        return _("Proposal %(id)s is decided already: only pending proposals take comments.", id=error.id)
+    if error.code == "outside":
+        return _("The comment was not sent: pin the note inside the site.")
+    return _("The comment was not sent: write a text, and give both coordinates of a note on the map.")
+
+
+@bp.post("/ballots/<site_id>")
+@moderator_page
+def ballot_closing(site_id: str):
+    """Open a site's budget ballot until a date and time (in ECOMAP_TIMEZONE); a moment past closes it."""
+    sites = _sites_of(_moderator(), site_id)
+    if sites[site_id].budget_rub is None:
+        abort(404, f"site {site_id!r} has no budget ballot")
+    form = BallotClosingForm()
+    _require(form, "the closing date and time is required, such as 2026-12-20T18:00")
+    assert form.closes_at.data is not None, "DataRequired checked it"
+    try:
+        local = dt.datetime.fromisoformat(form.closes_at.data)
+    except ValueError:
+        abort(400, f"{form.closes_at.data[:20]!r} is not a date and time such as 2026-12-20T18:00")
+    if local.tzinfo is None:
+        local = local.replace(tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
+    with get_db().write() as session:
+        set_closing(session, site_id, local.astimezone(dt.UTC), _moderator().username)
+    flash(_("The ballot's closing date is set."))
+    return redirect(url_for(".queue", lang=select_language(), _anchor="ballots"))
 
 
 @bp.post("/<int:proposal_id>/reopen")

@@ -6,21 +6,27 @@ Voting needs a participant: a student joins a class with its code and a nickname
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+import itertools
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
+from webmap.http.caching import mark_private
 from webmap.http.errors import wants_json
 from webmap.http.i18n import select_language
+from webmap.proposals.board import board_html, judge_stored, plan, render_pdf
 from webmap.proposals.classes_store import NICKNAME_MAX, find_participant, join_class
 from webmap.proposals.db import get_db
 from webmap.proposals.errors import JoinRefused
+from webmap.proposals.kit_texts import changes_for_people
 from webmap.proposals.labels import category_labels, status_labels
 from webmap.proposals.map import sites_map_parts
 from webmap.proposals.page_maps import drawing_map, private_map
-from webmap.proposals.service import get_sites, rate_limited
+from webmap.proposals.revisions import MAX_ID, changes, columns, comments_of, pinned, versions_of
+from webmap.proposals.service import get_kit, get_sites, rate_limited
 from webmap.proposals.store import (
     Filters,
     add_vote,
@@ -37,6 +43,7 @@ bp = Blueprint("proposals_pages", __name__)
 PARTICIPANT_COOKIE = "ecomap_participant"
 PARTICIPANT_COOKIE_AGE_S = 400 * 24 * 3600  # the longest browsers keep a cookie
 CODE_MAX = 32
+PAGE_PLAN_MM = (250.0, 200.0)  # the private page's plan; the page scales it to its column
 
 
 class VoteForm(FlaskForm):
@@ -203,6 +210,8 @@ def private(token: str):
     with get_db().read() as session:
         proposal = get_by_token(session, token) or abort(404, "no proposal at this link")
         feature = to_feature(proposal, count_votes(session, [proposal.id])[proposal.id])
+        comments = pinned(comments_of(session, [proposal.id])[proposal.id])
+        versions = versions_of(session, proposal.id)
     site = get_sites().get(proposal.site)
     bounds = (proposal.min_lon, proposal.min_lat, proposal.max_lon, proposal.max_lat)
     parts = private_map(feature, site, bounds, select_language())
@@ -212,6 +221,77 @@ def private(token: str):
         site=site,
         categories=category_labels(),
         statuses=status_labels(),
+        comments=comments,
+        version=versions[-1].number if versions else 1,
+        history=_history(versions),
+        plan_svg=_plan_with_pins(proposal, site, comments),
         **parts,
     )
     return html, 200, {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
+
+
+@bp.get("/proposals/p/<token>/board.pdf")
+def private_board(token: str):
+    """The author's project board (A3 PDF) of their proposal, whatever its status."""
+    mark_private()
+    with get_db().read() as session:
+        proposal = get_by_token(session, token) or abort(404, "no proposal at this link")
+        when = versions_of(session, proposal.id)[-1].created_at
+    headers = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
+    return _board(proposal, when, headers)
+
+
+@bp.get("/proposals/<int:proposal_id>/board.pdf")
+def public_board(proposal_id: int):
+    """The project board (A3 PDF) of an approved proposal."""
+    with get_db().read() as session:
+        proposal = get_proposal(session, proposal_id) if proposal_id <= MAX_ID else None
+        if proposal is None or proposal.status != "approved":
+            abort(404, f"no approved proposal {proposal_id}")
+        when = versions_of(session, proposal.id)[-1].created_at
+    return _board(proposal, when, {})
+
+
+def _history(versions: list) -> list[dict]:
+    """Each version after the first with what changed from the one before, in the reader's language."""
+    lang, kit = select_language(), get_kit()
+    return [
+        {
+            "number": later.number,
+            "created_at": later.created_at,
+            "changes": changes_for_people(changes(columns(earlier), columns(later)).as_dict(), kit, lang),
+        }
+        for earlier, later in itertools.pairwise(versions)
+    ]
+
+
+def _plan_with_pins(proposal, site, comments: list[dict]):
+    """The plan of the proposal with the moderators' notes pinned as letters; None without notes or site."""
+    pins = [(note["pin"], note["lon"], note["lat"]) for note in comments if note["pin"]]
+    if site is None or not pins:
+        return None
+    facts = judge_stored(proposal, site, get_kit())
+    freehand = None if facts.placed else proposal.geometry
+    return plan(site, facts.placed, freehand, pins, PAGE_PLAN_MM, _("Plan with the notes")).svg
+
+
+def _board(proposal, when, headers: dict[str, str]) -> Response:
+    lang, site = select_language(), get_sites().get(proposal.site)
+    if site is None:
+        abort(404, f"the site {proposal.site!r} of this proposal is no longer served")
+    url = _public_url("proposals_pages.approved", lang=lang, _anchor=f"proposal-{proposal.id}")
+    html = board_html(proposal, site, get_kit(), when, lang, url)
+    pdf = render_pdf(html, current_app.config.get("CHROMIUM") or "/usr/bin/chromium")
+    response = Response(pdf, mimetype="application/pdf", headers=headers)
+    name = f"proposal-{proposal.id}-board.pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _public_url(endpoint: str, **values) -> str:
+    """An absolute URL for a link that leaves the site (the board's QR code): on ECOMAP_PUBLIC_URL when it
+    is set, else on the address the request came in on."""
+    base = current_app.config.get("PUBLIC_URL", "").strip().rstrip("/")
+    if not base:
+        return url_for(endpoint, _external=True, **values)
+    return base + url_for(endpoint, **values)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from webmap.proposals.errors import AlreadyDecided
-from webmap.proposals.models import Moderator, Proposal, Vote, utcnow
+from webmap.proposals.models import Moderator, Proposal, ProposalVersion, Vote, utcnow
 from webmap.proposals.moderation_store import record
 from webmap.proposals.validation import Draft
 
@@ -26,6 +26,17 @@ BBox = tuple[float, float, float, float]
 PUBLIC_FIELDS = ("site", "category", "title", "materials", "description", "author", "status")
 BILL_FIELDS = ("parts", "total_rub", "labour_h", "durability")  # a bill's summary in the CSV
 CSV_FIELDS = ("id", *PUBLIC_FIELDS, "votes", "created_at", *BILL_FIELDS, "lon", "lat", "geometry")
+VERSION_FIELDS = (
+    "category",
+    "title",
+    "materials",
+    "description",
+    "author",
+    "geometry",
+    "parts",
+    "season",
+    "bill",
+)
 BOM = "\ufeff"  # tells Excel the CSV is UTF-8; without it Excel reads Cyrillic in the local code page
 _DUMMY_HASH = generate_password_hash("not a password")
 _BBOX_SQL = {
@@ -47,7 +58,7 @@ class Filters:
 
 
 def add_proposal(session: Session, draft: Draft) -> Proposal:
-    """Store a checked draft as a pending proposal with a fresh private token."""
+    """Store a checked draft as a pending proposal with a fresh private token, and as its version 1."""
     west, south, east, north = draft.bounds
     proposal = Proposal(
         token=secrets.token_urlsafe(24),
@@ -69,6 +80,15 @@ def add_proposal(session: Session, draft: Draft) -> Proposal:
         created_at=utcnow(),
     )
     session.add(proposal)
+    session.flush()
+    session.add(
+        ProposalVersion(
+            proposal_id=proposal.id,
+            number=1,
+            created_at=proposal.created_at,
+            **{name: getattr(proposal, name) for name in VERSION_FIELDS},
+        )
+    )
     session.flush()
     return proposal
 

@@ -28,9 +28,10 @@ def app(tmp_path):
 
 @pytest.fixture
 def sent(app):
-    """A pending proposal of a pallet stage and a bench, for the school yard's moderator."""
+    """A pending proposal of a pallet stage and a bench beside a freehand path (so that its geometry is a
+    GeometryCollection of a line and polygons), for the school yard's moderator."""
     body = feature(title="Сцена и скамейка")
-    body["geometry"] = None
+    body["geometry"] = {"type": "LineString", "coordinates": [list(at(-4)), list(at(-4, 6))]}
     body["properties"].update(
         parts=[part("pallet-stage", STAGE), part("pallet-bench", at(6))], season="summer"
     )

@@ -19,10 +19,19 @@ TOOLTIP_KEY = "_tooltip"
 # Defined once per page, before the maps' own code: the functions that build popups and tooltips.
 SAFE_TEXT_SCRIPT = r"""
 var ecomapSafeText = {
+    // A member of a GeometryCollection (a proposal's freehand line with its kit parts) carries no
+    // feature of its own: Leaflet gives it to the collection's group, which the click passes through.
+    feature: function (layer) {
+        if (layer.feature) return layer.feature;
+        for (const id in layer._eventParents || {}) {
+            if (layer._eventParents[id].feature) return layer._eventParents[id].feature;
+        }
+        return {};
+    },
     popup: function (layer) {
         const table = document.createElement("table");
         table.className = "ecomap-popup";
-        const rows = (layer.feature.properties || {})[POPUP_KEY] || [];
+        const rows = (ecomapSafeText.feature(layer).properties || {})[POPUP_KEY] || [];
         for (const [label, value] of rows) {
             const row = table.insertRow();
             if (label) {
@@ -46,7 +55,7 @@ var ecomapSafeText = {
     },
     tooltip: function (layer) {
         const span = document.createElement("span");
-        span.textContent = (layer.feature.properties || {})[TOOLTIP_KEY] || "";
+        span.textContent = (ecomapSafeText.feature(layer).properties || {})[TOOLTIP_KEY] || "";
         return span;
     }
 };

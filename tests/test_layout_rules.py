@@ -17,6 +17,7 @@ from geo.pack import load_pack
 from geo.sites import load_sites
 from tests.conftest import SYSERT_PACK
 from tests.support.layouts import CRS, KIT, ORIGIN, place, square_site
+from tests.support.proposals_support import KIT_DRAFT
 
 
 def problems(draft, season="all-year", **site_options):
@@ -253,16 +254,7 @@ def test_a_sensible_draft_on_the_sysert_yard_keeps_every_rule(sysert):
     pack, kit, site = sysert
     centre = site.mask_metric.centroid
     transformer = to_degrees(pack.crs_metric)
-    draft = [
-        ("pallet-bench", 25, -10, 0),
-        ("pallet-bench", 25, -6, 0),
-        ("raised-bed", 35, -15, 0),
-        ("raised-bed", 35, -10, 0),
-        ("hopscotch", 15, -20, 0),
-        ("log-balance-beam", -25, 10, 0),
-        ("book-exchange", 30, 5, 0),
-        ("planter-box", 38, 0, 90),
-    ]
+    draft = KIT_DRAFT
     placements = [
         Placement(part, *transformer.transform(centre.x + east, centre.y + north), rotation)
         for part, east, north, rotation in draft

@@ -190,13 +190,7 @@ def test_upgrade_to_0003_drops_the_anonymous_votes_and_keeps_proposals(database_
     try:
         migrate(engine, "0002")
         with engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO proposals (token, site, category, title, materials, description, author, "
-                    "geometry, min_lon, min_lat, max_lon, max_lat, status, created_at) VALUES ('t', 's', "
-                    "'bench', 'Old', '', '', 'a', '{}', 0, 0, 0, 0, 'approved', CURRENT_TIMESTAMP)"
-                )
-            )
+            insert_proposal(connection, box=(0, 0, 0, 0))
             connection.execute(
                 text(
                     "INSERT INTO votes (proposal_id, voter, created_at) "
@@ -223,24 +217,17 @@ def test_upgrade_to_0005_keeps_proposals_and_their_bbox_index_and_downgrades(dat
     try:
         migrate(engine, "0004")
         with engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO proposals (token, site, category, title, materials, description, author, "
-                    "geometry, min_lon, min_lat, max_lon, max_lat, status, created_at) VALUES ('t', 's', "
-                    "'bench', 'Old', '', '', 'a', '{}', 60.8, 56.4, 60.9, 56.5, 'approved', "
-                    "CURRENT_TIMESTAMP)"
-                )
-            )
+            insert_proposal(connection)
         migrate(engine, "0005")
         with engine.begin() as connection:
             old = connection.execute(text("SELECT title, parts, season, bill FROM proposals")).one()
-            connection.execute(
-                text(
-                    "INSERT INTO proposals (token, site, category, title, materials, description, author, "
-                    "geometry, min_lon, min_lat, max_lon, max_lat, status, created_at, season) VALUES ('u', "
-                    "'s', 'bench', 'New', '', '', 'a', '{}', 61.0, 57.0, 61.1, 57.1, 'pending', "
-                    "CURRENT_TIMESTAMP, 'summer')"
-                )
+            insert_proposal(
+                connection,
+                token="u",
+                title="New",
+                status="pending",
+                box=(61.0, 57.0, 61.1, 57.1),
+                season="summer",
             )
             if engine.dialect.name == "sqlite":  # the R*Tree triggers survived: the new row is indexed
                 indexed = connection.execute(text("SELECT count(*) FROM proposals_rtree")).scalar()
@@ -263,14 +250,14 @@ def test_upgrade_to_0006_makes_each_proposal_its_first_version_and_downgrades(da
     try:
         migrate(engine, "0005")
         with engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO proposals (token, site, category, title, materials, description, author, "
-                    "geometry, parts, season, bill, min_lon, min_lat, max_lon, max_lat, status, created_at) "
-                    "VALUES ('t', 's', 'bench', 'Old', 'm', 'd', 'a', '{}', "
-                    '\'[{"part": "bench", "lon": 60.8, "lat": 56.4, "rotation_deg": 0}]\', '
-                    "'summer', '{\"total_rub\": 1200}', 60.8, 56.4, 60.9, 56.5, 'pending', CURRENT_TIMESTAMP)"
-                )
+            insert_proposal(
+                connection,
+                materials="m",
+                description="d",
+                status="pending",
+                parts='[{"part": "bench", "lon": 60.8, "lat": 56.4, "rotation_deg": 0}]',
+                season="summer",
+                bill='{"total_rub": 1200}',
             )
         migrate(engine, "0006")
         with engine.begin() as connection:
@@ -315,14 +302,7 @@ def test_upgrade_to_0007_adds_the_ballots_and_downgrades(database_url):  # noqa:
     try:
         migrate(engine, "0006")
         with engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO proposals (token, site, category, title, materials, description, author, "
-                    "geometry, min_lon, min_lat, max_lon, max_lat, status, created_at) VALUES ('t', 's', "
-                    "'bench', 'Old', '', '', 'a', '{}', 60.8, 56.4, 60.9, 56.5, 'approved', "
-                    "CURRENT_TIMESTAMP)"
-                )
-            )
+            insert_proposal(connection)
             connection.execute(
                 text(
                     "INSERT INTO class_codes (name, code_hash, size, created_by, created_at) "
@@ -359,6 +339,26 @@ def test_upgrade_to_0007_adds_the_ballots_and_downgrades(database_url):  # noqa:
             assert connection.execute(text("SELECT count(*) FROM participants")).scalar() == 1
     finally:
         engine.dispose()
+
+
+def insert_proposal(connection, box=(60.8, 56.4, 60.9, 56.5), **columns) -> None:
+    """A proposal row written by hand, as an older schema holds it: ``columns`` over plain defaults."""
+    west, south, east, north = box
+    values = {
+        "token": "t",
+        "site": "s",
+        "category": "bench",
+        "title": "Old",
+        "materials": "",
+        "description": "",
+    }
+    values.update(author="a", geometry="{}", min_lon=west, min_lat=south, max_lon=east, max_lat=north)
+    values["status"] = "approved"
+    values.update(columns)
+    names = ", ".join(values)
+    places = ", ".join(f":{name}" for name in values)
+    statement = f"INSERT INTO proposals ({names}, created_at) VALUES ({places}, CURRENT_TIMESTAMP)"
+    connection.execute(text(statement), values)
 
 
 def migrate_down(engine, revision: str) -> None:

@@ -5,9 +5,16 @@ popup, so that officials see what each project costs; axe-core finds no violatio
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.support.browser import DESKTOP, MAP_NAME, PHONE, axe_violations, screenshot, sign_in
+from tests.support.browser import (
+    DESKTOP,
+    MAP_NAME,
+    PHONE,
+    axe_violations,
+    open_popup_at,
+    screenshot,
+    sign_in,
+)
 from tests.support.proposals_support import feature, moderated_app, submit
 from tests.test_kit_api import at, part
 
@@ -41,27 +48,11 @@ def sent(app):
 
 
 def _open_popup_at(page, lon: float, lat: float) -> str:
-    """Zoom the city map onto a point, click it once the page has settled, and return the popup's text."""
+    """Zoom the city map onto a point and return the text of the popup a click there opens."""
     page.wait_for_function(MAP_READY)
-    page.wait_for_load_state("load")
-    page.evaluate("() => document.fonts.ready.then(() => true)")
     name = page.evaluate(MAP_NAME)
     page.evaluate(f"() => window['{name}'].setView([{lat}, {lon}], 20, {{animate: false}})")
-    popup = page.locator(".leaflet-popup-content")
-    for _attempt in range(3):  # a late reflow can move the map under the first click
-        x, y = page.evaluate(
-            "([name, lat, lon]) => { const p = window[name].latLngToContainerPoint([lat, lon]);"
-            " return [p.x, p.y]; }",
-            [name, lat, lon],
-        )
-        box = page.locator(".folium-map").bounding_box()
-        page.mouse.click(box["x"] + x, box["y"] + y)
-        try:
-            popup.wait_for(timeout=5_000)
-            break
-        except PlaywrightTimeoutError:
-            continue
-    return popup.inner_text()
+    return open_popup_at(page, lon, lat)
 
 
 @pytest.mark.parametrize(("viewport", "lang"), JOURNEYS)

@@ -16,7 +16,7 @@ import shapely
 from shapely.geometry import Point, shape
 from shapely.ops import unary_union
 
-from tests.support.browser import AXE_SCRIPT, DESKTOP, MAP_NAME, PHONE, axe_violations, screenshot
+from tests.support.browser import DESKTOP, MAP_NAME, PHONE, axe_violations, screenshot
 from tests.support.proposals_support import SCHOOL, make_app
 
 pytestmark = pytest.mark.browser
@@ -62,26 +62,15 @@ def app(tmp_path):
 
 
 @pytest.fixture
-def designer(browser, page_log):
-    """Open a browser context carrying axe-core: a touch phone in Russian or a desktop in English."""
-    contexts = []
+def designer(open_context):
+    """Open a page carrying axe-core: a touch phone in Russian or a desktop in English."""
 
     def open_page(kind: str):
         if kind == "phone":
-            context = browser.new_context(viewport=PHONE, locale="ru-RU", has_touch=True, is_mobile=True)
-        else:
-            context = browser.new_context(viewport=DESKTOP, locale="en-GB")
-        context.add_init_script(path=str(AXE_SCRIPT))
-        contexts.append(context)
-        page = context.new_page()
-        page.on("request", lambda req: page_log.requests.append(req.url))
-        page.on("console", lambda msg: msg.type == "error" and page_log.console_errors.append(msg.text))
-        page.on("pageerror", lambda error: page_log.page_errors.append(str(error)))
-        return page
+            return open_context(PHONE, "ru-RU", touch=True)
+        return open_context(DESKTOP, "en-GB")
 
-    yield open_page
-    for context in contexts:
-        context.close()
+    return open_page
 
 
 # ---- where to put things: the yard, its keep-clear zones, free spots, in metres on a local plane ----

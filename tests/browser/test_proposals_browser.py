@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from shapely.geometry import shape
 
 from tests.support.browser import (
@@ -13,6 +12,8 @@ from tests.support.browser import (
     GEOMAN_POLYGON,
     MAP_NAME,
     POLYGON_READY_FOR,
+    open_popup_at,
+    screen_point,
     screenshot,
     sign_in,
 )
@@ -62,37 +63,9 @@ def _map_name(page) -> str:
     return page.evaluate(MAP_NAME)
 
 
-def _screen_point(page, lon: float, lat: float) -> tuple[float, float]:
-    """The page coordinates of a lon/lat on the folium map."""
-    name = _map_name(page)
-    x, y = page.evaluate(
-        "([name, lat, lon]) => {"
-        " const p = window[name].latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }",
-        [name, lat, lon],
-    )
-    box = page.locator(".folium-map").bounding_box()
-    return box["x"] + x, box["y"] + y
-
-
 def _open_popup_at_the_proposal(page) -> str:
-    """Click the proposal's centre once the page has settled and return the popup's text.
-
-    The shape is a few pixels wide on a map fitted to every site, so the point is taken only after
-    the page's fonts and styles have loaded (a late reflow moves the map), and the click is tried
-    again if it landed while the layout still moved.
-    """
-    page.wait_for_load_state("load")
-    page.evaluate("() => document.fonts.ready.then(() => true)")
     centre = shape(SCHOOL_POLYGON).centroid
-    popup = page.locator(".leaflet-popup-content")
-    for _attempt in range(3):
-        page.mouse.click(*_screen_point(page, centre.x, centre.y))
-        try:
-            popup.wait_for(timeout=5_000)
-            break
-        except PlaywrightTimeoutError:
-            continue
-    return popup.inner_text()
+    return open_popup_at(page, centre.x, centre.y)
 
 
 def _assert_no_markup_ran(page, dialogs) -> None:
@@ -159,7 +132,7 @@ def test_a_drawn_polygon_is_submitted_end_to_end(page, page_log, serve, app, dia
     page.goto(f"{server.url}/proposals/new?site={SCHOOL}&lang=en")
     page.wait_for_function(MAP_READY)
     corners = [(60.8349, 56.49665), (60.8355, 56.49665), (60.8355, 56.4969), (60.8349, 56.4969)]
-    points = [_screen_point(page, lon, lat) for lon, lat in corners]
+    points = [screen_point(page, lon, lat) for lon, lat in corners]
 
     page.click(GEOMAN_POLYGON)
     for count, (x, y) in enumerate([*points, points[0]], start=1):
@@ -196,7 +169,7 @@ def test_a_point_outside_the_site_is_refused_in_plain_words_and_marked_on_the_ma
     page.goto(f"{server.url}/proposals/new?site={SCHOOL}&lang=en")
     page.wait_for_function(MAP_READY)
     page.click(GEOMAN_MARKER)
-    page.mouse.click(*_screen_point(page, 60.8363, 56.4968))  # some 15 m east of the school yard
+    page.mouse.click(*screen_point(page, 60.8363, 56.4968))  # some 15 m east of the school yard
     page.fill("#proposal-title", "Lamp")
     page.fill("#proposal-materials", "solar lamp")
     page.fill("#proposal-description", "A lamp by the gate.")

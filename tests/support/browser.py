@@ -147,8 +147,9 @@ def open_context(browser, page_log: PageLog):
         pytest.fail(f"{AXE_SCRIPT} is missing: run `npm ci --ignore-scripts` (make setup does)")
     contexts = []
 
-    def open_page(viewport: dict, locale: str):
-        context = browser.new_context(viewport=viewport, locale=locale)
+    def open_page(viewport: dict, locale: str, touch: bool = False):
+        touch_options = {"has_touch": True, "is_mobile": True} if touch else {}
+        context = browser.new_context(viewport=viewport, locale=locale, **touch_options)
         context.add_init_script(path=str(AXE_SCRIPT))
         contexts.append(context)
         page = context.new_page()
@@ -187,3 +188,37 @@ def sign_in(page, url: str, username: str = "teacher", password: str = "correct 
     page.fill("#username", username)
     page.fill("#password", password)
     page.click("button[type=submit]")
+
+
+def screen_point(page, lon: float, lat: float) -> tuple[float, float]:
+    """The page coordinates of a lon/lat on the page's folium map."""
+    name = page.evaluate(MAP_NAME)
+    x, y = page.evaluate(
+        "([name, lat, lon]) => {"
+        " const p = window[name].latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }",
+        [name, lat, lon],
+    )
+    box = page.locator(".folium-map").bounding_box()
+    return box["x"] + x, box["y"] + y
+
+
+def open_popup_at(page, lon: float, lat: float) -> str:
+    """Click a point of the map once the page has settled and return the popup's text.
+
+    A shape may be a few pixels wide, so the point is taken only after the page's fonts and styles
+    have loaded (a late reflow moves the map), and the click is tried again if it landed while the
+    layout still moved.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    page.wait_for_load_state("load")
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+    popup = page.locator(".leaflet-popup-content")
+    for _attempt in range(3):
+        page.mouse.click(*screen_point(page, lon, lat))
+        try:
+            popup.wait_for(timeout=5_000)
+            break
+        except PlaywrightTimeoutError:
+            continue
+    return popup.inner_text()

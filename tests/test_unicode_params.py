@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.support.proposals_support import (
+    SCHOOL,
     add_moderator,
     dispose,
     feature,
@@ -102,6 +103,7 @@ def site(tmp_path_factory):
         "proposal_id": created["id"],
         "filename": "vendor/manifest.json",
         "part_id": "pallet-bench",
+        "site_id": SCHOOL,
     }
     routes = []
     for rule in app.url_map.iter_rules():

@@ -396,9 +396,14 @@ def draft_part(recording: Recording, part: RecordedPart, updated: dt.date) -> di
         "months": list(range(1, 13)),
         "audiences": ["adults"],
         "surface": "unknown",
-        "source": f"GPS recording {recording.file}{of_en}",
-        "accuracy": "approximate: a phone GPS recording, typically within 5-15 m",
-        "elevation": "approximate: GPS heights of the recording"
+        "source_ru": f"GPS-запись {recording.file}{of_ru}",
+        "source_en": f"GPS recording {recording.file}{of_en}",
+        "accuracy_ru": "approximate: GPS-запись телефона, обычно с точностью 5–15 м",
+        "accuracy_en": "approximate: a phone GPS recording, typically within 5-15 m",
+        "elevation_ru": "approximate: GPS-высоты записи"
+        if has_ele
+        else "approximate: в записи нет высот; все высоты неизвестны",
+        "elevation_en": "approximate: GPS heights of the recording"
         if has_ele
         else "approximate: the recording has no heights; every height is unknown",
         "updated": updated.isoformat(),

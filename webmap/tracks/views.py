@@ -134,7 +134,9 @@ def _render_track_page(
         gpx_url=gpx_url,
         page_url=page_url,
         qr_svg=trackpage.qr_svg(page_url),
-        accuracy=accuracy_text(track.accuracy),
+        source=track.source[lang],
+        accuracy=accuracy_text(track.accuracy[lang], own_language=True),
+        elevation_note=accuracy_text(track.elevation_note[lang], own_language=True),
         **parts,
     )
 

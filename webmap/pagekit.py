@@ -26,12 +26,15 @@ def without_viewport_lock(html: str) -> Markup:
 
 
 def leaflet_texts() -> dict:
-    """What static/leaflet-locale.js needs to speak the page's language: control titles, unit symbols."""
+    """What static/leaflet-locale.js needs to speak the page's language: control titles, markers' alt
+    text, the attribution's Leaflet link title, unit symbols."""
     return {
         "zoomIn": _("Zoom in"),
         "zoomOut": _("Zoom out"),
         "layers": _("Layers"),
         "closePopup": _("Close"),
+        "marker": _("Marker"),
+        "leaflet": _("A JavaScript library for interactive maps"),
         "m": _("m"),
         "km": _("km"),
     }

@@ -56,8 +56,11 @@ class GpxText:
     keywords: str
 
 
-def build_gpx(track: Track, lang: str, text: GpxText, page_url: str) -> str:
-    """The track as GPX 1.1 XML: metadata, a waypoint for every stop and the line with known heights."""
+def build_gpx(track: Track, lang: str, text: GpxText, page_url: str, made: dt.datetime | None = None) -> str:
+    """The track as GPX 1.1 XML: metadata, a waypoint for every stop and the line with known heights.
+
+    Its ``<time>`` is ``made`` (a walk found just now), else the track's last revision (a pack's track,
+    so that its file changes only when it does)."""
     document = gpxpy.gpx.GPX()
     document.creator = CREATOR
     document.name = track.name[lang]
@@ -65,7 +68,7 @@ def build_gpx(track: Track, lang: str, text: GpxText, page_url: str) -> str:
     document.author_name = text.author
     document.link = page_url
     document.link_text = text.link_text
-    document.time = dt.datetime.combine(track.updated, dt.time(), tzinfo=dt.UTC)
+    document.time = made or dt.datetime.combine(track.updated, dt.time(), tzinfo=dt.UTC)
     document.keywords = text.keywords
     lats = [*track.lats, *(stop.lat for stop in track.stops)]
     lons = [*track.lons, *(stop.lon for stop in track.stops)]

@@ -34,6 +34,7 @@ def leaflet_texts() -> dict:
         "layers": _("Layers"),
         "closePopup": _("Close"),
         "marker": _("Marker"),
+        "mapOf": _("Map: %(title)s"),
         "leaflet": _("A JavaScript library for interactive maps"),
         "m": _("m"),
         "km": _("km"),

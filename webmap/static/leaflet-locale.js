@@ -63,6 +63,15 @@
       /title="[^"]*"/, 'title="' + title.innerHTML.replace(/"/g, "&quot;") + '"');
   }
 
+  // The map takes the keyboard's focus: a region named after the page's heading (or its title).
+  L.Map.addInitHook(function () {
+    const container = this.getContainer();
+    const heading = document.querySelector("main h1, h1");
+    const title = ((heading && heading.textContent) || document.title).trim().replace(/\s+/g, " ");
+    container.setAttribute("role", "region");
+    container.setAttribute("aria-label", texts.mapOf.replace("%(title)s", title));
+  });
+
   const popupLayout = L.Popup.prototype._initLayout;
   L.Popup.include({
     _initLayout: function () {

@@ -42,14 +42,16 @@
   titled(L.Control.GroupedLayers);
 
   // Markers: "Marker" in the page's language where a marker has no alt text of its own; a div icon
-  // (a numbered stop) that takes the focus is named by its alt text, as an image marker is.
+  // (a numbered stop) that takes the focus as a button is named by its alt text, as an image marker is.
   L.Marker.prototype.options.alt = texts.marker;
   const initIcon = L.Marker.prototype._initIcon;
   L.Marker.include({
     _initIcon: function () {
       initIcon.apply(this, arguments);
-      if (this._icon && this._icon.tagName !== "IMG" && this.options.alt) {
-        this._icon.setAttribute("aria-label", this.options.alt);
+      const icon = this._icon;
+      if (icon && icon.tagName !== "IMG" && this.options.alt && icon.getAttribute("role")
+          && !icon.hasAttribute("aria-label")) {
+        icon.setAttribute("aria-label", this.options.alt);
       }
     },
   });

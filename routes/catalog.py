@@ -98,9 +98,10 @@ def track_summary(catalog: Catalog, track: Track, mass_kg: float) -> dict[str, A
         "rest_gap_norm_m": measure.rest_gap_norm_m,
         "rest_gap_over_norm": measure.rest_gap_over_norm,
         "passes": [passage_summary(p) for p in catalog.passages[track.id]],
-        "source": track.source,
-        "accuracy": track.accuracy,
-        "elevation_accuracy": track.elevation_note,
+        # the API's words are English (the default language's where a note has no English)
+        "source": track.source["en"],
+        "accuracy": track.accuracy["en"],
+        "elevation_accuracy": track.elevation_note["en"],
         "updated": track.updated.isoformat(),
     }
 

@@ -56,8 +56,11 @@ class GpxText:
     keywords: str
 
 
-def build_gpx(track: Track, lang: str, text: GpxText, page_url: str) -> str:
-    """The track as GPX 1.1 XML: metadata, a waypoint for every stop and the line with known heights."""
+def build_gpx(track: Track, lang: str, text: GpxText, page_url: str, made: dt.datetime | None = None) -> str:
+    """The track as GPX 1.1 XML: metadata, a waypoint for every stop and the line with known heights.
+
+    Its ``<time>`` is ``made`` (a walk found just now), else the track's last revision (a pack's track,
+    so that its file changes only when it does)."""
     document = gpxpy.gpx.GPX()
     document.creator = CREATOR
     document.name = track.name[lang]
@@ -65,7 +68,7 @@ def build_gpx(track: Track, lang: str, text: GpxText, page_url: str) -> str:
     document.author_name = text.author
     document.link = page_url
     document.link_text = text.link_text
-    document.time = dt.datetime.combine(track.updated, dt.time(), tzinfo=dt.UTC)
+    document.time = made or dt.datetime.combine(track.updated, dt.time(), tzinfo=dt.UTC)
     document.keywords = text.keywords
     lats = [*track.lats, *(stop.lat for stop in track.stops)]
     lons = [*track.lons, *(stop.lon for stop in track.stops)]
@@ -396,9 +399,14 @@ def draft_part(recording: Recording, part: RecordedPart, updated: dt.date) -> di
         "months": list(range(1, 13)),
         "audiences": ["adults"],
         "surface": "unknown",
-        "source": f"GPS recording {recording.file}{of_en}",
-        "accuracy": "approximate: a phone GPS recording, typically within 5-15 m",
-        "elevation": "approximate: GPS heights of the recording"
+        "source_ru": f"GPS-запись {recording.file}{of_ru}",
+        "source_en": f"GPS recording {recording.file}{of_en}",
+        "accuracy_ru": "approximate: GPS-запись телефона, обычно с точностью 5–15 м",
+        "accuracy_en": "approximate: a phone GPS recording, typically within 5-15 m",
+        "elevation_ru": "approximate: GPS-высоты записи"
+        if has_ele
+        else "approximate: в записи нет высот; все высоты неизвестны",
+        "elevation_en": "approximate: GPS heights of the recording"
         if has_ele
         else "approximate: the recording has no heights; every height is unknown",
         "updated": updated.isoformat(),

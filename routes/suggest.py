@@ -35,6 +35,7 @@ CENTRAL_TAGS = {
 }
 MAX_PLACES = 4  # central places tried per audience
 DRAFT_NOTE = "draft: suggested by ecomap suggest-tracks on the walking network, not reviewed"
+DRAFT_NOTE_RU = "черновик: предложен командой ecomap suggest-tracks по пешеходной сети, не проверен"
 
 
 @dataclass(frozen=True)
@@ -169,9 +170,14 @@ def draft_document(
             "months": list(range(1, 13)),
             "audiences": [audience.id],
             "surface": _surface(walk, audience, network),
-            "source": f"ecomap suggest-tracks from the pack's walking network, starting at {place.origin}",
-            "accuracy": f"approximate: {DRAFT_NOTE}",
-            "elevation": "approximate: heights of the walking network"
+            "source_ru": f"ecomap suggest-tracks по пешеходной сети пакета, старт: {place.origin}",
+            "source_en": f"ecomap suggest-tracks from the pack's walking network, starting at {place.origin}",
+            "accuracy_ru": f"approximate: {DRAFT_NOTE_RU}",
+            "accuracy_en": f"approximate: {DRAFT_NOTE}",
+            "elevation_ru": "approximate: высоты пешеходной сети"
+            if heights
+            else "approximate: неизвестны, в пешеходной сети нет высот",
+            "elevation_en": "approximate: heights of the walking network"
             if heights
             else "approximate: unknown, the walking network has no heights",
             "updated": today.isoformat(),

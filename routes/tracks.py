@@ -29,10 +29,17 @@ ROUTE_PROPERTIES: dict[str, type] = {
     "months": list,
     "audiences": list,
     "surface": str,
-    "source": str,
-    "accuracy": str,
-    "elevation": str,
+    "source_ru": str,
+    "accuracy_ru": str,
+    "elevation_ru": str,
     "updated": str,
+}
+# The data notes in the other languages: each optional, the default language's text stands in for it.
+DEFAULT_LANGUAGE = "ru"
+LANGUAGES = ("ru", "en")
+NOTES = ("source", "accuracy", "elevation")
+OPTIONAL_ROUTE_PROPERTIES: dict[str, type] = {
+    f"{note}_{lang}": str for note in NOTES for lang in LANGUAGES if lang != DEFAULT_LANGUAGE
 }
 STOP_PROPERTIES: dict[str, type] = {
     "kind": str,
@@ -68,9 +75,9 @@ class Track:
     months: tuple[int, ...]
     audiences: tuple[str, ...]
     surface: str
-    source: str
-    accuracy: str
-    elevation_note: str
+    source: dict[str, str]  # by language, like every note below: where the line comes from
+    accuracy: dict[str, str]  # "approximate: note", the class in English, the note in the language
+    elevation_note: dict[str, str]  # how good the heights are, "surveyed: note" or "approximate: note"
     updated: dt.date
     lons: tuple[float, ...]
     lats: tuple[float, ...]
@@ -158,7 +165,7 @@ def check_route_properties(properties: Any) -> list[str]:
     """
     if not isinstance(properties, dict):
         return ["'properties' must be an object"]
-    messages = _typed(properties, ROUTE_PROPERTIES)
+    messages = _typed(properties, ROUTE_PROPERTIES, OPTIONAL_ROUTE_PROPERTIES)
     if messages:
         return messages
     if properties["mode"] not in MODES:
@@ -169,8 +176,8 @@ def check_route_properties(properties: Any) -> list[str]:
     audiences = properties["audiences"]
     if not audiences or not all(isinstance(a, str) for a in audiences):
         messages.append(f"'audiences' must be a non-empty list of audience ids, got {audiences!r}")
-    for key in ("accuracy", "elevation"):
-        if properties[key].split(":")[0].strip() not in ACCURACY_LEVELS:
+    for key in (f"{note}_{lang}" for note in ("accuracy", "elevation") for lang in LANGUAGES):
+        if key in properties and properties[key].split(":")[0].strip() not in ACCURACY_LEVELS:
             messages.append(f"'{key}' must start with one of {', '.join(ACCURACY_LEVELS)}")
     try:
         dt.date.fromisoformat(properties["updated"])
@@ -179,16 +186,27 @@ def check_route_properties(properties: Any) -> list[str]:
     return messages
 
 
-def _typed(properties: dict[str, Any], keys: dict[str, type]) -> list[str]:
+def _typed(
+    properties: dict[str, Any], keys: dict[str, type], optional: dict[str, type] | None = None
+) -> list[str]:
     messages = []
-    for key, kind in keys.items():
+    optional = optional or {}
+    for key, kind in {**keys, **optional}.items():
         value = properties.get(key)
         if value is None:
-            messages.append(f"property '{key}' is missing")
+            if key not in optional:
+                messages.append(f"property '{key}' is missing")
         elif not isinstance(value, kind) or (isinstance(value, str) and not value.strip()):
             messages.append(f"property '{key}' must be a non-empty {kind.__name__}, got {value!r}"[:200])
-    messages.extend(f"unknown property '{key}'" for key in sorted(set(properties) - set(keys)))
+    unknown = set(properties) - set(keys) - set(optional)
+    messages.extend(f"unknown property '{key}'" for key in sorted(unknown))
     return messages
+
+
+def _in_languages(properties: dict[str, Any], note: str) -> dict[str, str]:
+    """A note in every language: its own text, or the default language's where it has none."""
+    default = properties[f"{note}_{DEFAULT_LANGUAGE}"]
+    return {lang: properties.get(f"{note}_{lang}") or default for lang in LANGUAGES}
 
 
 def _positions(coordinates: Any) -> tuple[list[tuple[float, float, float | None]], list[str]]:
@@ -253,9 +271,9 @@ def _track(
         months=tuple(properties["months"]),
         audiences=tuple(properties["audiences"]),
         surface=properties["surface"],
-        source=properties["source"],
-        accuracy=properties["accuracy"],
-        elevation_note=properties["elevation"],
+        source=_in_languages(properties, "source"),
+        accuracy=_in_languages(properties, "accuracy"),
+        elevation_note=_in_languages(properties, "elevation"),
         updated=dt.date.fromisoformat(properties["updated"]),
         lons=tuple(position[0] for position in positions),
         lats=tuple(position[1] for position in positions),

@@ -12,6 +12,7 @@ import pytest
 
 from geo.errors import PackError, Problem
 from routes.errors import RoutingError
+from webmap.errors import PrintUnavailable
 from webmap.http.errors import DOMAIN_ERRORS, domain_answer
 from webmap.proposals.errors import (
     AlreadyDecided,
@@ -34,7 +35,8 @@ ERROR_MODULES = (
 )
 
 
-# The domain errors a request can meet: a route or loop that cannot be made, and the proposals' rules
+# The domain errors a request can meet: a route or loop that cannot be made, a sign that cannot be printed,
+# and the proposals' rules
 # (InvalidName is the moderator commands' own, said by them).
 DOMAIN = {
     RoutingError,
@@ -46,6 +48,7 @@ DOMAIN = {
     InvalidComment,
     BoardUnavailable,
     BallotRefused,
+    PrintUnavailable,
 }
 
 
@@ -140,6 +143,7 @@ ERRORS = {
     "not pending": (NotPending(7, "approved", "revised"), 409, False),
     "bad comment": (InvalidComment("text", "'text' must not be empty", "empty"), 422, False),
     "no chromium": (BoardUnavailable("the board could not be printed"), 503, False),
+    "no printing": (PrintUnavailable("the sign could not be printed"), 503, False),
     "over budget": (
         BallotRefused("over_budget", "over", "proposals", total_rub=2, budget_rub=1, over_rub=1),
         422,

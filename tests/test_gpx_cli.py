@@ -79,7 +79,7 @@ def test_import_without_heights_leaves_them_unknown(run_ecomap, tmp_path: Path):
     assert result.exit_code == 0, result.output
     draft = json.loads(result.output)
     assert all(len(position) == 2 for position in draft["features"][0]["geometry"]["coordinates"])
-    assert "unknown" in draft["features"][0]["properties"]["elevation"]
+    assert "unknown" in draft["features"][0]["properties"]["elevation_en"]
 
 
 NO_POINTS = (
@@ -285,7 +285,8 @@ def test_part_n_drafts_that_part(run_ecomap, two_parts: Path):
     line = draft["features"][0]
     assert line["id"] == "progulka-2"
     assert (
-        line["properties"]["name_ru"] == "Прогулка, часть 2" and "part 2 of 2" in line["properties"]["source"]
+        line["properties"]["name_ru"] == "Прогулка, часть 2"
+        and "part 2 of 2" in line["properties"]["source_en"]
     )
     assert len(line["geometry"]["coordinates"]) == 7
 

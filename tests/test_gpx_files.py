@@ -124,9 +124,9 @@ FIXTURE_TRACK = {
                 "months": [5, 6],
                 "audiences": ["adults"],
                 "surface": "dirt",
-                "source": "test",
-                "accuracy": "approximate: test",
-                "elevation": "approximate: test",
+                "source_ru": "test",
+                "accuracy_ru": "approximate: test",
+                "elevation_ru": "approximate: test",
                 "updated": "2026-01-24",
             },
             "geometry": {

@@ -142,7 +142,7 @@ def test_a_recording_of_zero_heights_has_unknown_heights():
     ]
     assert any(ele for p in real.parts for _, _, ele in p.positions)
     draft = draft_part(zero, zero.parts[0], DAY)
-    assert "every height is unknown" in draft["features"][0]["properties"]["elevation"]
+    assert "every height is unknown" in draft["features"][0]["properties"]["elevation_en"]
     assert all(len(position) == 2 for position in draft["features"][0]["geometry"]["coordinates"])
 
 

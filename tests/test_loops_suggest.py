@@ -39,7 +39,7 @@ def test_drafts_of_every_audience_pass_check_data_within_five_per_cent(run_ecoma
         assert problems == [] and track is not None
         (audience_id,) = track.audiences
         by_audience[audience_id] = track
-        assert track.accuracy.startswith("approximate: draft")
+        assert track.accuracy["en"].startswith("approximate: draft")
         steps = measure_track(track, pack.crs_metric).length_m / audiences[audience_id].step_length_m
         goal = audiences[audience_id].daily_step_goal
         assert abs(steps - goal) <= 0.05 * goal, (audience_id, steps, goal)

@@ -46,8 +46,9 @@ def test_the_api_keeps_its_json_error_shape(client, path, headers):
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("ru", "приблизительно; примечание из данных (на английском): drawn 50 m off"),
-        ("en", "approximate; the pack's note: drawn 50 m off"),
+        # a track's notes are written in each language: the note is the reader's, not said to be English
+        ("ru", "приблизительно: проведён в 50 м от нарисованного вручную берега"),
+        ("en", "approximate: drawn 50 m off"),
     ],
 )
 def test_the_accuracy_class_is_said_in_the_readers_language(app, client, lang, expected):
@@ -56,3 +57,11 @@ def test_the_accuracy_class_is_said_in_the_readers_language(app, client, lang, e
     with app.test_request_context(f"/?lang={lang}"):
         assert accuracy_text("surveyed") == {"ru": "по съёмке", "en": "surveyed"}[lang]
         assert accuracy_text("estimated: by eye").startswith("estimated;")
+        # a layer's note is in the pack's language (English), and said to be
+        assert (
+            accuracy_text("approximate: by eye")
+            == {
+                "ru": "приблизительно; примечание из данных (на английском): by eye",
+                "en": "approximate; the pack's note: by eye",
+            }[lang]
+        )

@@ -34,6 +34,8 @@ PUBLIC_ENDPOINTS = {
     "tracks.track_list",
     "tracks.track_page",
     "tracks.track_gpx",
+    "tracks.track_sign",
+    "tracks.track_sign_pdf",
     "tracks.api_tracks",
     "tracks.api_track",
     "loops.loops_page",
@@ -62,7 +64,10 @@ QUERIES = {
     "/api/kit": f"?site={SCHOOL}",
 }
 # What differs between two requests of anyone: the time, CSRF tokens, folium's random element ids.
-VOLATILE = re.compile(rb'"time": ?"[^"]*"|csrf_token[^>]*value="[^"]*"|_[0-9a-f]{32}')
+# a GPX's time, a form's token, folium's ids, a PDF's printing time (a trailhead sign's)
+VOLATILE = re.compile(
+    rb'"time": ?"[^"]*"|csrf_token[^>]*value="[^"]*"|_[0-9a-f]{32}|/(?:CreationDate|ModDate) \(D:[^)]*\)'
+)
 
 
 @pytest.fixture(scope="module")

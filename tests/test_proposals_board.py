@@ -15,7 +15,7 @@ from PIL import Image
 
 from tests.support.proposals_support import kit_feature, make_app, set_status, submit
 from webmap.http.units import roubles
-from webmap.proposals.board import bar_length_m, fitting_scale
+from webmap.printing import bar_length_m, fitting_scale
 
 A3_LANDSCAPE_PT = (420 / 25.4 * 72, 297 / 25.4 * 72)
 needs_chromium = pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is not installed")

@@ -91,6 +91,19 @@ def missing_name(document: dict) -> None:
     del _route(document)["properties"]["name_en"]
 
 
+def missing_russian_source(document: dict) -> None:
+    del _route(document)["properties"]["source_ru"]
+
+
+def old_english_only_note(document: dict) -> None:
+    properties = _route(document)["properties"]
+    properties["accuracy"] = properties.pop("accuracy_en")
+
+
+def bad_english_accuracy(document: dict) -> None:
+    _route(document)["properties"]["elevation_en"] = "roughly: by eye"
+
+
 def gravel_for_wheelchairs(document: dict) -> None:
     _route(document)["properties"]["audiences"] = ["limited-mobility"]
     _route(document)["properties"]["surface"] = "gravel"
@@ -117,6 +130,9 @@ BREAKAGES: list[tuple[Callable[[dict], None], str]] = [
     (over_water, r"runs \d+ m over the water of 'reservoir-sysert'"),
     (bad_mode, r"'mode' must be one of walk, ski, got 'swim'"),
     (missing_name, r"property 'name_en' is missing"),
+    (missing_russian_source, r"property 'source_ru' is missing"),  # the default language's is required
+    (old_english_only_note, r"unknown property 'accuracy'"),
+    (bad_english_accuracy, r"'elevation_en' must start with one of surveyed, approximate"),
     (gravel_for_wheelchairs, r"surface 'gravel' does not suit audience 'limited-mobility'"),
     (bad_stop_kind, r"'kind' must be one of .* got 'kiosk'"),
     (swapped, r"outside the city bounding box \(swapped lat/lon\?\)"),
@@ -177,6 +193,16 @@ def test_a_line_outside_the_city_stops_the_check_early(pack: Path):
     assert len(messages) == 2, messages
     assert "unknown audience 'astronauts'" in messages[0]
     assert "outside the city bounding box (swapped lat/lon?)" in messages[1]
+
+
+def test_a_note_without_english_is_said_in_the_default_language(pack: Path):
+    document = copy.deepcopy(good_track())
+    for note in ("source", "accuracy", "elevation"):
+        del _route(document)["properties"][f"{note}_en"]
+    track, problems = parse_track(document, f"tracks/{GOOD_ID}.geojson", GOOD_ID)
+    assert problems == []
+    assert track.source["en"] == track.source["ru"] == _route(document)["properties"]["source_ru"]
+    assert track.accuracy["en"].startswith("approximate: проведён")
 
 
 def test_without_a_pack_a_position_off_the_earth_is_reported():

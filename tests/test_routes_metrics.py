@@ -36,9 +36,9 @@ def straight_track(elevations: list[float | None], mode: str = "walk", stops: li
         "months": [1],
         "audiences": ["adults"],
         "surface": "asphalt",
-        "source": "test",
-        "accuracy": "approximate: test",
-        "elevation": "approximate: test",
+        "source_ru": "test",
+        "accuracy_ru": "approximate: test",
+        "elevation_ru": "approximate: test",
         "updated": "2026-01-24",
     }
     features = [

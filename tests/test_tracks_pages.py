@@ -46,6 +46,29 @@ def test_russian_by_default(client):
 
 
 @pytest.mark.parametrize(
+    ("lang", "said", "unsaid"),
+    [
+        (
+            "ru",
+            ["Источник: нарисован вручную", "Точность: приблизительно: проведён в 45", "высоты заданы"],
+            "hand",
+        ),
+        (
+            "en",
+            ["Source: hand-drawn for ecomap", "Accuracy: approximate: drawn 45 m", "heights set by hand"],
+            "вручную",
+        ),
+    ],
+)
+def test_the_data_notes_are_in_the_page_s_language(client, lang, said, unsaid):
+    html = client.get(f"/tracks/terrenkur-embankment?lang={lang}").get_data(as_text=True)
+    notes = html[html.index('class="track-notes"') :].split("</section>")[0]
+    for text in said:
+        assert text in notes
+    assert unsaid not in notes
+
+
+@pytest.mark.parametrize(
     ("audience", "steps"),
     [("seniors", "1,291"), ("adults", "1,112")],
     ids=["seniors", "adults"],

@@ -45,8 +45,10 @@ def test_ten_thousand_step_walk(catalog: Catalog):
 def test_every_track_is_on_land_and_honest_about_accuracy(catalog: Catalog, track_id: str):
     track = catalog.tracks[track_id]
     assert passes(catalog, track_id, "reservoir", "inside") == 0
-    assert track.accuracy.startswith("approximate")
-    assert track.elevation_note.startswith("approximate")
+    for lang in ("ru", "en"):
+        assert track.accuracy[lang].startswith("approximate: ")
+        assert track.elevation_note[lang].startswith("approximate: ")
+    assert track.source["ru"] != track.source["en"]  # the notes are in both languages
     for stop in track.stops:
         assert stop.text["ru"] and stop.text["en"] and stop.text["ru"] != stop.text["en"]
     assert [s.kind for s in track.stops].count("start") == 1

@@ -69,3 +69,10 @@ def test_jinjas_own_filters_still_work_beside_ours(app):
             "{{ items | length }} {{ 7426 | distance }} {{ 242.0 | metres }}"
         )
         assert template.render(items=[1, 2, 3]) == f"3 7,4{NBSP}км 242{NBSP}м"
+
+
+@pytest.mark.parametrize("share", [-0.0, -1e-16, -0.004])
+@pytest.mark.parametrize(("lang", "zero"), [("en", "0%"), ("ru", f"0{NBSP}%")])
+def test_a_share_that_rounds_to_nothing_has_no_minus_sign(share, lang, zero):
+    # a loop card said "-0%" of its way walked twice
+    assert units.percent(share, lang) == zero

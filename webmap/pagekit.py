@@ -26,12 +26,16 @@ def without_viewport_lock(html: str) -> Markup:
 
 
 def leaflet_texts() -> dict:
-    """What static/leaflet-locale.js needs to speak the page's language: control titles, unit symbols."""
+    """What static/leaflet-locale.js needs to speak the page's language: control titles, markers' alt
+    text, the attribution's Leaflet link title, unit symbols."""
     return {
         "zoomIn": _("Zoom in"),
         "zoomOut": _("Zoom out"),
         "layers": _("Layers"),
         "closePopup": _("Close"),
+        "marker": _("Marker"),
+        "mapOf": _("Map: %(title)s"),
+        "leaflet": _("A JavaScript library for interactive maps"),
         "m": _("m"),
         "km": _("km"),
     }

@@ -254,16 +254,58 @@ def test_a_track_prints_on_one_a4_page(open_context, app, live_server):
         page.close()
 
 
-def test_the_city_map_prints_without_controls(open_context, live_server):
-    page = open_context(DESKTOP, "ru")
-    page.goto(f"{live_server.url}/?lang=ru")
-    _map_ready(page)
+def _print(page) -> None:
+    """What a browser does when asked to print: the ``beforeprint`` event, then the print layout."""
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
     page.emulate_media(media="print")
-    pdf = pypdf.PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True)))
+
+
+MAP_SIZE = "() => Object.values(window[document.querySelector('.folium-map').id].getSize())"
+MM = 96 / 25.4  # CSS pixels in a millimetre
+
+
+@pytest.mark.parametrize(
+    "viewport", [PHONE, DESKTOP, {"width": 2200, "height": 900}], ids=["phone", "desktop", "wide"]
+)
+def test_a_track_prints_on_one_a4_page_from_any_window_width(open_context, live_server, viewport):
+    page = open_context(viewport, "ru")
+    page.goto(f"{live_server.url}/tracks/walk-10000-steps?lang=ru")
+    page.wait_for_selector("path.ecomap-track-line")
+    _print(page)
+    width, height = page.evaluate(MAP_SIZE)  # Leaflet measured the map as it prints
+    assert (width, height) == (pytest.approx(190 * MM, abs=2), pytest.approx(92 * MM, abs=2))
+    page.wait_for_function(ROUTE_INSIDE_MAP)
+    pdf = pypdf.PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True, print_background=True)))
     assert len(pdf.pages) == 1
+    box = pdf.pages[0].mediabox
+    assert float(box.width) < float(box.height)  # A4 portrait
+
+
+def test_the_city_map_prints_on_one_a4_landscape_page_with_title_date_legend_scale_and_north(
+    open_context, live_server
+):
+    page = open_context(PHONE, "ru")
+    page.goto(f"{live_server.url}/?lang=ru&date=2026-07-01")
+    _map_ready(page)
+    legend = page.locator("details.ecomap-legend")
+    legend.evaluate("(legend) => { legend.open = false; }")
+    _print(page)
+    width, height = page.evaluate(MAP_SIZE)
+    assert (width, height) == (pytest.approx(281 * MM, abs=2), pytest.approx(182 * MM, abs=2))
     assert page.locator(".leaflet-interactive").first.is_visible()
-    for selector in (".leaflet-control-zoom", ".leaflet-control-layers", ".ecomap-legend", ".ecomap-header"):
+    for selector in (".ecomap-legend .ecomap-legend-row", ".leaflet-control-scale", ".ecomap-print-north"):
+        assert page.locator(selector).first.is_visible(), selector
+    for selector in (".leaflet-control-zoom", ".leaflet-control-layers", ".ecomap-header"):
         assert page.locator(selector).is_hidden(), selector
+    pdf = pypdf.PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True, print_background=True)))
+    assert len(pdf.pages) == 1
+    box = pdf.pages[0].mediabox
+    assert (float(box.width), float(box.height)) == (pytest.approx(842, abs=2), pytest.approx(595, abs=2))
+    text = re.sub(r"\s+", " ", pdf.pages[0].extract_text())
+    assert "Карта города: Сысерть" in text and "1 июл. 2026" in text
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    page.emulate_media(media="screen")
+    assert legend.get_attribute("open") is None  # folded back as it was
 
 
 def test_a_notice_says_when_the_base_map_cannot_load(open_context, serve):

@@ -83,3 +83,16 @@ def test_phone_layout_fits_the_screen(page, page_log, live_server):
     assert page.locator(".track-card").count() == 5
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert page_log.foreign_requests(live_server.host) == []
+
+
+def test_leaflet_speaks_russian(page, page_log, live_server):
+    open_track(page, live_server, "terrenkur-embankment", lang="ru")
+    stop = page.locator(".ecomap-track-stop").first
+    assert stop.get_attribute("aria-label").startswith("1. Старт: ")
+    box = stop.bounding_box()
+    assert box is not None and box["width"] >= 43.5 and box["height"] >= 43.5  # a tap target (sub-pixel layout)
+    assert page.locator(".leaflet-control-zoom-in").get_attribute("title") == "Приблизить"
+    leaflet = page.locator(".leaflet-control-attribution a[href='https://leafletjs.com']")
+    assert leaflet.get_attribute("title") == "Библиотека JavaScript для интерактивных карт"
+    assert page.evaluate("new L.Marker([56.5, 60.8]).options.alt") == "Маркер"
+    assert page_log.console_errors == [] and page_log.page_errors == []

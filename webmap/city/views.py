@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from webmap.city.map import build_city_map
 from webmap.health import probe_all
+from webmap.http import units
 from webmap.http.errors import ApiError, wants_json
 from webmap.http.i18n import page_lang_url, select_language
 from webmap.maps.overlays import city_map_overlays, overlays_version
@@ -41,7 +42,12 @@ def _render_city_map(lang: str, date: dt.date, lang_url: Callable[[str], str]) -
     pack = get_pack()
     folium_map = build_city_map(pack, date, lang, get_tiles(), city_map_overlays(pack, date, lang))
     return render_template(
-        "citymap.html", lang_url=lang_url, city_name=pack.name[lang], date=date, **map_parts(folium_map)
+        "citymap.html",
+        lang_url=lang_url,
+        city_name=pack.name[lang],
+        date=date,
+        date_text=units.date(date, lang),
+        **map_parts(folium_map),
     )
 
 

@@ -112,10 +112,12 @@ def mass(mass_kg: float, locale: str | Locale | None = None) -> str:
 def percent(share: float, locale: str | Locale | None = None, decimals: int = 0) -> str:
     """A share (0.42 for 42 %) as a percentage with up to ``decimals`` decimals.
 
-    >>> percent(0.42, "ru"), percent(0.42, "en"), percent(0.0851, "ru", 1)
-    ('42\\xa0%', '42%', '8,5\\xa0%')
+    A share that rounds to nothing is 0, never "-0%" (a share summed to -1e-16, or -0.0).
+
+    >>> percent(0.42, "ru"), percent(0.42, "en"), percent(0.0851, "ru", 1), percent(-1e-16, "en")
+    ('42\\xa0%', '42%', '8,5\\xa0%', '0%')
     """
-    value = round(share, decimals + 2)
+    value = round(share, decimals + 2) or 0.0  # -0.0 is falsy: it becomes 0.0
     return babel_format_percent(value, locale=_locale(locale), decimal_quantization=not decimals)
 
 

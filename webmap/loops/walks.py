@@ -31,10 +31,13 @@ def walk_track(walk: loop_search.Walk, audience: Audience, name: str) -> Track:
         months=tuple(range(1, 13)),
         audiences=(audience.id,),
         surface="",
-        source="ecomap walking network",
-        accuracy="approximate: on the pack's walking network",
-        elevation_note="",
-        updated=dt.date(2000, 1, 1),
+        source={"ru": "пешеходная сеть ecomap", "en": "ecomap walking network"},
+        accuracy={
+            "ru": "approximate: по пешеходной сети пакета",
+            "en": "approximate: on the pack's walking network",
+        },
+        elevation_note={"ru": "", "en": ""},
+        updated=dt.datetime.now(dt.UTC).date(),
         lons=tuple(lons),
         lats=tuple(lats),
         elevations_m=tuple(heights),
@@ -117,7 +120,8 @@ def gpx_response(track: Track, audience: Audience, lang: str, filename: str):
         link_text=_("Step-goal loops"),
         keywords="ecomap, walk",
     )
-    document = build_gpx(track, lang, text, url_for("loops.loops_page", _external=True))
+    made = dt.datetime.now(dt.UTC).replace(microsecond=0)  # the walk was found just now
+    document = build_gpx(track, lang, text, url_for("loops.loops_page", _external=True), made)
     response = current_app.response_class(document, mimetype="application/gpx+xml")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

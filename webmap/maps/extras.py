@@ -159,7 +159,8 @@ class EmbeddedGeoJson(folium.GeoJson):
     in ``_style``, so rendering a page neither writes the data out again nor maps styles feature by
     feature (folium's GeoJson does both on every render). Points are drawn as circle markers
     (``point="circle"``, options from ``_style``) or as div icons (``point="icon"``, the HTML in
-    ``_icon``, ``point_options`` for the icon).
+    ``_icon``, ``point_options`` for the icon, its tooltip text as its ``alt``, which
+    static/leaflet-locale.js makes the focusable badge's accessible name).
     """
 
     _template = Template(
@@ -173,7 +174,7 @@ var {{ this.get_name() }} = L.geoJson(null, {
     pointToLayer: function (feature, latlng) {
         const icon = L.divIcon(Object.assign({}, {{ this.point_options | tojson }}));
         icon.options.html = feature.properties._icon;
-        return L.marker(latlng, {icon: icon});
+        return L.marker(latlng, {icon: icon, alt: feature.properties._tooltip || ""});
     },
 {%- endif %}
     ...{{ this.options | tojson }}

@@ -77,9 +77,10 @@ def popup_rows(properties: dict[str, Any], fields: tuple[str, ...], lang: str) -
     return rows
 
 
-def accuracy_text(accuracy: str) -> str:
+def accuracy_text(accuracy: str, own_language: bool = False) -> str:
     """A pack's ``accuracy`` ("approximate: note") with its class in the request's language; the
-    note is the pack's own text, in the pack's language (English), and said to be.
+    note is the pack's own text, in the pack's language (English), and said to be, unless it is in
+    the request's language (``own_language``: a track's notes, written in each language).
 
     Unknown classes are shown as written.
     """
@@ -87,6 +88,8 @@ def accuracy_text(accuracy: str) -> str:
     grades = {"approximate": _("approximate"), "surveyed": _("surveyed")}
     grade = grades.get(grade.strip(), grade.strip())
     note = note.strip()
+    if note and own_language:
+        return _("%(accuracy)s: %(note)s", accuracy=grade, note=note)
     return _("%(accuracy)s; the pack's note: %(note)s", accuracy=grade, note=note) if note else grade
 
 

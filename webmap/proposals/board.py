@@ -11,12 +11,8 @@ fetched: no tiles, fonts or scripts.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import segno
@@ -31,16 +27,12 @@ from geo.kit import Kit
 from geo.layout import PlacedPart, Placement
 from geo.sites import Site
 from webmap.http import units
-from webmap.proposals.errors import BoardUnavailable
+from webmap.printing import fitting_scale, north_arrow, scale_bar
 from webmap.proposals.kit_texts import bill_for_people, size_text
 from webmap.proposals.messages import plain_rule
 from webmap.proposals.parts import DEFAULT_SEASON, judge, problem_details
 
-SCALES = (50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 25000)
-BAR_LENGTHS_M = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)
-BAR_MM = 40  # the scale bar is the round length closest to this on paper
 MARGIN_MM = 8  # around the site inside the plan's frame
-PDF_TIMEOUT_S = 60
 PART_COLOURS = ("#2e7d32", "#1565c0", "#6a1b9a", "#ef6c00", "#00838f", "#ad1457", "#4e342e", "#37474f")
 
 
@@ -50,27 +42,6 @@ class Plan:
 
     svg: Markup
     scale: int
-
-
-def fitting_scale(width_m: float, height_m: float, frame_mm: tuple[float, float]) -> int:
-    """The largest round scale (smallest denominator) at which ``width_m`` × ``height_m`` fits the frame.
-
-    >>> fitting_scale(120, 80, (260, 230)), fitting_scale(12, 8, (260, 230))
-    (500, 50)
-    """
-    for scale in SCALES:
-        if width_m * 1000 / scale <= frame_mm[0] and height_m * 1000 / scale <= frame_mm[1]:
-            return scale
-    return SCALES[-1]
-
-
-def bar_length_m(scale: int) -> int:
-    """The round length whose bar on paper is closest to BAR_MM at 1:``scale``.
-
-    >>> bar_length_m(500), bar_length_m(100)
-    (20, 5)
-    """
-    return min(BAR_LENGTHS_M, key=lambda length: abs(length * 1000 / scale - BAR_MM))
 
 
 def plan(
@@ -131,7 +102,7 @@ def plan(
         x, y = xy(point.x, point.y)
         items.append(f'<path d="M{x:.2f},{y:.2f} l-2,-4 h4 z" fill="#c62828"/>')
         items.append(_label(x, y - 6, letter, "#c62828", "#ffffff"))
-    items += _scale_bar(scale, height) + _north_arrow(width)
+    items += scale_bar(scale, MARGIN_MM, height - 6) + north_arrow(width - MARGIN_MM - 4, MARGIN_MM)
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="proposal-plan-svg" width="{width:.1f}mm" '
         f'height="{height:.1f}mm" viewBox="0 0 {width:.2f} {height:.2f}" role="img" '
@@ -160,66 +131,9 @@ def _label(x: float, y: float, text: str, fill: str, ink: str) -> str:
     )
 
 
-def _scale_bar(scale: int, height: float) -> list[str]:
-    """A bar of a round length in two halves, its length in the reader's language, and 1:scale."""
-    length = bar_length_m(scale)
-    bar = length * 1000 / scale
-    x, y = MARGIN_MM, height - 6
-    return [
-        f'<rect x="{x}" y="{y - 2}" width="{bar / 2:.2f}" height="2" fill="#212121"/>',
-        f'<rect x="{x + bar / 2:.2f}" y="{y - 2}" width="{bar / 2:.2f}" height="2" fill="#ffffff" '
-        'stroke="#212121" stroke-width="0.3"/>',
-        f'<text x="{x}" y="{y - 3}" font-size="3">0</text>',
-        f'<text x="{x + bar:.2f}" y="{y - 3}" font-size="3" text-anchor="middle">'
-        f"{escape(units.metres(length))}</text>",
-        f'<text x="{x + bar + 6:.2f}" y="{y}" font-size="3.4">1:{escape(units.number(scale))}</text>',
-    ]
-
-
-def _north_arrow(width: float) -> list[str]:
-    x, y = width - MARGIN_MM - 4, MARGIN_MM
-    north = _("N")  # the north arrow's letter
-    return [
-        f'<path d="M{x},{y} l-3,9 l3,-2 l3,2 z" fill="#212121"/>',
-        f'<text x="{x}" y="{y + 14}" font-size="4" font-weight="bold" text-anchor="middle">'
-        f"{escape(north)}</text>",
-    ]
-
-
 def qr_svg(url: str) -> Markup:
     """A QR code of ``url`` as inline SVG, 1 mm modules."""
     return Markup(segno.make(url, error="m").svg_inline(scale=1, border=2, unit="mm"))
-
-
-def render_pdf(html: str, chromium: str) -> bytes:
-    """``html`` printed to PDF by headless Chromium (its ``@page`` sets the paper; its Content-Security-Policy
-    lets no script run and nothing be fetched).
-
-    The page is a file in a fresh folder, with a fresh profile, so printings in parallel do not meet;
-    BoardUnavailable when Chromium is missing, fails or takes over PDF_TIMEOUT_S.
-    """
-    with tempfile.TemporaryDirectory(prefix="ecomap-board-") as folder:
-        page, pdf = Path(folder) / "board.html", Path(folder) / "board.pdf"
-        page.write_text(html, encoding="utf-8")
-        command = [
-            chromium,
-            "--headless",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-extensions",
-            "--disable-background-networking",
-            f"--user-data-dir={Path(folder) / 'profile'}",
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={pdf}",
-            page.as_uri(),
-        ]
-        if os.geteuid() == 0:  # Chromium refuses to run as root inside its sandbox
-            command.insert(1, "--no-sandbox")
-        try:
-            subprocess.run(command, capture_output=True, timeout=PDF_TIMEOUT_S, check=True)
-            return pdf.read_bytes()
-        except (OSError, subprocess.SubprocessError) as error:
-            raise BoardUnavailable(f"the board could not be printed with {chromium!r}: {error}") from None
 
 
 @dataclass(frozen=True)

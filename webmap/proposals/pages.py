@@ -17,10 +17,11 @@ from wtforms.validators import DataRequired, Length
 from webmap.http.caching import mark_private
 from webmap.http.errors import wants_json
 from webmap.http.i18n import select_language
-from webmap.proposals.board import board_html, judge_stored, plan, render_pdf
+from webmap.printing import chromium, render_pdf
+from webmap.proposals.board import board_html, judge_stored, plan
 from webmap.proposals.classes_store import NICKNAME_MAX, find_participant, join_class
 from webmap.proposals.db import get_db
-from webmap.proposals.errors import JoinRefused
+from webmap.proposals.errors import BoardUnavailable, JoinRefused
 from webmap.proposals.kit_texts import changes_for_people
 from webmap.proposals.labels import category_labels, status_labels
 from webmap.proposals.map import sites_map_parts
@@ -281,7 +282,7 @@ def _board(proposal, when, headers: dict[str, str]) -> Response:
         abort(404, f"the site {proposal.site!r} of this proposal is no longer served")
     url = _public_url("proposals_pages.approved", lang=lang, _anchor=f"proposal-{proposal.id}")
     html = board_html(proposal, site, get_kit(), when, lang, url)
-    pdf = render_pdf(html, current_app.config.get("CHROMIUM") or "/usr/bin/chromium")
+    pdf = render_pdf(html, chromium(), BoardUnavailable)
     response = Response(pdf, mimetype="application/pdf", headers=headers)
     name = f"proposal-{proposal.id}-board.pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

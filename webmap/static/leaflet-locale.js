@@ -1,4 +1,5 @@
-/* Leaflet and its plugins in the page's language, metric only: control titles, the scale bar
+/* Leaflet and its plugins in the page's language, metric only: control titles, markers' alt texts, the
+   attribution's Leaflet link, the scale bar
    (Geoman's texts are set by its own setLang, see webmap/maps/geoman.py). Runs after leaflet.js (in the map's header) and before the map is built;
    reads the texts from the JSON block #ecomap-leaflet-texts that base.html writes. */
 (function () {
@@ -39,6 +40,39 @@
   }
   titled(L.Control.Layers);
   titled(L.Control.GroupedLayers);
+
+  // Markers: "Marker" in the page's language where a marker has no alt text of its own; a div icon
+  // (a numbered stop) that takes the focus as a button is named by its alt text, as an image marker is.
+  L.Marker.prototype.options.alt = texts.marker;
+  const initIcon = L.Marker.prototype._initIcon;
+  L.Marker.include({
+    _initIcon: function () {
+      initIcon.apply(this, arguments);
+      const icon = this._icon;
+      if (icon && icon.tagName !== "IMG" && this.options.alt && icon.getAttribute("role")
+          && !icon.hasAttribute("aria-label")) {
+        icon.setAttribute("aria-label", this.options.alt);
+      }
+    },
+  });
+
+  // The attribution's link to Leaflet, its title in the page's language.
+  const prefix = L.Control.Attribution.prototype.options.prefix;
+  if (typeof prefix === "string") {
+    const title = document.createElement("span");
+    title.textContent = texts.leaflet;
+    L.Control.Attribution.prototype.options.prefix = prefix.replace(
+      /title="[^"]*"/, 'title="' + title.innerHTML.replace(/"/g, "&quot;") + '"');
+  }
+
+  // The map takes the keyboard's focus: a region named after the page's heading (or its title).
+  L.Map.addInitHook(function () {
+    const container = this.getContainer();
+    const heading = document.querySelector("main h1, h1");
+    const title = ((heading && heading.textContent) || document.title).trim().replace(/\s+/g, " ");
+    container.setAttribute("role", "region");
+    container.setAttribute("aria-label", texts.mapOf.replace("%(title)s", title));
+  });
 
   const popupLayout = L.Popup.prototype._initLayout;
   L.Popup.include({

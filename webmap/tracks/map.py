@@ -178,7 +178,7 @@ def _stops_layer(catalog: Catalog, track: Track, lang: str) -> EmbeddedGeoJson:
         collection,
         geojson_text(collection),
         point="icon",
-        point_options={"className": "ecomap-track-stop", "iconSize": [28, 28]},
+        point_options={"className": "ecomap-track-stop", "iconSize": [44, 44]},  # a 44 px tap target
         name=_("Stops"),
     )
     SafePopup().add_to(stops)

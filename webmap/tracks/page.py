@@ -162,9 +162,10 @@ def track_profile(catalog: Catalog, track: Track, lang: str) -> Profile | None:
 
 @functools.lru_cache(maxsize=256)
 def qr_svg(url: str) -> str:
-    """An inline SVG QR code of ``url`` (error correction M, for printed trailhead signs); the last
-    256 kept, since making one takes about as long as the rest of a track page."""
-    return segno.make(url, error="m").svg_inline(scale=4, border=2)
+    """An inline SVG QR code of ``url`` (error correction M, for printed trailhead signs) with its quiet
+    zone of four modules painted white, and a viewBox but no size, so that CSS scales it whole rather
+    than cropping it; the last 256 kept, since making one takes about as long as the rest of a page."""
+    return segno.make(url, error="m").svg_inline(border=4, omitsize=True, light="#fff", svgclass="segno")
 
 
 def gpx_text(pack: CityPack, catalog: Catalog, track: Track, audience_id: str, lang: str) -> GpxText:

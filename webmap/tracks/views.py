@@ -10,14 +10,17 @@ from collections.abc import Callable
 from flask import Blueprint, Flask, abort, current_app, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from folium import FeatureGroup
+from markupsafe import Markup
 
 from geo.pack import CityPack
 from routes.catalog import MODES, SEASONS, Catalog, load_catalog, select_tracks, track_feature, track_summary
 from routes.gpx import build_gpx
 from routes.metrics import DEFAULT_MASS_KG
 from routes.tracks import Track
+from webmap.errors import PrintUnavailable
+from webmap.http import units
 from webmap.http.caching import conditional
-from webmap.http.errors import ApiError
+from webmap.http.errors import ApiError, add_domain_error
 from webmap.http.i18n import page_lang_url, select_language
 from webmap.http.params import decimal
 from webmap.maps.layers import accuracy_text
@@ -25,8 +28,10 @@ from webmap.maps.overlays import add_city_map_overlays
 from webmap.maps.parts import map_parts
 from webmap.pack_access import CATALOG, get_catalog, get_pack, get_tiles
 from webmap.pagecache import cached_page
+from webmap.printing import chromium, render_pdf
 from webmap.tracks import map as trackmap
 from webmap.tracks import page as trackpage
+from webmap.tracks import sign
 
 EXTENSION = CATALOG
 MASS_RANGE_KG = (20.0, 250.0)
@@ -45,6 +50,7 @@ def init_app(app: Flask) -> None:
     if "tracks" not in app.blueprints:
         app.register_blueprint(bp)
         add_city_map_overlays(app, city_map_overlays)
+        add_domain_error(app, PrintUnavailable)
 
 
 def city_map_overlays(pack: CityPack, date: dt.date, lang: str) -> list[tuple[str, FeatureGroup]]:
@@ -128,8 +134,53 @@ def _render_track_page(
         gpx_url=gpx_url,
         page_url=page_url,
         qr_svg=trackpage.qr_svg(page_url),
-        accuracy=accuracy_text(track.accuracy),
+        source=track.source[lang],
+        accuracy=accuracy_text(track.accuracy[lang], own_language=True),
+        elevation_note=accuracy_text(track.elevation_note[lang], own_language=True),
         **parts,
+    )
+
+
+@bp.get("/tracks/<track_id>/sign")
+def track_sign(track_id: str):
+    """The track's trailhead sign: an A4 portrait sheet to print, self-contained."""
+    catalog = get_catalog()
+    track = _page_track(catalog, track_id)
+    return _sign_html(catalog, track, _audience_of(track), select_language())
+
+
+@bp.get("/tracks/<track_id>/sign.pdf")
+def track_sign_pdf(track_id: str):
+    """The trailhead sign printed to PDF by headless Chromium (503 without it)."""
+    catalog = get_catalog()
+    track = _page_track(catalog, track_id)
+    html = _sign_html(catalog, track, _audience_of(track), select_language(), for_pdf=True)
+    response = current_app.response_class(render_pdf(html, chromium()), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{track.id}-sign.pdf"'
+    return response
+
+
+def _sign_html(catalog: Catalog, track: Track, audience_id: str, lang: str, for_pdf: bool = False) -> str:
+    page_url = public_url("tracks.track_page", track_id=track.id, lang=lang, audience=audience_id)
+    pack = get_pack()
+    card = trackpage.track_card(catalog, track, audience_id, lang)
+    drawing, scale = sign.route_svg(
+        catalog, track, pack.crs_metric, _("Map of %(track)s", track=card["name"])
+    )
+    return render_template(
+        "track_sign.html",
+        track=track,
+        card=card,
+        city=pack.name[lang],
+        map_svg=drawing,
+        scale_text="1:" + units.number(scale),
+        stops=trackpage.stop_rows(catalog, track, lang),
+        page_url=page_url,
+        qr_svg=Markup(trackpage.qr_svg(page_url)),
+        pdf_url=None if for_pdf else url_for("tracks.track_sign_pdf", track_id=track.id, lang=lang),
+        page_link=url_for("tracks.track_page", track_id=track.id, lang=lang, audience=audience_id),
+        date_text=units.date(dt.date.today()),
+        lang=lang,
     )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from webmap.proposals.errors import JoinRefused
 from webmap.proposals.models import ClassCode, Participant, utcnow
+from webmap.proposals.text_rules import describe, refused_character
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to mix up
 CODE_LENGTH = 8  # 32**8 = 1.1e12 codes, against at most RATE_LIMIT guesses per address
@@ -71,13 +72,18 @@ def clean_nickname(nickname: str) -> str:
     >>> clean_nickname("  Лиса   23 ")
     'Лиса 23'
     """
+    # before split() would turn a U+2028 into a space
+    char = refused_character(nickname, categories=("Cf", "Zl", "Zp"))
+    if char is not None:
+        raise JoinRefused("nickname-invalid", f"the nickname contains {describe(char)}", char)
     text = " ".join(unicodedata.normalize("NFKC", nickname).split())
     if not text:
         raise JoinRefused("nickname-invalid", "the nickname is empty")
     if len(text) > NICKNAME_MAX:
         raise JoinRefused("nickname-invalid", f"the nickname is over {NICKNAME_MAX} characters")
-    if any(unicodedata.category(char).startswith("C") for char in text):
-        raise JoinRefused("nickname-invalid", "the nickname has control or invisible characters")
+    char = next((char for char in text if unicodedata.category(char).startswith("C")), None)
+    if char is not None:
+        raise JoinRefused("nickname-invalid", f"the nickname contains {describe(char)}", char)
     return text
 
 
@@ -92,6 +98,9 @@ def nickname_key(nickname: str) -> str:
 
 def create_class(session: Session, name: str, size: int, created_by: str) -> tuple[ClassCode, str]:
     """A new class of at most ``size`` participants; returns it with its code (shown once)."""
+    char = refused_character(name, categories=("Cf", "Zl", "Zp")) or refused_character(" ".join(name.split()))
+    if char is not None:
+        raise ValueError(f"the class name contains {describe(char)}")
     name = " ".join(name.split())
     if not name or len(name) > NAME_MAX:
         raise ValueError(f"the class name must have 1 to {NAME_MAX} characters")

@@ -23,7 +23,7 @@ from wtforms import DecimalField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from webmap.http.dates import moment_html
-from webmap.http.errors import wants_json
+from webmap.http.errors import ApiError, wants_json
 from webmap.http.i18n import select_language
 from webmap.proposals.auth import LogoutForm, current_moderator, moderator_page
 from webmap.proposals.ballots import ballot_of, is_open, set_closing
@@ -38,6 +38,7 @@ from webmap.proposals.moderation_store import last_reopened, recent_decisions, r
 from webmap.proposals.revisions import COMMENT_MAX, add_comment, check_comment, comments_of, latest_changes
 from webmap.proposals.service import get_kit, get_sites
 from webmap.proposals.store import Filters, decide, find_proposals, get_proposal, to_feature
+from webmap.proposals.text_rules import TEXT_AREA, describe, refused_character
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 bp.add_app_template_filter(moment_html, "moment")
@@ -165,6 +166,9 @@ def add_class():
     form = ClassForm()
     _require(form, f"a class needs a name (1 to {NAME_MAX} characters) and a size (1 to {SIZE_MAX})")
     assert form.name.data is not None and form.size.data is not None, "DataRequired checked them"
+    char = refused_character(form.name.data)
+    if char is not None:
+        return _hidden_refused("name", char, "the class was not created")
     with get_db().write() as session:
         group, code = create_class(session, form.name.data, form.size.data, _moderator().username)
         name = group.name
@@ -190,6 +194,9 @@ def reject(proposal_id: int):
     form = RejectForm()
     _require(form, f"a reason (1 to {REASON_MAX} characters) is required to reject a proposal")
     assert form.reason.data is not None, "DataRequired checked it"
+    char = refused_character(form.reason.data, TEXT_AREA)
+    if char is not None:
+        return _hidden_refused("reason", char, f"proposal {proposal_id} was not rejected")
     refused = _decide(proposal_id, "rejected", form.reason.data.strip())
     if refused:
         return refused
@@ -220,11 +227,33 @@ def comment(proposal_id: int):
     return redirect(url_for(".queue", lang=select_language(), _anchor=f"proposal-{proposal_id}"))
 
 
+def _hidden_refused(field: str, char: str, what: str):
+    """A form's text holds a character no text takes: 400 naming the field and the code point."""
+    if wants_json():
+        raise ApiError(400, f"{what}: {field!r} contains {describe(char)}", field=field)
+    label = {"reason": _("Reason"), "name": _("Class name")}.get(field, field)
+    flash(
+        _(
+            "“%(field)s” holds a hidden character (%(character)s), perhaps copied along with the text. "
+            "Delete it or type the text again.",
+            field=label,
+            character=f"U+{ord(char):04X}",
+        )
+    )
+    return _queue_page(), 400
+
+
 def _comment_refused(error: InvalidComment | NotPending) -> str:
     if isinstance(error, NotPending):
         return _("Proposal %(id)s is decided already: only pending proposals take comments.", id=error.id)
     if error.code == "outside":
         return _("The comment was not sent: pin the note inside the site.")
+    if error.code == "hidden" and error.character:
+        return _(
+            "The comment was not sent: it holds a hidden character (%(character)s), perhaps copied along "
+            "with the text. Delete it or type the text again.",
+            character=f"U+{ord(error.character):04X}",
+        )
     return _("The comment was not sent: write a text, and give both coordinates of a note on the map.")
 
 

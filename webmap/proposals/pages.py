@@ -192,6 +192,12 @@ def _refusal(error: JoinRefused) -> str:
         return _("This class is full: everyone it was made for has joined. Ask your teacher.")
     if error.reason == "nickname":
         return _("This nickname is taken in your class. Choose another one.")
+    if error.character is not None:
+        return _(
+            "The nickname holds a hidden character (%(character)s), perhaps copied along with the text. "
+            "Delete it or type the nickname again.",
+            character=f"U+{ord(error.character):04X}",
+        )
     return _(
         "This nickname cannot be used: use letters, digits and spaces, up to %(max)s characters.",
         max=NICKNAME_MAX,

@@ -12,12 +12,12 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from webmap.proposals.errors import JoinRefused
-from webmap.proposals.models import ClassCode, Participant, utcnow
+from webmap.proposals.models import BallotChoice, ClassCode, Participant, Vote, utcnow
 from webmap.proposals.text_rules import describe, refused_character
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to mix up
@@ -28,12 +28,32 @@ SIZE_MAX = 1000
 
 
 @dataclass(frozen=True)
+class Member:
+    """A participant as the teacher sees them: their nickname and how many votes they cast."""
+
+    id: int
+    nickname: str
+    votes: int
+
+
+@dataclass(frozen=True)
 class ClassSummary:
     id: int
     name: str
     size: int
     joined: int
     created_by: str
+    members: tuple[Member, ...] = ()
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A participant taken out of their class, with what went with them."""
+
+    nickname: str
+    class_name: str
+    votes: int
+    ballot_choices: int
 
 
 def new_code() -> str:
@@ -129,10 +149,42 @@ def list_classes(session: Session) -> list[ClassSummary]:
         .outerjoin(joined, joined.c.class_id == ClassCode.id)
         .order_by(ClassCode.id.desc())
     )
+    votes = select(Vote.participant_id, func.count().label("votes")).group_by(Vote.participant_id).subquery()
+    members: dict[int, list[Member]] = {}
+    rows = session.execute(
+        select(Participant.class_id, Participant.id, Participant.nickname, func.coalesce(votes.c.votes, 0))
+        .outerjoin(votes, votes.c.participant_id == Participant.id)
+        .order_by(Participant.nickname_key)
+    )
+    for class_id, participant_id, nickname, count in rows:
+        members.setdefault(class_id, []).append(Member(participant_id, nickname, count))
     return [
-        ClassSummary(row.id, row.name, row.size, count, row.created_by)
+        ClassSummary(row.id, row.name, row.size, count, row.created_by, tuple(members.get(row.id, ())))
         for row, count in session.execute(query)
     ]
+
+
+def remove_participant(session: Session, participant_id: int) -> Removed | None:
+    """Take a participant out of their class with their votes and ballot choices; None if there is none.
+
+    Their seat in the class is free again, and their browser's token no longer names anyone.
+    """
+    row = session.execute(
+        select(Participant, ClassCode.name)
+        .join(ClassCode, ClassCode.id == Participant.class_id)
+        .where(Participant.id == participant_id)
+        .with_for_update()
+    ).first()
+    if row is None:
+        return None
+    participant, class_name = row
+    votes = session.execute(delete(Vote).where(Vote.participant_id == participant_id))
+    choices = session.execute(delete(BallotChoice).where(BallotChoice.participant_id == participant_id))
+    session.execute(delete(Participant).where(Participant.id == participant_id))
+    assert isinstance(votes, CursorResult) and isinstance(choices, CursorResult), (
+        "DELETE gives a CursorResult"
+    )
+    return Removed(participant.nickname, class_name, votes.rowcount, choices.rowcount)
 
 
 def join_class(session: Session, code: str, nickname: str) -> tuple[Participant, str]:

@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -27,7 +28,7 @@ from webmap.http.errors import ApiError, wants_json
 from webmap.http.i18n import select_language
 from webmap.proposals.auth import LogoutForm, current_moderator, moderator_page
 from webmap.proposals.ballots import ballot_of, is_open, set_closing
-from webmap.proposals.classes_store import NAME_MAX, SIZE_MAX, create_class, list_classes
+from webmap.proposals.classes_store import NAME_MAX, SIZE_MAX, create_class, list_classes, remove_participant
 from webmap.proposals.db import get_db
 from webmap.proposals.errors import AlreadyDecided, InvalidComment, NotDecided, NotPending
 from webmap.proposals.kit_texts import changes_for_people
@@ -70,6 +71,10 @@ class BallotClosingForm(FlaskForm):
     """When a site's budget ballot closes: a date and time in the service's time zone (ECOMAP_TIMEZONE)."""
 
     closes_at = StringField("closes_at", validators=[DataRequired(), Length(max=20)])
+
+
+class RemoveParticipantForm(FlaskForm):
+    """A remove button beside a nickname: nothing but the CSRF token."""
 
 
 class ClassForm(FlaskForm):
@@ -132,6 +137,7 @@ def _queue_page(new_class: tuple[str, str] | None = None) -> str:
         reason_max=REASON_MAX,
         classes=classes,
         class_form=ClassForm(formdata=None),
+        remove_form=RemoveParticipantForm(),
         new_class=new_class,
         name_max=NAME_MAX,
         size_max=SIZE_MAX,
@@ -173,6 +179,37 @@ def add_class():
         group, code = create_class(session, form.name.data, form.size.data, _moderator().username)
         name = group.name
     return _queue_page(new_class=(name, code)), 201
+
+
+@bp.post("/participants/<int:participant_id>/remove")
+@moderator_page
+def remove_participant_view(participant_id: int):
+    """Take a nickname out of its class with its votes and ballot choices; the log says who did it."""
+    _require(RemoveParticipantForm())
+    moderator = _moderator()
+    with get_db().write() as session:
+        removed = remove_participant(session, participant_id) or abort(
+            404, f"no participant {participant_id}"
+        )
+    current_app.logger.warning(
+        "moderator %r removed participant %d (nickname %r) from class %r with %d votes and %d ballot choices",
+        moderator.username,
+        participant_id,
+        removed.nickname,
+        removed.class_name,
+        removed.votes,
+        removed.ballot_choices,
+    )
+    flash(
+        ngettext(
+            "%(nickname)s is no longer in class %(name)s; %(num)s vote was taken back.",
+            "%(nickname)s is no longer in class %(name)s; %(num)s votes were taken back.",
+            removed.votes,
+            nickname=removed.nickname,
+            name=removed.class_name,
+        )
+    )
+    return redirect(url_for(".queue", lang=select_language(), _anchor="classes"))
 
 
 @bp.post("/<int:proposal_id>/approve")

@@ -118,3 +118,24 @@ def test_counting_goes_back_to_the_storage_once_it_answers(tmp_path: Path):
 def test_a_malformed_storage_url_stops_the_app_with_its_name(tmp_path: Path):
     with pytest.raises(ValueError, match=r"ECOMAP_RATE_LIMIT_STORAGE: unknown storage scheme"):
         make_app(tmp_path, RATE_LIMIT_STORAGE="nosuch://127.0.0.1/0")
+
+
+def test_failed_sign_ins_to_one_account_are_counted_once_for_every_worker(redis_url: str, tmp_path: Path):
+    """Two apps (two workers, or two machines) on one storage: five failures in all hold the account."""
+    from tests.support.proposals_support import add_moderator, csrf_token
+
+    apps = [
+        make_app(
+            tmp_path / str(number), RATE_LIMIT="0", LOGIN_LIMIT="5/15 minutes", RATE_LIMIT_STORAGE=redis_url
+        )
+        for number in range(2)
+    ]
+    for app in apps:
+        add_moderator(app, f"shared-{tmp_path.name}")
+    statuses = []
+    for number in range(8):
+        client = apps[number % 2].test_client()
+        token = csrf_token(client.get("/login").get_data(as_text=True))
+        data = {"username": f"shared-{tmp_path.name}", "password": "wrong", "csrf_token": token}
+        statuses.append(client.post("/login", data=data).status_code)
+    assert statuses == [401] * 5 + [429] * 3

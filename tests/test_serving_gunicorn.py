@@ -107,3 +107,41 @@ def test_serve_says_threads_no_longer_apply(command):
     assert result.exit_code == 2
     assert "--threads" in result.output and "--connections" in result.output, result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("bind", ["0.0.0.0:8000", "[::]:8000", ":8000", "192.0.2.10:8000", "example.org:80"])
+def test_behind_a_trusted_proxy_serve_refuses_a_bind_others_can_reach(command, monkeypatch, bind):
+    monkeypatch.setenv("ECOMAP_PROXY_HOPS", "1")
+
+    result = CliRunner().invoke(command, ["serve", "--bind", bind])
+
+    assert result.exit_code == 2
+    assert "--bind" in result.output and "ECOMAP_PROXY_HOPS=1" in result.output
+    assert "--any-address" in result.output and "Traceback" not in result.output
+
+
+def test_behind_a_trusted_proxy_serve_says_which_headers_it_trusts(monkeypatch):
+    monkeypatch.setenv("ECOMAP_TILES", "none")
+    monkeypatch.setenv("ECOMAP_PROXY_HOPS", "1")
+    port = free_port()
+    args = [sys.executable, "-c", RUN_CLI, "serve", "--workers", "1", "--bind", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        status, _health = wait_for(f"http://127.0.0.1:{port}/healthz", server)
+    finally:
+        stderr = stop(server)
+    assert status == 200
+    assert "trusting X-Forwarded-For and X-Forwarded-Proto from 1 reverse proxy" in stderr
+
+
+def test_any_address_lets_serve_bind_others_can_reach_and_without_proxies_it_is_not_needed(
+    command, monkeypatch
+):
+    from webmap.serve_cli import check_bind, trust_line
+
+    check_bind("0.0.0.0:8000", 1, any_address=True)
+    check_bind("0.0.0.0:8000", 0, any_address=False)
+    assert "trusting no forwarded headers" in trust_line(0)
+    monkeypatch.setenv("ECOMAP_PROXY_HOPS", "one")
+    result = CliRunner().invoke(command, ["serve"])
+    assert result.exit_code == 2 and "ECOMAP_PROXY_HOPS must be a whole number" in result.output

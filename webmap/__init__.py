@@ -34,7 +34,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json = _UnicodeJSONProvider(app)
 
     from webmap import pack_access, pagecache, pagekit
-    from webmap.http import caching, compression, errors, i18n, logs, openapi, params, proxy, security, units
+    from webmap.http import (
+        caching,
+        compression,
+        errors,
+        i18n,
+        links,
+        logs,
+        openapi,
+        params,
+        proxy,
+        security,
+        units,
+    )
     from webmap.maps import assets
 
     app.url_map.converters["int"] = params.AsciiIntegerConverter  # before any route is added
@@ -52,6 +64,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         feature.init_app(app)
     openapi.init_app(app)
     caching.init_app(app)
+    links.init_app(app)
     compression.init_app(app)
     proxy.init_app(app)
     security.init_app(app)  # last, so that it hashes the scripts of the page before compression

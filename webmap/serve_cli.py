@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
+import os
+
 import click
 from gunicorn.app.base import BaseApplication
 
 from webmap import gunicorn_config
+from webmap.http.proxy import proxy_hops
+from webmap.settings import read_settings
 
 DEFAULT_BIND = "127.0.0.1:8000"
 DEFAULT_WORKERS = gunicorn_config.workers
@@ -65,6 +70,63 @@ def gunicorn_options(
     }
 
 
+def bind_host(bind: str) -> str | None:
+    """The host part of a gunicorn ``--bind``; None for a unix socket.
+
+    >>> bind_host("127.0.0.1:8000"), bind_host("[::1]:8000"), bind_host("unix:/run/e.sock"), bind_host(":80")
+    ('127.0.0.1', '::1', None, '')
+    """
+    if bind.startswith(("unix:", "fd://")):
+        return None
+    host = bind.rsplit(":", 1)[0] if ":" in bind else bind
+    return host[1:-1] if host.startswith("[") and host.endswith("]") else host
+
+
+def is_loopback(bind: str) -> bool:
+    """Whether only this machine can reach ``bind``: a loopback address, localhost or a unix socket.
+
+    >>> [is_loopback(b) for b in ("127.0.0.1:8000", "localhost:80", "[::1]:80", "unix:/x")]
+    [True, True, True, True]
+    >>> [is_loopback(b) for b in ("0.0.0.0:80", ":80", "[::]:80", "example.org:80")]
+    [False, False, False, False]
+    """
+    host = bind_host(bind)
+    if host is None or host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a name other than localhost, or all interfaces (empty)
+
+
+def trust_line(hops: int) -> str:
+    """What ``ecomap serve`` says at start about the forwarded headers it trusts.
+
+    >>> trust_line(0)
+    "trusting no forwarded headers: each client is the connection's peer (ECOMAP_PROXY_HOPS=0)"
+    """
+    if not hops:
+        return "trusting no forwarded headers: each client is the connection's peer (ECOMAP_PROXY_HOPS=0)"
+    return (
+        f"trusting X-Forwarded-For and X-Forwarded-Proto from {hops} "
+        f"reverse prox{'y' if hops == 1 else 'ies'} in front (ECOMAP_PROXY_HOPS={hops}): "
+        "the client's address and scheme come from them"
+    )
+
+
+def check_bind(bind: str, hops: int, any_address: bool) -> None:
+    """Behind trusted proxies only they may reach the app: a bind that others can reach is refused
+    unless ``--any-address`` says the network in between is closed; anyone reaching the app directly
+    could write X-Forwarded-For and pass for any address (and past the per-address limits)."""
+    if hops and not any_address and not is_loopback(bind):
+        raise click.BadParameter(
+            f"{bind!r} can be reached from other machines, and ECOMAP_PROXY_HOPS={hops} trusts the "
+            "X-Forwarded-For of whoever connects: bind a loopback address (127.0.0.1:8000) or a unix "
+            "socket behind the proxy, or add --any-address if only the proxy can reach this address.",
+            param_hint="--bind",
+        )
+
+
 def _no_threads(_context: click.Context, parameter: click.Parameter, value: int | None) -> None:
     """``--threads`` set gunicorn's gthread workers, which slow clients could hold: name what replaced it."""
     if value is not None:
@@ -107,7 +169,21 @@ def register(cli: click.Group) -> None:
         help="Seconds a worker may go silent before gunicorn restarts it, and a stopping worker "
         "has to finish its requests.",
     )
-    def serve(workers: int, bind: str, connections: int, timeout_s: int) -> None:
+    @click.option(
+        "--any-address",
+        is_flag=True,
+        help="With ECOMAP_PROXY_HOPS > 0, listen on an address other machines can reach (only do so "
+        "when nothing but the proxy can reach it).",
+    )
+    def serve(workers: int, bind: str, connections: int, timeout_s: int, any_address: bool) -> None:
         """Serve the app under gunicorn with WORKERS gevent processes of up to CONNECTIONS clients each
-        (stateless: any number of machines can serve one city with one PostgreSQL database)."""
+        (stateless: any number of machines can serve one city with one PostgreSQL database).
+
+        With ECOMAP_PROXY_HOPS > 0 it listens on loopback only (or a unix socket) unless --any-address."""
+        try:
+            hops = proxy_hops(read_settings(os.environ)["PROXY_HOPS"])
+        except ValueError as error:
+            raise click.UsageError(str(error)) from None
+        check_bind(bind, hops, any_address)
+        click.echo(f"ecomap serve on {bind}: {trust_line(hops)}", err=True)
         EcomapServer(gunicorn_options(workers, bind, timeout_s, connections)).run()

@@ -56,6 +56,12 @@ SETTINGS = (
         "syntax); `0` turns it off.",
     ),
     Setting(
+        "LOGIN_LIMIT",
+        "5/15 minutes",
+        "Failed sign-ins per moderator account, from any address (the name normalised, counted in "
+        "ECOMAP_RATE_LIMIT_STORAGE); then 429 until the window passes; `0` turns it off.",
+    ),
+    Setting(
         "RATE_LIMIT_STORAGE",
         "",
         "Where the rate limits are counted, as a Flask-Limiter storage URL such as "

@@ -72,8 +72,9 @@ def _page_date(text: str | None) -> dt.date:
 def healthz():
     """200 with the pack's id and layer count; 503 and status "degraded" while a probe fails.
 
-    The features register the probes (``webmap/health.py``): the proposals' database is a write
-    rolled back (``Database.writable``), so a read-only, missing or unreachable database is "down".
+    The features register the probes (``webmap/health.py``): the proposals' database is a real write
+    of its own row (``Database.writable``), so a read-only, missing, unreachable, immutable or full
+    database is "down" (docs/security.md).
     """
     pack = get_pack()
     probes = probe_all()

@@ -27,6 +27,7 @@ PRIVATE_ENDPOINTS = frozenset(
         "moderation.reject",
         "moderation.reopen_decision",
         "moderation.add_class",
+        "moderation.remove_participant_view",
         "moderation.comment",
         "moderation.ballot_closing",
         "proposals_pages.private",

@@ -1,5 +1,6 @@
 """Security headers on every response: a Content-Security-Policy that admits each page's own inline
-scripts by hash, our origin and the tile host only, and ``nosniff``, ``Referrer-Policy``, framing."""
+scripts by hash, our origin and the tile host only, and ``nosniff``, ``Referrer-Policy``, framing;
+``Strict-Transport-Security`` behind HTTPS (ECOMAP_SECURE_COOKIES=1)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ SRC_ATTRIBUTE = re.compile(r"(?:^|\s)src\s*=", re.IGNORECASE)
 REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = {"'self'": "SAMEORIGIN", "'none'": "DENY"}
 EXTENSION = "ecomap.csp"
+# Behind HTTPS (ECOMAP_SECURE_COOKIES=1): browsers come back over HTTPS only, for a year. No
+# includeSubDomains: the city's other hosts are not ours to bind.
+HSTS = "max-age=31536000"
 
 
 def inline_scripts(html: str) -> list[str]:
@@ -68,7 +72,8 @@ def tile_source(url_template: str | None) -> str:
 def content_security_policy(script_hashes: list[str], tiles: str, frame_ancestors: str) -> str:
     """The policy: our own origin for everything, the tile host for images, inline scripts by hash.
 
-    Styles keep 'unsafe-inline': folium's pages carry style attributes and <style> blocks.
+    Styles keep 'unsafe-inline': folium's and Leaflet's markup carries style attributes, which only
+    'unsafe-inline' admits in every browser (docs/security.md says why in full).
 
     >>> content_security_policy(["'sha256-x'"], "https://t.example", "'self'")[:58]
     "default-src 'self'; script-src 'self' 'sha256-x'; style-sr"
@@ -97,6 +102,7 @@ def init_app(app: Flask) -> None:
     with app.app_context():
         app.extensions[EXTENSION] = tile_source(get_tiles().url)
     frame_ancestors = app.config["FRAME_ANCESTORS"].strip() or "'self'"
+    secure = str(app.config.get("SECURE_COOKIES", "0")).strip().lower() in ("1", "true", "yes")
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:
@@ -110,4 +116,6 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Referrer-Policy", REFERRER_POLICY)
         if frame_ancestors in X_FRAME_OPTIONS:
             headers.setdefault("X-Frame-Options", X_FRAME_OPTIONS[frame_ancestors])
+        if secure:
+            headers.setdefault("Strict-Transport-Security", HSTS)
         return response

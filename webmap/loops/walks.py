@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 
 from routes import loops as loop_search
@@ -15,6 +15,7 @@ from routes.gpx import GpxText, build_gpx
 from routes.profile import profile
 from routes.tracks import Stop, Track
 from webmap.http import units
+from webmap.http.links import public_url
 from webmap.pack_access import get_pack
 
 
@@ -121,7 +122,7 @@ def gpx_response(track: Track, audience: Audience, lang: str, filename: str):
         keywords="ecomap, walk",
     )
     made = dt.datetime.now(dt.UTC).replace(microsecond=0)  # the walk was found just now
-    document = build_gpx(track, lang, text, url_for("loops.loops_page", _external=True), made)
+    document = build_gpx(track, lang, text, public_url("loops.loops_page"), made)
     response = current_app.response_class(document, mimetype="application/gpx+xml")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -216,6 +216,6 @@ def _page(site_id: str, error: str | None = None, picked: list | None = None, st
         participant=participant,
         error=error,
         saved=request.args.get("saved") == "1" and error is None,
-        form=BallotForm(),
+        form=BallotForm() if participant else None,  # a CSRF token (and the session cookie) only for voters
     )
     return html, status

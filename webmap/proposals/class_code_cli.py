@@ -32,9 +32,12 @@ def create_command(name: str, size: int) -> None:
     """Create a class code and print it; only its hash is kept, so it cannot be shown again."""
     if not name.strip() or len(name.strip()) > NAME_MAX:
         raise click.BadParameter(f"must have 1 to {NAME_MAX} characters", param_hint="--name")
-    with get_db().write() as session:
-        group, code = create_class(session, name, size, CLI_MODERATOR)
-        shown = group.name
+    try:
+        with get_db().write() as session:
+            group, code = create_class(session, name, size, CLI_MODERATOR)
+            shown = group.name
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--name") from None
     click.echo(f"class {shown!r}, up to {size} students: code {code}", err=True)
     click.echo(code)
 

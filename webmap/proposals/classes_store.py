@@ -12,12 +12,13 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from webmap.proposals.errors import JoinRefused
-from webmap.proposals.models import ClassCode, Participant, utcnow
+from webmap.proposals.models import BallotChoice, ClassCode, Participant, Vote, utcnow
+from webmap.proposals.text_rules import describe, refused_character
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to mix up
 CODE_LENGTH = 8  # 32**8 = 1.1e12 codes, against at most RATE_LIMIT guesses per address
@@ -27,12 +28,32 @@ SIZE_MAX = 1000
 
 
 @dataclass(frozen=True)
+class Member:
+    """A participant as the teacher sees them: their nickname and how many votes they cast."""
+
+    id: int
+    nickname: str
+    votes: int
+
+
+@dataclass(frozen=True)
 class ClassSummary:
     id: int
     name: str
     size: int
     joined: int
     created_by: str
+    members: tuple[Member, ...] = ()
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A participant taken out of their class, with what went with them."""
+
+    nickname: str
+    class_name: str
+    votes: int
+    ballot_choices: int
 
 
 def new_code() -> str:
@@ -71,13 +92,18 @@ def clean_nickname(nickname: str) -> str:
     >>> clean_nickname("  Лиса   23 ")
     'Лиса 23'
     """
+    # before split() would turn a U+2028 into a space
+    char = refused_character(nickname, categories=("Cf", "Zl", "Zp"))
+    if char is not None:
+        raise JoinRefused("nickname-invalid", f"the nickname contains {describe(char)}", char)
     text = " ".join(unicodedata.normalize("NFKC", nickname).split())
     if not text:
         raise JoinRefused("nickname-invalid", "the nickname is empty")
     if len(text) > NICKNAME_MAX:
         raise JoinRefused("nickname-invalid", f"the nickname is over {NICKNAME_MAX} characters")
-    if any(unicodedata.category(char).startswith("C") for char in text):
-        raise JoinRefused("nickname-invalid", "the nickname has control or invisible characters")
+    char = next((char for char in text if unicodedata.category(char).startswith("C")), None)
+    if char is not None:
+        raise JoinRefused("nickname-invalid", f"the nickname contains {describe(char)}", char)
     return text
 
 
@@ -92,6 +118,9 @@ def nickname_key(nickname: str) -> str:
 
 def create_class(session: Session, name: str, size: int, created_by: str) -> tuple[ClassCode, str]:
     """A new class of at most ``size`` participants; returns it with its code (shown once)."""
+    char = refused_character(name, categories=("Cf", "Zl", "Zp")) or refused_character(" ".join(name.split()))
+    if char is not None:
+        raise ValueError(f"the class name contains {describe(char)}")
     name = " ".join(name.split())
     if not name or len(name) > NAME_MAX:
         raise ValueError(f"the class name must have 1 to {NAME_MAX} characters")
@@ -120,10 +149,42 @@ def list_classes(session: Session) -> list[ClassSummary]:
         .outerjoin(joined, joined.c.class_id == ClassCode.id)
         .order_by(ClassCode.id.desc())
     )
+    votes = select(Vote.participant_id, func.count().label("votes")).group_by(Vote.participant_id).subquery()
+    members: dict[int, list[Member]] = {}
+    rows = session.execute(
+        select(Participant.class_id, Participant.id, Participant.nickname, func.coalesce(votes.c.votes, 0))
+        .outerjoin(votes, votes.c.participant_id == Participant.id)
+        .order_by(Participant.nickname_key)
+    )
+    for class_id, participant_id, nickname, count in rows:
+        members.setdefault(class_id, []).append(Member(participant_id, nickname, count))
     return [
-        ClassSummary(row.id, row.name, row.size, count, row.created_by)
+        ClassSummary(row.id, row.name, row.size, count, row.created_by, tuple(members.get(row.id, ())))
         for row, count in session.execute(query)
     ]
+
+
+def remove_participant(session: Session, participant_id: int) -> Removed | None:
+    """Take a participant out of their class with their votes and ballot choices; None if there is none.
+
+    Their seat in the class is free again, and their browser's token no longer names anyone.
+    """
+    row = session.execute(
+        select(Participant, ClassCode.name)
+        .join(ClassCode, ClassCode.id == Participant.class_id)
+        .where(Participant.id == participant_id)
+        .with_for_update()
+    ).first()
+    if row is None:
+        return None
+    participant, class_name = row
+    votes = session.execute(delete(Vote).where(Vote.participant_id == participant_id))
+    choices = session.execute(delete(BallotChoice).where(BallotChoice.participant_id == participant_id))
+    session.execute(delete(Participant).where(Participant.id == participant_id))
+    assert isinstance(votes, CursorResult) and isinstance(choices, CursorResult), (
+        "DELETE gives a CursorResult"
+    )
+    return Removed(participant.nickname, class_name, votes.rowcount, choices.rowcount)
 
 
 def join_class(session: Session, code: str, nickname: str) -> tuple[Participant, str]:

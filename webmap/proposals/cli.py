@@ -24,6 +24,7 @@ from webmap.proposals.store import (
     find_proposals,
     get_proposal,
 )
+from webmap.proposals.text_rules import TEXT_AREA, describe, refused_character
 
 MIN_PASSWORD = 8
 CLI_MODERATOR = "cli"
@@ -112,6 +113,9 @@ def reject_command(proposal_id: int, reason: str) -> None:
     """Reject proposal PROPOSAL_ID with a reason."""
     if not reason.strip():
         raise click.BadParameter("must not be empty", param_hint="--reason")
+    char = refused_character(reason, TEXT_AREA)
+    if char is not None:
+        raise click.BadParameter(f"contains {describe(char)}", param_hint="--reason")
     _decide(proposal_id, "rejected", reason.strip())
 
 

@@ -11,7 +11,8 @@ While the database cannot be reached, or is read-only, every request that needs 
 (see ``init_app``). Pooled connections are checked before use, and a connection that failed
 because the database was read-only is dropped with the whole pool (a SQLite file opened while
 write-protected stays read-only for its connection's life), so the service recovers by itself
-once the database is back or writable again. ``Database.writable`` is the health check.
+once the database is back or writable again. ``Database.writable`` is the health check: a real,
+committed write of its own row, and for SQLite a write beside the file and the files opened for writing.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ PG_READ_ONLY, PG_NO_PRIVILEGE = "25006", "42501"
 SQLITE_STALE = ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_NOTADB", "SQLITE_CORRUPT")
 MIGRATE_RETRY_S = 1.0  # how often a worker that started without its database tries to migrate it
 HEALTH_LOCK_WAIT_MS = 5_000  # /healthz waits this long at most for the write lock
+PROBE_BYTES = 64 * 1024  # what the health check writes beside a SQLite file: more than a commit needs
 HEALTH_UPSERT = text(
     "INSERT INTO health_checks (id, checked_at) VALUES (1, :now) "
     "ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at"
@@ -64,6 +66,7 @@ class Database:
 
     def __init__(self, url: str):
         self.engine = make_engine(url)
+        self.path = sqlite_path(url) if url.startswith("sqlite") else None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._writers = sessionmaker(writer, expire_on_commit=False)
@@ -108,16 +111,22 @@ class Database:
         self.engine.dispose()
 
     def writable(self) -> bool:
-        """Whether the database takes a write now: an upsert to ``health_checks``, rolled back.
+        """Whether the database takes a write now: an upsert of the one row of ``health_checks``, committed.
 
-        It takes the write lock (SQLite) or a row lock (PostgreSQL), waiting for it a few
-        seconds at most, so it finds a read-only file or transaction, a missing file and an
-        unreachable server, and writes nothing.
+        It takes the write lock (SQLite) or a row lock (PostgreSQL), waiting for it a few seconds at
+        most, and commits (SQLite: the write-ahead log written and synced), so it finds a read-only
+        file or transaction, a missing file and an unreachable server; it touches nothing but its
+        row. SQLite's cache and its write-ahead log, reused in place, would answer a write on a full
+        disk or to files made immutable or mounted read-only since they were opened, and fail only
+        later: so a SQLite file is first checked on the disk itself (``_check_files``).
         """
         try:
+            if self.path is not None:
+                _check_files(self.path)
             with self.engine.connect() as connection:
                 self._check_write(connection)
-        except (*DATABASE_DOWN, exc.DBAPIError):
+        except (*DATABASE_DOWN, exc.DBAPIError, OSError) as error:
+            logging.getLogger(__name__).warning("health: the database cannot be written: %s", error)
             return False
         return True
 
@@ -130,10 +139,35 @@ class Database:
                 if not sqlite:
                     connection.exec_driver_sql(f"SET LOCAL lock_timeout = {HEALTH_LOCK_WAIT_MS}")
                 connection.execute(HEALTH_UPSERT, {"now": utcnow()})
-                transaction.rollback()
+                transaction.commit()
         finally:
             if sqlite and not connection.invalidated:
                 connection.connection.driver_connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+def _check_files(path: Path) -> None:
+    """OSError unless a SQLite database's files can be written on the disk now.
+
+    A new file in the database's folder takes PROBE_BYTES, synced, then goes (a full disk, a
+    read-only mount or folder, a vanished folder fail here); the database and its ``-wal`` and
+    ``-shm`` open for writing without being written (immutable files, ``chattr +i``, and
+    write-protected ones fail here). Nothing of the database is changed.
+    """
+    probe = path.parent / f".{path.name}-health-{os.getpid()}-{threading.get_ident()}"
+    descriptor = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(descriptor, bytes(PROBE_BYTES))
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+        with suppress(FileNotFoundError):
+            probe.unlink()
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            os.close(os.open(path.with_name(path.name + suffix), os.O_WRONLY))
+        except FileNotFoundError:
+            if not suffix:  # the log and shared memory exist only while a connection is open
+                raise
 
 
 def make_engine(url: str) -> Engine:
@@ -269,6 +303,7 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
         "foreign_keys=ON",
         f"busy_timeout={BUSY_TIMEOUT_MS}",
         "synchronous=FULL",
+        "mmap_size=0",  # read(), not a memory map: a file cut short is an error, not a SIGBUS
     ):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()

@@ -77,9 +77,10 @@ class NotDecided(ValueError):
 class JoinRefused(ValueError):
     """A join that cannot be done; ``reason`` is "code", "full", "nickname" (taken) or "nickname-invalid"."""
 
-    def __init__(self, reason: str, message: str):
+    def __init__(self, reason: str, message: str, character: str | None = None):
         super().__init__(message)
         self.reason = reason
+        self.character = character  # the refused character of a "nickname-invalid" nickname, if that is why
 
     @property
     def status(self) -> int:
@@ -113,10 +114,11 @@ class InvalidComment(ValueError):
 
     status = 422
 
-    def __init__(self, field: str, message: str, code: str):
+    def __init__(self, field: str, message: str, code: str, character: str | None = None):
         super().__init__(message)
         self.field = field
         self.code = code
+        self.character = character  # the refused character of a "hidden" text
 
 
 class BoardUnavailable(RuntimeError):

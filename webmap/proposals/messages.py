@@ -112,6 +112,44 @@ def _crossing(**_details: Any) -> str:
     return _("The shape's edges cross each other. Draw it again so that they do not cross.")
 
 
+def _too_few_points(kind: str, count: int, minimum: int) -> str:
+    if kind == "LineString":
+        return ngettext(
+            "The line has too few distinct points: %(count)s, but it needs at least %(minimum)s. "
+            "Draw it again with points apart.",
+            "The line has too few distinct points: %(count)s, but it needs at least %(minimum)s. "
+            "Draw it again with points apart.",
+            count,
+            count=number(count),
+            minimum=number(minimum),
+        )
+    return ngettext(
+        "The area has too few distinct points: %(count)s, but it needs at least %(minimum)s. "
+        "Draw it again with its corners apart.",
+        "The area has too few distinct points: %(count)s, but it needs at least %(minimum)s. "
+        "Draw it again with its corners apart.",
+        count,
+        count=number(count),
+        minimum=number(minimum),
+    )
+
+
+def _flat(**_details: Any) -> str:
+    return _("The area has no surface: all its points lie on one line. Draw it again with its corners apart.")
+
+
+def _not_closed(**_details: Any) -> str:
+    return _("The area's outline does not close: its last point must be its first. Draw it again.")
+
+
+def _out_of_range(**_details: Any) -> str:
+    return _("A point of the shape is off the map's coordinates. Draw it again inside the dashed outline.")
+
+
+def _shape_invalid(**_details: Any) -> str:
+    return _("The area's outline and holes do not fit together. Draw it again as one outline.")
+
+
 def _outside(kind: str, site_title: dict[str, str], site: str = "", **reach: float) -> str:
     site = site_title.get(select_language()) or site
     if kind == "Polygon":
@@ -276,6 +314,11 @@ _SAYINGS: dict[str, Callable[..., str]] = {
     "no_shape": _no_shape,
     "too_many_points": _too_many_points,
     "crossing": _crossing,
+    "too_few_points": _too_few_points,
+    "flat": _flat,
+    "not_closed": _not_closed,
+    "out_of_range": _out_of_range,
+    "shape_invalid": _shape_invalid,
     "outside": _outside,
 }
 
@@ -286,7 +329,9 @@ def comment_words(error: InvalidComment) -> tuple[str, dict[str, Any]]:
         "empty": _("Write the comment."),
         "long": _("The comment is too long: at most %(limit)s characters fit.", limit=number(COMMENT_MAX)),
         "hidden": _(
-            "The comment holds a hidden character, perhaps copied along with the text. Type it again."
+            "The comment holds a hidden character (%(character)s), perhaps copied along with the text. "
+            "Delete it or type the text again.",
+            character=f"U+{ord(error.character):04X}" if error.character else "?",
         ),
         "point": _("A note on the map needs both coordinates of its point."),
         "outside": _("Pin the note inside the site."),

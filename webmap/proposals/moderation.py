@@ -18,16 +18,17 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from webmap.http.dates import moment_html
-from webmap.http.errors import wants_json
+from webmap.http.errors import ApiError, wants_json
 from webmap.http.i18n import select_language
 from webmap.proposals.auth import LogoutForm, current_moderator, moderator_page
 from webmap.proposals.ballots import ballot_of, is_open, set_closing
-from webmap.proposals.classes_store import NAME_MAX, SIZE_MAX, create_class, list_classes
+from webmap.proposals.classes_store import NAME_MAX, SIZE_MAX, create_class, list_classes, remove_participant
 from webmap.proposals.db import get_db
 from webmap.proposals.errors import AlreadyDecided, InvalidComment, NotDecided, NotPending
 from webmap.proposals.kit_texts import changes_for_people
@@ -38,6 +39,7 @@ from webmap.proposals.moderation_store import last_reopened, recent_decisions, r
 from webmap.proposals.revisions import COMMENT_MAX, add_comment, check_comment, comments_of, latest_changes
 from webmap.proposals.service import get_kit, get_sites
 from webmap.proposals.store import Filters, decide, find_proposals, get_proposal, to_feature
+from webmap.proposals.text_rules import TEXT_AREA, describe, refused_character
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 bp.add_app_template_filter(moment_html, "moment")
@@ -69,6 +71,10 @@ class BallotClosingForm(FlaskForm):
     """When a site's budget ballot closes: a date and time in the service's time zone (ECOMAP_TIMEZONE)."""
 
     closes_at = StringField("closes_at", validators=[DataRequired(), Length(max=20)])
+
+
+class RemoveParticipantForm(FlaskForm):
+    """A remove button beside a nickname: nothing but the CSRF token."""
 
 
 class ClassForm(FlaskForm):
@@ -131,6 +137,7 @@ def _queue_page(new_class: tuple[str, str] | None = None) -> str:
         reason_max=REASON_MAX,
         classes=classes,
         class_form=ClassForm(formdata=None),
+        remove_form=RemoveParticipantForm(),
         new_class=new_class,
         name_max=NAME_MAX,
         size_max=SIZE_MAX,
@@ -165,10 +172,44 @@ def add_class():
     form = ClassForm()
     _require(form, f"a class needs a name (1 to {NAME_MAX} characters) and a size (1 to {SIZE_MAX})")
     assert form.name.data is not None and form.size.data is not None, "DataRequired checked them"
+    char = refused_character(form.name.data)
+    if char is not None:
+        return _hidden_refused("name", char, "the class was not created")
     with get_db().write() as session:
         group, code = create_class(session, form.name.data, form.size.data, _moderator().username)
         name = group.name
     return _queue_page(new_class=(name, code)), 201
+
+
+@bp.post("/participants/<int:participant_id>/remove")
+@moderator_page
+def remove_participant_view(participant_id: int):
+    """Take a nickname out of its class with its votes and ballot choices; the log says who did it."""
+    _require(RemoveParticipantForm())
+    moderator = _moderator()
+    with get_db().write() as session:
+        removed = remove_participant(session, participant_id) or abort(
+            404, f"no participant {participant_id}"
+        )
+    current_app.logger.warning(
+        "moderator %r removed participant %d (nickname %r) from class %r with %d votes and %d ballot choices",
+        moderator.username,
+        participant_id,
+        removed.nickname,
+        removed.class_name,
+        removed.votes,
+        removed.ballot_choices,
+    )
+    flash(
+        ngettext(
+            "%(nickname)s is no longer in class %(name)s; %(num)s vote was taken back.",
+            "%(nickname)s is no longer in class %(name)s; %(num)s votes were taken back.",
+            removed.votes,
+            nickname=removed.nickname,
+            name=removed.class_name,
+        )
+    )
+    return redirect(url_for(".queue", lang=select_language(), _anchor="classes"))
 
 
 @bp.post("/<int:proposal_id>/approve")
@@ -190,6 +231,9 @@ def reject(proposal_id: int):
     form = RejectForm()
     _require(form, f"a reason (1 to {REASON_MAX} characters) is required to reject a proposal")
     assert form.reason.data is not None, "DataRequired checked it"
+    char = refused_character(form.reason.data, TEXT_AREA)
+    if char is not None:
+        return _hidden_refused("reason", char, f"proposal {proposal_id} was not rejected")
     refused = _decide(proposal_id, "rejected", form.reason.data.strip())
     if refused:
         return refused
@@ -220,11 +264,33 @@ def comment(proposal_id: int):
     return redirect(url_for(".queue", lang=select_language(), _anchor=f"proposal-{proposal_id}"))
 
 
+def _hidden_refused(field: str, char: str, what: str):
+    """A form's text holds a character no text takes: 400 naming the field and the code point."""
+    if wants_json():
+        raise ApiError(400, f"{what}: {field!r} contains {describe(char)}", field=field)
+    label = {"reason": _("Reason"), "name": _("Class name")}.get(field, field)
+    flash(
+        _(
+            "“%(field)s” holds a hidden character (%(character)s), perhaps copied along with the text. "
+            "Delete it or type the text again.",
+            field=label,
+            character=f"U+{ord(char):04X}",
+        )
+    )
+    return _queue_page(), 400
+
+
 def _comment_refused(error: InvalidComment | NotPending) -> str:
     if isinstance(error, NotPending):
         return _("Proposal %(id)s is decided already: only pending proposals take comments.", id=error.id)
     if error.code == "outside":
         return _("The comment was not sent: pin the note inside the site.")
+    if error.code == "hidden" and error.character:
+        return _(
+            "The comment was not sent: it holds a hidden character (%(character)s), perhaps copied along "
+            "with the text. Delete it or type the text again.",
+            character=f"U+{ord(error.character):04X}",
+        )
     return _("The comment was not sent: write a text, and give both coordinates of a note on the map.")
 
 

@@ -22,6 +22,8 @@ LEFT_TO_RIGHT_MARK = "\u200e"  # the data wraps right-to-left characters in it
 REFUSED_CATEGORIES = {
     "Cc": "a control character",
     "Cf": "an invisible or text-direction character",
+    "Zl": "a line separator",
+    "Zp": "a paragraph separator",
     "Cs": "a lone surrogate",
     "Co": "a private-use character",
     "Cn": "an unassigned code point",
@@ -40,8 +42,9 @@ def normalise_name(text: str) -> str:
     the name holds an invisible or text-direction character U+200B
     """
     for char in text:
-        problem = REFUSED_CATEGORIES.get(unicodedata.category(char))
-        if problem and not char.isspace():
+        category = unicodedata.category(char)
+        problem = REFUSED_CATEGORIES.get(category)
+        if problem and not (category == "Cc" and char.isspace()):  # tabs and line breaks collapse to a space
             raise InvalidName(f"the name holds {problem} U+{ord(char):04X}")
     name = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
     name = SPACES.sub(" ", name).strip()

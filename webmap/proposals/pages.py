@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Length
 from webmap.http.caching import mark_private
 from webmap.http.errors import wants_json
 from webmap.http.i18n import select_language
+from webmap.http.links import public_url
 from webmap.printing import chromium, render_pdf
 from webmap.proposals.board import board_html, judge_stored, plan
 from webmap.proposals.classes_store import NICKNAME_MAX, find_participant, join_class
@@ -107,7 +108,7 @@ def approved():
         voted=mine,
         participant=participant,
         categories=category_labels(),
-        form=VoteForm(),
+        form=VoteForm() if participant else None,  # a CSRF token (and the session cookie) only for voters
         **parts,
     )
     return html, 200, {"Vary": "Cookie"}
@@ -193,6 +194,12 @@ def _refusal(error: JoinRefused) -> str:
         return _("This class is full: everyone it was made for has joined. Ask your teacher.")
     if error.reason == "nickname":
         return _("This nickname is taken in your class. Choose another one.")
+    if error.character is not None:
+        return _(
+            "The nickname holds a hidden character (%(character)s), perhaps copied along with the text. "
+            "Delete it or type the nickname again.",
+            character=f"U+{ord(error.character):04X}",
+        )
     return _(
         "This nickname cannot be used: use letters, digits and spaces, up to %(max)s characters.",
         max=NICKNAME_MAX,
@@ -280,19 +287,10 @@ def _board(proposal, when, headers: dict[str, str]) -> Response:
     lang, site = select_language(), get_sites().get(proposal.site)
     if site is None:
         abort(404, f"the site {proposal.site!r} of this proposal is no longer served")
-    url = _public_url("proposals_pages.approved", lang=lang, _anchor=f"proposal-{proposal.id}")
+    url = public_url("proposals_pages.approved", lang=lang, _anchor=f"proposal-{proposal.id}")
     html = board_html(proposal, site, get_kit(), when, lang, url)
     pdf = render_pdf(html, chromium(), BoardUnavailable)
     response = Response(pdf, mimetype="application/pdf", headers=headers)
     name = f"proposal-{proposal.id}-board.pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
-
-
-def _public_url(endpoint: str, **values) -> str:
-    """An absolute URL for a link that leaves the site (the board's QR code): on ECOMAP_PUBLIC_URL when it
-    is set, else on the address the request came in on."""
-    base = current_app.config.get("PUBLIC_URL", "").strip().rstrip("/")
-    if not base:
-        return url_for(endpoint, _external=True, **values)
-    return base + url_for(endpoint, **values)

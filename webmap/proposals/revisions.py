@@ -27,6 +27,7 @@ from geo.crs import in_metres
 from geo.sites import Site
 from webmap.proposals.errors import InvalidComment, NotPending
 from webmap.proposals.models import Proposal, ProposalComment, ProposalVersion, utcnow
+from webmap.proposals.text_rules import TEXT_AREA, describe, refused_character
 from webmap.proposals.validation import Draft
 
 SAME_PLACE_M = 0.05  # parts closer than this between versions did not move
@@ -226,18 +227,17 @@ def check_comment(text: Any, lon: Any, lat: Any, site: Site | None) -> tuple[str
     """
     if not isinstance(text, str):
         raise InvalidComment("text", "'text' is missing; it must be a string", "empty")
-    text = unicodedata.normalize("NFC", text).strip()
+    raw = unicodedata.normalize("NFC", text)
+    text = raw.strip()
+    char = refused_character(raw, categories=("Cf", "Zl", "Zp")) or refused_character(text, TEXT_AREA)
+    if char is not None:
+        raise InvalidComment("text", f"'text' contains {describe(char)}", "hidden", character=char)
     if not text:
         raise InvalidComment("text", "'text' must not be empty", "empty")
     if len(text) > COMMENT_MAX:
         raise InvalidComment(
             "text", f"'text' is {len(text)} characters long; the limit is {COMMENT_MAX}", "long"
         )
-    for char in text:
-        if unicodedata.category(char) in ("Cc", "Cf") and char not in "\n\t\u200c\u200d":
-            raise InvalidComment(
-                "text", f"'text' contains an invisible character U+{ord(char):04X}", "hidden"
-            )
     if lon is None and lat is None:
         return text, None, None
     for name, value, low, high in (("lon", lon, -180, 180), ("lat", lat, -90, 90)):

@@ -48,6 +48,12 @@ def init_app(app: Flask) -> None:
     rate = str(app.config["RATE_LIMIT"]).strip()
     if rate != "0":
         parse_many(rate)  # a malformed ECOMAP_RATE_LIMIT fails at start, not on the first request
+    login = str(app.config["LOGIN_LIMIT"]).strip()
+    if login != "0":
+        try:
+            parse_many(login)
+        except ValueError as error:
+            raise ValueError(f"ECOMAP_LOGIN_LIMIT: {error}") from None
     app.extensions[LIMITER] = _limiter(app)
 
 
@@ -90,23 +96,33 @@ def get_kit() -> Kit | None:
 
 
 @contextmanager
-def rate_limited(scope: str, deduct_when: Callable[[Response], bool] | None = None) -> Iterator[None]:
+def rate_limited(
+    scope: str, deduct_when: Callable[[Response], bool] | None = None, account: str | None = None
+) -> Iterator[None]:
     """Count this request against the client's RATE_LIMIT in ``scope``; 429 once it is spent.
 
     With ``deduct_when`` the request is counted only if that says yes to its answer (such as
     ``accepted_only``): the limit is still checked on entry, so once it is spent the request is
     refused, but an answer that does not count leaves the count as it was.
+    With ``account`` (a normalised sign-in name) the count is that account's, from every address,
+    against LOGIN_LIMIT instead, in the same storage (RATE_LIMIT_STORAGE).
     The 429 says which limit was hit and for what, and carries ``Retry-After`` in seconds.
     """
-    rate = str(current_app.config["RATE_LIMIT"]).strip()
+    rate = str(current_app.config["LOGIN_LIMIT" if account is not None else "RATE_LIMIT"]).strip()
     limiter: Limiter = current_app.extensions[LIMITER]
     if rate != "0":
+        key_func = (lambda: f"account:{account}") if account is not None else None
         try:
-            with limiter.limit(rate, scope=scope, deduct_when=deduct_when):
+            with limiter.limit(rate, scope=scope, deduct_when=deduct_when, key_func=key_func):
                 pass  # entering counts the hit (or tests it, with deduct_when), or raises once spent
         except RateLimitExceeded as error:
-            raise _too_many(limiter, scope, str(error.limit.limit)) from None
+            raise _too_many(limiter, scope, str(error.limit.limit), account is not None) from None
     yield
+
+
+def failed_sign_in(response: Response) -> bool:
+    """Count a sign-in against its account only when it failed (401): a right password costs nothing."""
+    return response.status_code == 401
 
 
 def accepted_only(response: Response) -> bool:
@@ -123,11 +139,22 @@ RATE_SCOPES = {
 }
 
 
-def _too_many(limiter: Limiter, scope: str, limit: str) -> TooManyRequests:
+def _too_many(limiter: Limiter, scope: str, limit: str, account: bool = False) -> TooManyRequests:
     from webmap.http.errors import wants_json
 
     hit = limiter.current_limit
     wait = max(1, math.ceil(hit.reset_at - time.time())) if hit is not None else 60
+    if account:
+        if wants_json():
+            message = f"too many failed sign-ins to this account: the limit is {limit}; try again in {wait} s"
+        else:
+            message = _(
+                "Too many failed sign-ins to this account: the limit is %(limit)s. "
+                "Try again in %(seconds)s s.",
+                limit=limit,
+                seconds=wait,
+            )
+        return TooManyRequests(message, retry_after=wait)
     if wants_json():
         message = (
             f"too many {RATE_SCOPES.get(scope, scope)} from this address: the limit is {limit}; "

@@ -7,6 +7,7 @@ import dataclasses
 import io
 import json
 import secrets
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,8 +38,9 @@ VERSION_FIELDS = (
     "season",
     "bill",
 )
+FORMULA_STARTS = frozenset("=+-@\t\r\u2212")  # a cell starting so is a formula to a spreadsheet
 BOM = "\ufeff"  # tells Excel the CSV is UTF-8; without it Excel reads Cyrillic in the local code page
-_DUMMY_HASH = generate_password_hash("not a password")
+DUMMY_HASH = generate_password_hash("not a password")  # checked for unknown names: as slow as a real one
 _BBOX_SQL = {
     "sqlite": "proposals.id IN (SELECT id FROM proposals_rtree WHERE min_lon <= :east AND max_lon >= :west "
     "AND min_lat <= :north AND max_lat >= :south)",
@@ -246,14 +248,18 @@ def _bill_cells(properties: dict[str, Any]) -> list[Any]:
 
 
 def spreadsheet_safe(value: Any) -> Any:
-    """Prefix text that a spreadsheet would read as a formula with an apostrophe.
+    """Prefix text that a spreadsheet would read as a formula with an apostrophe (OWASP CSV injection).
 
-    >>> spreadsheet_safe("=HYPERLINK(1)")
-    "'=HYPERLINK(1)"
-    >>> spreadsheet_safe("bench")
-    'bench'
+    A cell is quoted when it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, or
+    with a character that folds to one of them (NFKC: the full-width ``＝＋－＠``, the small ``﹦``),
+    or with the minus sign U+2212, which some spreadsheets read as a minus too.
+
+    >>> spreadsheet_safe("=HYPERLINK(1)"), spreadsheet_safe("＝1+1"), spreadsheet_safe("－2")
+    ("'=HYPERLINK(1)", "'＝1+1", "'－2")
+    >>> spreadsheet_safe("bench"), spreadsheet_safe(-2)
+    ('bench', -2)
     """
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if isinstance(value, str) and value and unicodedata.normalize("NFKC", value[0])[:1] in FORMULA_STARTS:
         return "'" + value
     return value
 
@@ -283,6 +289,6 @@ def authenticate(session: Session, username: str, password: str) -> Moderator | 
     """The moderator whose password this is, or None (taking as long either way)."""
     moderator = find_moderator(session, username)
     if moderator is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(DUMMY_HASH, password)
         return None
     return moderator if check_password_hash(moderator.password_hash, password) else None

@@ -34,15 +34,16 @@ from webmap.proposals.parts import (
     judge,
     refusals,
 )
+from webmap.proposals.text_rules import JOINERS, describe, refused_character
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_VERTICES = 500
 GEOMETRY_TYPES = ("Point", "LineString", "Polygon")
+MIN_DISTINCT = {"LineString": 2, "Polygon": 3}  # distinct points a line and each ring of an area need
 CATEGORIES = ("bench", "planter", "shade", "art", "play", "lighting", "paving", "sign", "other")
 TEXT_LIMITS = {"title": 120, "materials": 300, "description": 2000, "author": 40}
 MULTILINE = ("materials", "description")
 MAX_DEPTH = 20  # arrays and objects inside each other; a Polygon Feature needs 5
-JOINERS = "\u200c\u200d"  # ZWNJ and ZWJ: format characters that scripts and emoji need
 PROPERTIES = ("site", "category", *TEXT_LIMITS, "parts", "season")
 _CONTACT = re.compile(r"@|\d[\d\s()+-]{5,}\d")
 T = TypeVar("T")
@@ -268,9 +269,10 @@ def check_depth(body: Any, limit: int = MAX_DEPTH) -> None:
 def check_text(name: str, value: Any) -> str:
     """One text property: a non-empty string within its length limit, without control or invisible characters.
 
-    Format characters (Unicode category Cf: zero-width spaces, bidirectional overrides, ...) are refused,
-    except the joiners ZWNJ and ZWJ, which some scripts and emoji need; a text of nothing but joiners and
-    spaces is empty.
+    Format characters (Unicode category Cf: zero-width spaces, bidirectional overrides, ...) and the line
+    and paragraph separators U+2028 and U+2029 are refused (webmap/proposals/text_rules.py), except the
+    joiners ZWNJ and ZWJ, which some scripts and emoji need; a text of nothing but joiners and spaces is
+    empty.
 
     >>> check_text("title", "  Bench  ")
     'Bench'
@@ -284,21 +286,20 @@ def check_text(name: str, value: Any) -> str:
         raise InvalidProposal(field, f"{name!r} is missing; it must be a string", code="empty", name=name)
     if not isinstance(value, str):
         raise InvalidProposal(field, f"{name!r} must be a string, got {_kind(value)}")
-    text = unicodedata.normalize("NFC", value).strip()
+    raw = unicodedata.normalize("NFC", value)
+    text = raw.strip()
     allowed = "\n\t" if name in MULTILINE else ""
-    for char in text:
-        category = unicodedata.category(char)
-        hidden: dict[str, Any] = {"code": "hidden_character", "name": name, "character": f"U+{ord(char):04X}"}
-        if category == "Cc" and char not in allowed:
-            raise InvalidProposal(
-                field, f"{name!r} contains a control character {_code_point(char)}", **hidden
-            )
-        if category == "Cf" and char not in JOINERS:
-            raise InvalidProposal(
-                field,
-                f"{name!r} contains an invisible or text-direction character {_code_point(char)}",
-                **hidden,
-            )
+    # separators and format characters anywhere (strip() would drop a U+2028 at an end unseen);
+    # control characters inside the text (a line break at an end is trimmed, as spaces are)
+    char = refused_character(raw, categories=("Cf", "Zl", "Zp")) or refused_character(text, allowed)
+    if char is not None:
+        raise InvalidProposal(
+            field,
+            f"{name!r} contains {describe(char)}",
+            code="hidden_character",
+            name=name,
+            character=f"U+{ord(char):04X}",
+        )
     if not text.translate(dict.fromkeys(map(ord, JOINERS))).strip():
         raise InvalidProposal(field, f"{name!r} must not be empty", code="empty", name=name)
     if len(text) > TEXT_LIMITS[name]:
@@ -311,16 +312,6 @@ def check_text(name: str, value: Any) -> str:
             limit=TEXT_LIMITS[name],
         )
     return text
-
-
-def _code_point(char: str) -> str:
-    """A character as its code point and name.
-
-    >>> _code_point("\\u202e")
-    'U+202E (RIGHT-TO-LEFT OVERRIDE)'
-    """
-    name = unicodedata.name(char, "")
-    return f"U+{ord(char):04X} ({name})" if name else f"U+{ord(char):04X}"
 
 
 def check_geometry(geometry: Any) -> dict[str, Any]:
@@ -348,12 +339,43 @@ def check_geometry(geometry: Any) -> dict[str, Any]:
     vertices = _count(coordinates)
     if vertices > MAX_VERTICES:
         raise _too_many_vertices(f"the {kind}", vertices)
+    _check_distinct(kind, coordinates)
     checked = {"type": kind, "coordinates": coordinates}
     built = shape(checked)
+    if kind == "Polygon" and built.convex_hull.area == 0:  # a bowtie has zero area too, but not its hull
+        message = "the Polygon has no area: all its points lie on one line"
+        raise InvalidProposal("geometry", message, code="flat")
     if not built.is_valid:
-        message = f"the {kind} is not valid: {explain_validity(built)}"
-        raise InvalidProposal("geometry", message, code="crossing")
+        reason = explain_validity(built)
+        code = "crossing" if "Self-intersection" in reason else "shape_invalid"
+        raise InvalidProposal("geometry", f"the {kind} is not valid: {reason}", code=code, reason=reason)
     return checked
+
+
+def _check_distinct(kind: str, coordinates: list[Any]) -> None:
+    """A LineString needs two distinct points, each ring of a Polygon three: points that coincide count once.
+
+    >>> try:
+    ...     _check_distinct("Polygon", [[[60.8, 56.5]] * 4])
+    ... except InvalidProposal as error:
+    ...     print(error.details["count"], "too few distinct points" in str(error))
+    1 True
+    """
+    rings = [coordinates] if kind == "LineString" else coordinates if kind == "Polygon" else []
+    minimum = MIN_DISTINCT.get(kind, 1)
+    for index, ring in enumerate(rings):
+        distinct = len({tuple(position) for position in ring})
+        if distinct < minimum:
+            where = "the LineString" if kind == "LineString" else f"the Polygon's ring coordinates[{index}]"
+            raise InvalidProposal(
+                "geometry.coordinates",
+                f"{where} has too few distinct points: {distinct}; at least {minimum} are needed "
+                "(its points coincide)",
+                code="too_few_points",
+                kind=kind,
+                count=distinct,
+                minimum=minimum,
+            )
 
 
 def check_inside(geometry: dict[str, Any], site: Site) -> None:
@@ -404,6 +426,7 @@ def _position(value: Any, where: str) -> list[float]:
         raise InvalidProposal(
             "geometry.coordinates",
             f"{where} is out of range: lon must be in [-180, 180] and lat in [-90, 90], got {_show(value)}",
+            code="out_of_range",
         )
     return [lon, lat]
 
@@ -417,7 +440,12 @@ def _positions(value: Any, where: str, minimum: int) -> list[list[float]]:
         raise _too_many_vertices(where, len(value))
     if len(value) < minimum:
         raise InvalidProposal(
-            "geometry.coordinates", f"{where} needs at least {minimum} positions, got {len(value)}"
+            "geometry.coordinates",
+            f"{where} needs at least {minimum} positions, got {len(value)}",
+            code="too_few_points",
+            kind="LineString" if minimum == 2 else "Polygon",
+            count=len(value) - (minimum == 4),  # a ring's last position repeats its first
+            minimum=minimum - (minimum == 4),
         )
     return [_position(item, f"{where}[{index}]") for index, item in enumerate(value)]
 
@@ -448,6 +476,7 @@ def _polygon(value: Any) -> list[list[list[float]]]:
                 "geometry.coordinates",
                 f"ring coordinates[{index}] is not closed: its first position {ring[0]} "
                 f"differs from its last {ring[-1]}",
+                code="not_closed",
             )
     return rings
 

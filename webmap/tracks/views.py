@@ -22,6 +22,7 @@ from webmap.http import units
 from webmap.http.caching import conditional
 from webmap.http.errors import ApiError, add_domain_error
 from webmap.http.i18n import page_lang_url, select_language
+from webmap.http.links import public_url, varies_by_host
 from webmap.http.params import decimal
 from webmap.maps.layers import accuracy_text
 from webmap.maps.overlays import add_city_map_overlays
@@ -110,6 +111,7 @@ def track_page(track_id: str):
     # Cached on what the page depends on; other arguments are ignored. The host only counts where
     # the QR code names it (no ECOMAP_PUBLIC_URL).
     host = None if current_app.config.get("PUBLIC_URL", "").strip() else request.host_url
+    varies_by_host()
     key = ("track", track.id, audience_id, lang, dt.date.today(), host)
     lang_url = page_lang_url({"audience": audience_id})
     return cached_page(key, lambda: _render_track_page(catalog, track, audience_id, lang, lang_url))
@@ -219,15 +221,6 @@ def gpx_document(catalog: Catalog, track: Track, audience_id: str, lang: str) ->
     """The GPX text of a track for an audience, linking to its page (needs a request context)."""
     page_url = public_url("tracks.track_page", track_id=track.id, lang=lang)
     return build_gpx(track, lang, trackpage.gpx_text(get_pack(), catalog, track, audience_id, lang), page_url)
-
-
-def public_url(endpoint: str, **values) -> str:
-    """An absolute URL for links that leave the site (QR codes, GPX files): on ECOMAP_PUBLIC_URL
-    when it is set, else on the address the request came in on."""
-    base = current_app.config.get("PUBLIC_URL", "").strip().rstrip("/")
-    if not base:
-        return url_for(endpoint, _external=True, **values)
-    return base + url_for(endpoint, **values)
 
 
 def _audience_of(track: Track) -> str:

@@ -90,7 +90,9 @@ def test_leaflet_speaks_russian(page, page_log, live_server):
     stop = page.locator(".ecomap-track-stop").first
     assert stop.get_attribute("aria-label").startswith("1. Старт: ")
     box = stop.bounding_box()
-    assert box is not None and box["width"] >= 43.5 and box["height"] >= 43.5  # a tap target (sub-pixel layout)
+    assert (
+        box is not None and box["width"] >= 43.5 and box["height"] >= 43.5
+    )  # a tap target (sub-pixel layout)
     assert page.locator(".leaflet-control-zoom-in").get_attribute("title") == "Приблизить"
     leaflet = page.locator(".leaflet-control-attribution a[href='https://leafletjs.com']")
     assert leaflet.get_attribute("title") == "Библиотека JavaScript для интерактивных карт"

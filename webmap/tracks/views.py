@@ -147,6 +147,7 @@ def _render_track_page(
         gpx_url=gpx_url,
         sign_url=sign_url,
         offline=offline,
+        route=trackpage.route_for_position(catalog, track, lang),
         tiles_online=tiles.url is not None,
         page_url=page_url,
         qr_svg=trackpage.qr_svg(page_url),

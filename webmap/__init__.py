@@ -33,7 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or _instance_secret(Path(app.instance_path))
     app.json = _UnicodeJSONProvider(app)
 
-    from webmap import pack_access, pagecache, pagekit
+    from webmap import offline, pack_access, pagecache, pagekit
     from webmap.http import (
         caching,
         compression,
@@ -60,6 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     units.init_app(app)
     pagekit.init_app(app)
     pagecache.init_app(app)
+    offline.init_app(app)
     for feature in features():
         feature.init_app(app)
     openapi.init_app(app)

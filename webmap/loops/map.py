@@ -20,6 +20,7 @@ def loops_map(pack: CityPack) -> folium.Map:
     """The page's map: base tiles (or none), the walkable network drawn faintly, and "my location"."""
     loop_map = base_map(
         get_tiles(),
+        lean=True,  # no jQuery, Bootstrap or Font Awesome: the locate button draws its own icon
         control_scale=True,
         location=latlon(pack.center_lon, pack.center_lat),
         zoom_start=pack.zoom,
@@ -33,6 +34,8 @@ def loops_map(pack: CityPack) -> folium.Map:
             )
     LocateControl(
         strings={"title": _("Use my location")},
+        icon="ecomap-locate-icon",
+        iconLoading="ecomap-locate-icon ecomap-locate-loading",
         metric=True,
         showPopup=False,
         locateOptions={"watch": False, "enableHighAccuracy": True},

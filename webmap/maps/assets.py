@@ -81,8 +81,15 @@ ASSETS: dict[str, str] = {
 }
 
 # Files a page loads that no CSS url() names: Leaflet's default marker finds its retina and
-# shadow images next to the marker-icon.png that leaflet.css names.
-EXTRA_FILES = ("leaflet/dist/images/marker-icon-2x.png", "leaflet/dist/images/marker-shadow.png")
+# shadow images next to the marker-icon.png that leaflet.css names; the service worker
+# (static/sw.js, webmap/offline.py) imports Workbox's loader and the modules it uses.
+WORKBOX_MODULES = ("workbox-core", "workbox-routing", "workbox-strategies")
+EXTRA_FILES = (
+    "leaflet/dist/images/marker-icon-2x.png",
+    "leaflet/dist/images/marker-shadow.png",
+    "workbox-sw/build/workbox-sw.js",
+    *(f"{name}/build/{name}.prod.js" for name in WORKBOX_MODULES),
+)
 
 # folium classes whose every asset must be in ASSETS; any other class that loads a CDN asset
 # refuses to render (see use_local_assets).

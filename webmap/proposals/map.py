@@ -117,6 +117,7 @@ def base_map(bounds: tuple[float, float, float, float], max_zoom: int | None = N
     pack = get_pack()
     folium_map = base.base_map(
         get_tiles(),
+        lean=True,  # our popups, circle markers and Geoman need no jQuery, Bootstrap or icon fonts
         tile_options={"max_zoom": 20, "max_native_zoom": 19},
         location=[pack.center_lat, pack.center_lon],
         zoom_start=pack.zoom,

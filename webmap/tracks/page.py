@@ -168,6 +168,32 @@ def qr_svg(url: str) -> str:
     return segno.make(url, error="m").svg_inline(border=4, omitsize=True, light="#fff", svgclass="segno")
 
 
+def route_for_position(catalog: Catalog, track: Track, lang: str) -> dict[str, Any]:
+    """What static/track-position.js needs to place the walker on the track: the line as [lat, lon],
+    its length, the stops in order with their distance from the start, and its texts."""
+    positions = catalog.measures[track.id].stop_positions_m
+    return {
+        "coords": [[round(lat, 6), round(lon, 6)] for lon, lat in zip(track.lons, track.lats, strict=True)],
+        "length_m": catalog.measures[track.id].length_m,
+        "stops": [
+            {"name": f"{number}. {stop.name[lang]}", "at_m": round(positions[stop.id], 1)}
+            for number, stop in enumerate(ordered_stops(catalog, track), start=1)
+        ],
+        "texts": {
+            "start": _("Follow my position on the track"),
+            "stop": _("Stop following my position"),
+            "asking": _("Finding your position…"),
+            "walked": _("Walked %(walked)s, %(left)s to go."),
+            "next": _("Next stop: %(name)s in %(distance)s."),
+            "end": _("No more stops: the finish is here."),
+            "off": _("You are %(distance)s off the track."),
+            "unavailable": _("Your position is unavailable: %(reason)s"),
+            "m": _("m"),
+            "km": _("km"),
+        },
+    }
+
+
 def gpx_text(pack: CityPack, catalog: Catalog, track: Track, audience_id: str, lang: str) -> GpxText:
     """The GPX metadata texts: the figures in the description, author, link text and keywords."""
     card = track_card(catalog, track, audience_id, lang)

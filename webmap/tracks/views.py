@@ -122,7 +122,20 @@ def _render_track_page(
 ) -> str:
     gpx_url = url_for("tracks.track_gpx", track_id=track.id, lang=lang, audience=audience_id)
     page_url = public_url("tracks.track_page", track_id=track.id, lang=lang, audience=audience_id)
-    parts = map_parts(trackmap.build_track_map(get_pack(), catalog, track, lang, get_tiles()))
+    tiles = get_tiles()
+    parts = map_parts(trackmap.build_track_map(get_pack(), catalog, track, lang, tiles))
+    sign_url = url_for("tracks.track_sign", track_id=track.id, lang=lang, audience=audience_id)
+    # what "Save for offline" keeps besides the page and the files it loaded (static/offline.js)
+    offline = {
+        "id": track.id,
+        "name": track.name[lang],
+        "urls": [
+            gpx_url,
+            sign_url,
+            url_for("tracks.api_track", track_id=track.id),
+            url_for("offline.saved_page", lang=lang),
+        ],
+    }
     return render_template(
         "track.html",
         lang_url=lang_url,
@@ -134,6 +147,10 @@ def _render_track_page(
         passes=trackpage.passage_rows(catalog, track, lang),
         profile=trackpage.track_profile(catalog, track, lang),
         gpx_url=gpx_url,
+        sign_url=sign_url,
+        offline=offline,
+        route=trackpage.route_for_position(catalog, track, lang),
+        tiles_online=tiles.url is not None,
         page_url=page_url,
         qr_svg=trackpage.qr_svg(page_url),
         source=track.source[lang],

@@ -11,8 +11,8 @@ While the database cannot be reached, or is read-only, every request that needs 
 (see ``init_app``). Pooled connections are checked before use, and a connection that failed
 because the database was read-only is dropped with the whole pool (a SQLite file opened while
 write-protected stays read-only for its connection's life), so the service recovers by itself
-once the database is back or writable again. ``Database.writable`` is the health check: a real,
-committed write of its own row, and for SQLite a write beside the file and the files opened for writing.
+once the database is back or writable again. ``Database.writable`` is the health check: a write
+of its own row rolled back, and for SQLite a synced write beside the file and the files opened for writing.
 """
 
 from __future__ import annotations
@@ -111,14 +111,14 @@ class Database:
         self.engine.dispose()
 
     def writable(self) -> bool:
-        """Whether the database takes a write now: an upsert of the one row of ``health_checks``, committed.
+        """Whether the database takes a write now: an upsert of ``health_checks``' one row, rolled back.
 
         It takes the write lock (SQLite) or a row lock (PostgreSQL), waiting for it a few seconds at
-        most, and commits (SQLite: the write-ahead log written and synced), so it finds a read-only
-        file or transaction, a missing file and an unreachable server; it touches nothing but its
-        row. SQLite's cache and its write-ahead log, reused in place, would answer a write on a full
-        disk or to files made immutable or mounted read-only since they were opened, and fail only
-        later: so a SQLite file is first checked on the disk itself (``_check_files``).
+        most, so it finds a read-only file or transaction, a missing file and an unreachable server,
+        and writes nothing to the database. SQLite's cache and its write-ahead log, reused in place,
+        would answer a write on a full disk or to files made immutable or mounted read-only since
+        they were opened, and fail only later: so a SQLite file is first checked on the disk itself
+        (``_check_files``).
         """
         try:
             if self.path is not None:
@@ -139,7 +139,9 @@ class Database:
                 if not sqlite:
                     connection.exec_driver_sql(f"SET LOCAL lock_timeout = {HEALTH_LOCK_WAIT_MS}")
                 connection.execute(HEALTH_UPSERT, {"now": utcnow()})
-                transaction.commit()
+                # the lock and the write were the test: a commit would add a synced write per probe,
+                # holding the write lock longer against the requests that wait for it under load
+                transaction.rollback()
         finally:
             if sqlite and not connection.invalidated:
                 connection.connection.driver_connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")

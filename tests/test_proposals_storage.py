@@ -182,141 +182,131 @@ def test_one_vote_per_participant_per_proposal(app):
     assert counts == {proposal_id: 2}
 
 
-def test_upgrade_to_0003_drops_the_anonymous_votes_and_keeps_proposals(database_url):  # noqa: F811
-    from webmap.proposals.db import create_database, make_engine, migrate
+def test_upgrade_to_0003_drops_the_anonymous_votes_and_keeps_proposals(engine):
+    from webmap.proposals.db import migrate
 
-    create_database(database_url)
-    engine = make_engine(database_url)
-    try:
-        migrate(engine, "0002")
-        with engine.begin() as connection:
-            insert_proposal(connection, box=(0, 0, 0, 0))
+    migrate(engine, "0002")
+    with engine.begin() as connection:
+        insert_proposal(connection, box=(0, 0, 0, 0))
+        connection.execute(
+            text(
+                "INSERT INTO votes (proposal_id, voter, created_at) "
+                "SELECT id, 'x', CURRENT_TIMESTAMP FROM proposals"
+            )
+        )
+    migrate(engine, "head")
+    with engine.connect() as connection:
+        titles = connection.execute(text("SELECT title FROM proposals")).scalars().all()
+        votes = connection.execute(text("SELECT count(*) FROM votes")).scalar()
+        columns = {column["name"] for column in inspect(engine).get_columns("votes")}
+    assert titles == ["Old"]
+    assert votes == 0
+    assert "participant_id" in columns and "voter" not in columns
+
+
+def test_upgrade_to_0005_keeps_proposals_and_their_bbox_index_and_downgrades(engine):
+    from webmap.proposals.db import migrate
+
+    migrate(engine, "0004")
+    with engine.begin() as connection:
+        insert_proposal(connection)
+    migrate(engine, "0005")
+    with engine.begin() as connection:
+        old = connection.execute(text("SELECT title, parts, season, bill FROM proposals")).one()
+        insert_proposal(
+            connection,
+            token="u",
+            title="New",
+            status="pending",
+            box=(61.0, 57.0, 61.1, 57.1),
+            season="summer",
+        )
+        if engine.dialect.name == "sqlite":  # the R*Tree triggers survived: the new row is indexed
+            indexed = connection.execute(text("SELECT count(*) FROM proposals_rtree")).scalar()
+            assert indexed == 2
+    assert tuple(old) == ("Old", None, None, None)
+    migrate_down(engine, "0004")
+    columns = {column["name"] for column in inspect(engine).get_columns("proposals")}
+    assert not {"parts", "season", "bill"} & columns
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM proposals")).scalar() == 2
+
+
+def test_upgrade_to_0006_makes_each_proposal_its_first_version_and_downgrades(engine):
+    from webmap.proposals.db import migrate
+
+    migrate(engine, "0005")
+    with engine.begin() as connection:
+        insert_proposal(
+            connection,
+            materials="m",
+            description="d",
+            status="pending",
+            parts='[{"part": "bench", "lon": 60.8, "lat": 56.4, "rotation_deg": 0}]',
+            season="summer",
+            bill='{"total_rub": 1200}',
+        )
+    migrate(engine, "0006")
+    with engine.begin() as connection:
+        (version,) = connection.execute(
+            text("SELECT proposal_id, number, title, parts, season, bill FROM proposal_versions")
+        ).all()
+        connection.execute(
+            text(
+                "INSERT INTO proposal_comments (proposal_id, version, moderator, text, lon, lat, "
+                "created_at) SELECT id, 1, 'architect', 'Move it', 60.85, 56.45, CURRENT_TIMESTAMP "
+                "FROM proposals"
+            )
+        )
+        with pytest.raises(Exception, match=r"(?i)unique|duplicate"), connection.begin_nested():
             connection.execute(
                 text(
-                    "INSERT INTO votes (proposal_id, voter, created_at) "
-                    "SELECT id, 'x', CURRENT_TIMESTAMP FROM proposals"
+                    "INSERT INTO proposal_versions (proposal_id, number, category, title, materials, "
+                    "description, author, geometry, created_at) SELECT id, 1, 'bench', 'Copy', '', '', "
+                    "'a', '{}', CURRENT_TIMESTAMP FROM proposals"
                 )
             )
-        migrate(engine, "head")
-        with engine.connect() as connection:
-            titles = connection.execute(text("SELECT title FROM proposals")).scalars().all()
-            votes = connection.execute(text("SELECT count(*) FROM votes")).scalar()
-            columns = {column["name"] for column in inspect(engine).get_columns("votes")}
-        assert titles == ["Old"]
-        assert votes == 0
-        assert "participant_id" in columns and "voter" not in columns
-    finally:
-        engine.dispose()
+    _proposal_id, number, title, parts, season, bill = version
+    if isinstance(parts, str):  # SQLite hands JSON back as text to a raw query
+        parts, bill = json.loads(parts), json.loads(bill)
+    assert (number, title, season) == (1, "Old", "summer")
+    assert parts[0]["part"] == "bench" and bill == {"total_rub": 1200}
+    migrate_down(engine, "0005")
+    tables = set(inspect(engine).get_table_names())
+    assert not {"proposal_versions", "proposal_comments"} & tables
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT title FROM proposals")).scalars().all() == ["Old"]
+    migrate(engine, "head")
 
 
-def test_upgrade_to_0005_keeps_proposals_and_their_bbox_index_and_downgrades(database_url):  # noqa: F811
-    from webmap.proposals.db import create_database, make_engine, migrate
+def test_upgrade_to_0007_adds_the_ballots_and_downgrades(engine):
+    from webmap.proposals.db import migrate
 
-    create_database(database_url)
-    engine = make_engine(database_url)
-    try:
-        migrate(engine, "0004")
-        with engine.begin() as connection:
-            insert_proposal(connection)
-        migrate(engine, "0005")
-        with engine.begin() as connection:
-            old = connection.execute(text("SELECT title, parts, season, bill FROM proposals")).one()
-            insert_proposal(
-                connection,
-                token="u",
-                title="New",
-                status="pending",
-                box=(61.0, 57.0, 61.1, 57.1),
-                season="summer",
+    migrate(engine, "0006")
+    with engine.begin() as connection:
+        insert_proposal(connection)
+        connection.execute(
+            text(
+                "INSERT INTO class_codes (name, code_hash, size, created_by, created_at) "
+                "VALUES ('5B', 'h', 30, 'm', CURRENT_TIMESTAMP)"
             )
-            if engine.dialect.name == "sqlite":  # the R*Tree triggers survived: the new row is indexed
-                indexed = connection.execute(text("SELECT count(*) FROM proposals_rtree")).scalar()
-                assert indexed == 2
-        assert tuple(old) == ("Old", None, None, None)
-        migrate_down(engine, "0004")
-        columns = {column["name"] for column in inspect(engine).get_columns("proposals")}
-        assert not {"parts", "season", "bill"} & columns
-        with engine.connect() as connection:
-            assert connection.execute(text("SELECT count(*) FROM proposals")).scalar() == 2
-    finally:
-        engine.dispose()
-
-
-def test_upgrade_to_0006_makes_each_proposal_its_first_version_and_downgrades(database_url):  # noqa: F811
-    from webmap.proposals.db import create_database, make_engine, migrate
-
-    create_database(database_url)
-    engine = make_engine(database_url)
-    try:
-        migrate(engine, "0005")
-        with engine.begin() as connection:
-            insert_proposal(
-                connection,
-                materials="m",
-                description="d",
-                status="pending",
-                parts='[{"part": "bench", "lon": 60.8, "lat": 56.4, "rotation_deg": 0}]',
-                season="summer",
-                bill='{"total_rub": 1200}',
+        )
+        connection.execute(
+            text(
+                "INSERT INTO participants (class_id, nickname, nickname_key, token_hash, created_at) "
+                "SELECT id, 'fox', 'fox', 'p', CURRENT_TIMESTAMP FROM class_codes"
             )
-        migrate(engine, "0006")
-        with engine.begin() as connection:
-            (version,) = connection.execute(
-                text("SELECT proposal_id, number, title, parts, season, bill FROM proposal_versions")
-            ).all()
-            connection.execute(
-                text(
-                    "INSERT INTO proposal_comments (proposal_id, version, moderator, text, lon, lat, "
-                    "created_at) SELECT id, 1, 'architect', 'Move it', 60.85, 56.45, CURRENT_TIMESTAMP "
-                    "FROM proposals"
-                )
+        )
+    migrate(engine, "0007")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO ballot_choices (site, participant_id, proposal_id, created_at) "
+                "SELECT 's', participants.id, proposals.id, CURRENT_TIMESTAMP FROM participants, "
+                "proposals"
             )
-            with pytest.raises(Exception, match=r"(?i)unique|duplicate"), connection.begin_nested():
-                connection.execute(
-                    text(
-                        "INSERT INTO proposal_versions (proposal_id, number, category, title, materials, "
-                        "description, author, geometry, created_at) SELECT id, 1, 'bench', 'Copy', '', '', "
-                        "'a', '{}', CURRENT_TIMESTAMP FROM proposals"
-                    )
-                )
-        _proposal_id, number, title, parts, season, bill = version
-        if isinstance(parts, str):  # SQLite hands JSON back as text to a raw query
-            parts, bill = json.loads(parts), json.loads(bill)
-        assert (number, title, season) == (1, "Old", "summer")
-        assert parts[0]["part"] == "bench" and bill == {"total_rub": 1200}
-        migrate_down(engine, "0005")
-        tables = set(inspect(engine).get_table_names())
-        assert not {"proposal_versions", "proposal_comments"} & tables
-        with engine.connect() as connection:
-            assert connection.execute(text("SELECT title FROM proposals")).scalars().all() == ["Old"]
-        migrate(engine, "head")
-    finally:
-        engine.dispose()
-
-
-def test_upgrade_to_0007_adds_the_ballots_and_downgrades(database_url):  # noqa: F811
-    from webmap.proposals.db import create_database, make_engine, migrate
-
-    create_database(database_url)
-    engine = make_engine(database_url)
-    try:
-        migrate(engine, "0006")
-        with engine.begin() as connection:
-            insert_proposal(connection)
-            connection.execute(
-                text(
-                    "INSERT INTO class_codes (name, code_hash, size, created_by, created_at) "
-                    "VALUES ('5B', 'h', 30, 'm', CURRENT_TIMESTAMP)"
-                )
-            )
-            connection.execute(
-                text(
-                    "INSERT INTO participants (class_id, nickname, nickname_key, token_hash, created_at) "
-                    "SELECT id, 'fox', 'fox', 'p', CURRENT_TIMESTAMP FROM class_codes"
-                )
-            )
-        migrate(engine, "0007")
-        with engine.begin() as connection:
+        )
+        with pytest.raises(Exception, match=r"(?i)unique|duplicate"), connection.begin_nested():
             connection.execute(
                 text(
                     "INSERT INTO ballot_choices (site, participant_id, proposal_id, created_at) "
@@ -324,21 +314,22 @@ def test_upgrade_to_0007_adds_the_ballots_and_downgrades(database_url):  # noqa:
                     "proposals"
                 )
             )
-            with pytest.raises(Exception, match=r"(?i)unique|duplicate"), connection.begin_nested():
-                connection.execute(
-                    text(
-                        "INSERT INTO ballot_choices (site, participant_id, proposal_id, created_at) "
-                        "SELECT 's', participants.id, proposals.id, CURRENT_TIMESTAMP FROM participants, "
-                        "proposals"
-                    )
-                )
-            assert connection.execute(text("SELECT count(*) FROM ballot_choices")).scalar() == 1
-        migrate_down(engine, "0006")
-        assert not {"ballots", "ballot_choices"} & set(inspect(engine).get_table_names())
-        with engine.connect() as connection:
-            assert connection.execute(text("SELECT count(*) FROM participants")).scalar() == 1
-    finally:
-        engine.dispose()
+        assert connection.execute(text("SELECT count(*) FROM ballot_choices")).scalar() == 1
+    migrate_down(engine, "0006")
+    assert not {"ballots", "ballot_choices"} & set(inspect(engine).get_table_names())
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM participants")).scalar() == 1
+
+
+@pytest.fixture
+def engine(database_url):  # noqa: F811
+    """An engine on a new, empty database (SQLite or PostgreSQL), for the migration tests."""
+    from webmap.proposals.db import create_database, make_engine
+
+    create_database(database_url)
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
 
 
 def insert_proposal(connection, box=(60.8, 56.4, 60.9, 56.5), **columns) -> None:
